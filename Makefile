@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Only Python 3.11+ and make
+# are needed; everything else is installed into .venv from pinned versions.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+DEPS := requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+
+.PHONY: run test lint format check-migrations install clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus requis"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python $(DEPS)
+	$(PIP) install -r requirements-dev.txt -c constraints.txt
+	$(PIP) install --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p var
+	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte migrate --no-input -v 0
+	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte setup_demo
+	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint crte/templates --lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint crte/templates --reformat
+
+check-migrations: install
+	$(BIN)/crte makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/crte.sqlite3 var/static

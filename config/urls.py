@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "CRTE Pilote — administration"
+admin.site.site_title = "CRTE Pilote"
+
+urlpatterns = [
+    path("", include("crte.portal.urls")),
+    path("", include("crte.core.urls")),
+    path("contrats/", include("crte.contracts.urls")),
+    path("actions/", include("crte.actions.urls")),
+    path("financements/", include("crte.finance.urls")),
+    path("admin/", admin.site.urls),
+]

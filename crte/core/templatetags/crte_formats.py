@@ -1,0 +1,25 @@
+from django import template
+
+from crte.core import formats
+
+register = template.Library()
+
+
+@register.filter
+def euros(value, empty: str = "non chiffré") -> str:
+    return formats.format_euros(value, empty)
+
+
+@register.filter
+def share(value) -> str:
+    return formats.format_share(value)
+
+
+@register.filter
+def date_fr(value) -> str:
+    return formats.format_date(value)
+
+
+@register.filter
+def number_fr(value, decimals: int = 0) -> str:
+    return "" if value is None else formats.format_number(value, int(decimals))

@@ -1,0 +1,17 @@
+"""Pure text helpers shared by the importers and the reference data (no Django here)."""
+
+import re
+import unicodedata
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_label(text: str) -> str:
+    """A key for matching names as people write them: 'Région Hauts-de-France',
+    'REGION HAUTS DE FRANCE' and 'région  hauts-de-france' give the same key."""
+    text = strip_accents(text).lower().replace("’", "'")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())

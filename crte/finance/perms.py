@@ -1,0 +1,8 @@
+from crte.contracts.perms import access_for
+from crte.finance.models import FundingLine
+
+
+def can_update_funding_line(user, line: FundingLine) -> bool:
+    """Managers, and members of the line's financer."""
+    access = access_for(user, line.action.contract)
+    return access.can_manage or (line.funder_id is not None and line.funder_id in access.funder_ids)
