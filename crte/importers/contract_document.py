@@ -174,6 +174,7 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
         return []
     rows: list[AnnexRow] = []
     orientation, priority = "", ""
+    label_line = -1  # enjeu headings broken over consecutive lines are joined back
     for i in range(header + 1, len(lines)):
         raw = lines[i].rstrip("\n")
         cells = [c.strip() for c in raw.split("\t")]
@@ -185,7 +186,8 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
             if is_heading(label):
                 orientation, priority = label, ""
             elif label:
-                priority = label
+                priority = f"{priority} {label}" if label_line == i - 1 else label
+                label_line = i
             continue
         cells += [""] * (ANNEX_COLUMNS - len(cells))
         if not cells[0] and not cells[1]:

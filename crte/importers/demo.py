@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from crte.contracts.models import Contract, Membership
-from crte.core.models import Organisation, OrganisationAlias, PerimeterAccess, User
+from crte.core.models import OrganisationAlias, PerimeterAccess, User
 from crte.core.reference import load_communes, load_funders
 from crte.finance.reference import load_schemes
 from crte.importers.load import import_contract_document
@@ -51,7 +51,8 @@ def load_reference_contract() -> tuple[Contract, bool]:
     territory.communes.set(communes)
     territory.departement_code = Counter(c.departement_code for c in communes).most_common(1)[0][0]
     territory.save()
-    Organisation.objects.filter(pk=territory.epci_id).update(siren=REFERENCE_EPCI_SIREN)
+    territory.epci.siren = REFERENCE_EPCI_SIREN
+    territory.epci.save(update_fields=["siren"])
     return contract, True
 
 

@@ -3,6 +3,7 @@ transaction, updating rather than duplicating on a second run (stable ids)."""
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from django.db import transaction
@@ -57,15 +58,23 @@ def maturity_of(row: AnnexRow, amount_value) -> str:
 
 
 def match_priority(orientation: Orientation, hint: str) -> Priority | None:
-    """The annex names enjeux by their first words ('Réduire la part modale...')."""
-    key = normalize_label(hint.rstrip(". …"))
+    """The annex names enjeux by their first words, loosely ('Réduire la part modale de
+    la voiture...' for 'Réduire sensiblement la part modale de la voiture individuelle',
+    'Garentir le désenclavement...'). When it names several, the first one counts."""
+    first = re.split(r"[,;]|\.\.\.|…", hint)[0]
+    key = normalize_label(first)
     if not key:
         return None
-    for priority in orientation.priorities.all():
-        label = normalize_label(priority.label)
-        if label.startswith(key[:40]) or key.startswith(label[:40]):
-            return priority
-    return None
+    scored = [(_likeness(key, normalize_label(p.label)), p) for p in orientation.priorities.all()]
+    score, best = max(scored, key=lambda pair: pair[0], default=(0, None))
+    return best if score >= 0.7 else None
+
+
+def _likeness(hint: str, label: str) -> float:
+    words = [w for w in hint.split() if len(w) > 2]
+    contained = sum(w in label.split() for w in words) / len(words) if words else 0
+    prefix = SequenceMatcher(None, hint, label[: len(hint)]).ratio()
+    return max(contained, prefix)
 
 
 def stable_action_id(row: AnnexRow, taken: set[str]) -> str:

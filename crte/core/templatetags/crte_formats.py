@@ -23,3 +23,9 @@ def date_fr(value) -> str:
 @register.filter
 def number_fr(value, decimals: int = 0) -> str:
     return "" if value is None else formats.format_number(value, int(decimals))
+
+
+@register.filter
+def labels(organisations) -> str:
+    """'CABBALR, AULA': the short labels of organisations, comma-separated."""
+    return ", ".join(o.label for o in organisations)

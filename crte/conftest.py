@@ -1,0 +1,78 @@
+"""Personas shared by every app's tests, as healthchecks uses Alice, Bob and Charlie: one
+contract (not published) with a manager, a State referent, a financer's member, a project
+owner's member, a reader, and an outsider who belongs to another contract."""
+
+import pytest
+
+from crte.actions.tests.factories import ActionFactory
+from crte.contracts.models import Membership
+from crte.contracts.tests.factories import ContractFactory, MembershipFactory, OrientationFactory
+from crte.core.tests.factories import FunderFactory, OrganisationFactory, UserFactory
+from crte.finance.tests.factories import FundingLineFactory
+
+
+@pytest.fixture
+def contract(db):
+    return ContractFactory(is_published=False)
+
+
+@pytest.fixture
+def orientation(contract):
+    return OrientationFactory(contract=contract, name="Se déplacer")
+
+
+@pytest.fixture
+def owner_org(db):
+    return OrganisationFactory(name="Commune de Test")
+
+
+@pytest.fixture
+def funder(db):
+    return FunderFactory(name="Région de test")
+
+
+@pytest.fixture
+def action(orientation, owner_org):
+    return ActionFactory(orientation=orientation, owners=[owner_org], title="Parking relais")
+
+
+@pytest.fixture
+def funding_line(action, funder):
+    return FundingLineFactory(action=action, funder=funder)
+
+
+def _member(contract, username, role, organisation=None):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, contract=contract, role=role, organisation=organisation)
+    return user
+
+
+@pytest.fixture
+def manager(contract):
+    return _member(contract, "chef", Membership.Role.CHEF_PROJET)
+
+
+@pytest.fixture
+def state_referent(contract):
+    return _member(contract, "referent", Membership.Role.REFERENT_ETAT)
+
+
+@pytest.fixture
+def funder_member(contract, funder):
+    return _member(contract, "financeur", Membership.Role.FINANCEUR, funder)
+
+
+@pytest.fixture
+def owner_member(contract, owner_org):
+    return _member(contract, "moa", Membership.Role.MAITRE_OUVRAGE, owner_org)
+
+
+@pytest.fixture
+def reader(contract):
+    return _member(contract, "lecteur", Membership.Role.LECTEUR)
+
+
+@pytest.fixture
+def outsider(db):
+    other = ContractFactory(is_published=False)
+    return _member(other, "autre", Membership.Role.CHEF_PROJET)
