@@ -33,6 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint crte/templates --lint
+	$(BIN)/djlint crte/templates --check
 
 format: install
 	$(BIN)/ruff check --fix .

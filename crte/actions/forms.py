@@ -51,7 +51,9 @@ class ActionForm(OptimisticLockForm):
             self.add_error("end_year", "L'année de fin précède l'année de début.")
         priority, orientation = cleaned.get("priority"), cleaned.get("orientation")
         if priority and orientation and priority.orientation_id != orientation.pk:
-            self.add_error("priority", "Cet enjeu prioritaire ne relève pas de l'orientation choisie.")
+            self.add_error(
+                "priority", "Cet enjeu prioritaire ne relève pas de l'orientation choisie."
+            )
         return cleaned
 
 

@@ -115,7 +115,9 @@ class Action(models.Model):
 
     def clean(self) -> None:
         if self.orientation_id and self.orientation.contract_id != self.contract_id:
-            raise ValidationError({"orientation": "Cette orientation appartient à un autre contrat."})
+            raise ValidationError(
+                {"orientation": "Cette orientation appartient à un autre contrat."}
+            )
         if self.priority_id and self.priority.orientation_id != self.orientation_id:
             raise ValidationError(
                 {"priority": "Cet enjeu prioritaire ne relève pas de l'orientation choisie."}

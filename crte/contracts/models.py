@@ -16,8 +16,10 @@ def plausible_year(field: str) -> Q:
 
 
 def ordered_years(start: str, end: str) -> Q:
-    return Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(
-        **{f"{end}__gte": F(start)}
+    return (
+        Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)})
     )
 
 
@@ -162,7 +164,9 @@ class Orientation(models.Model):
 class Priority(models.Model):
     """An enjeu prioritaire of an orientation."""
 
-    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="priorities")
+    orientation = models.ForeignKey(
+        Orientation, on_delete=models.CASCADE, related_name="priorities"
+    )
     code = models.CharField("identifiant", max_length=60)
     label = models.TextField("libellé")
     order = models.PositiveSmallIntegerField("rang", default=0)
@@ -241,7 +245,9 @@ class Amendment(models.Model):
     number = models.PositiveSmallIntegerField("numéro")
     title = models.CharField("objet", max_length=300)
     description = models.TextField("contenu", blank=True)
-    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PROJET)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.PROJET
+    )
     copil_opinion_on = models.DateField("avis du comité de pilotage", null=True, blank=True)
     approved_on = models.DateField("date d'approbation", null=True, blank=True)
 

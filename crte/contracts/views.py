@@ -26,4 +26,3 @@ def contract_detail(request, slug):
         "programmes": contract.programmes.all(),
     }
     return render(request, "contracts/contract_detail.html", context)
-

@@ -21,7 +21,9 @@ class User(AbstractUser):
             return False
         if self.is_superuser:
             return True
-        return any(a.level == PerimeterAccess.Level.NATIONAL for a in self.perimeter_accesses_cached)
+        return any(
+            a.level == PerimeterAccess.Level.NATIONAL for a in self.perimeter_accesses_cached
+        )
 
     @property
     def perimeter_accesses_cached(self) -> list["PerimeterAccess"]:
@@ -77,7 +79,8 @@ class Commune(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(insee_code__regex=r"^[0-9][0-9AB][0-9]{3}$"), name="commune_insee_format"
+                condition=Q(insee_code__regex=r"^[0-9][0-9AB][0-9]{3}$"),
+                name="commune_insee_format",
             )
         ]
 

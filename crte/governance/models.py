@@ -39,7 +39,9 @@ class Meeting(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField("date")
     place = models.CharField("lieu", max_length=200, blank=True)
-    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PREVUE)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PREVUE
+    )
     attendees = models.TextField("participants", blank=True)
     attending_organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
     is_demo = models.BooleanField("donnée de démonstration", default=False)

@@ -10,13 +10,10 @@ from datetime import date
 
 from crte.core.text import normalize_label
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
-        start=1,
-    )
-}
+_MONTH_NAMES = (
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
+)
+MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES.split(), start=1)}
 NUMBER_WORDS = {"trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10}
 ANNEX_COLUMNS = 8  # maître d'ouvrage, opération, contenu, montant, EPCI, État, autres, calendrier
 
@@ -135,8 +132,10 @@ def read_orientations(lines: list[str], text: str) -> list[DocOrientation]:
         if lowered.startswith("les enjeux prioritaires"):
             section = current.priorities
         elif re.match(r"^Programmation(\s+prévisionnelle)?\s+20\d\d", stripped):
-            section = current.programme_later if re.search(r"20\d\d\s*-\s*20\d\d", stripped) else (
-                current.programme_now
+            section = (
+                current.programme_later
+                if re.search(r"20\d\d\s*-\s*20\d\d", stripped)
+                else (current.programme_now)
             )
         elif section is not None:
             _add_item(section, stripped, bulleted_only=section is not current.priorities)
@@ -213,7 +212,9 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
 
 def read_parties(lines: list[str], doc: ContractDocument) -> None:
     for i, line in enumerate(lines):
-        match = re.search(r"Représentée? par (?:son (?P<role>\w+), )?\*\*(?P<name>[^*]+)\*\*(?P<rest>.*)", line)
+        match = re.search(
+            r"Représentée? par (?:son (?P<role>\w+), )?\*\*(?P<name>[^*]+)\*\*(?P<rest>.*)", line
+        )
         if not match:
             continue
         party = next((clean_cell(lines[j]) for j in range(i - 1, -1, -1) if lines[j].strip()), "")

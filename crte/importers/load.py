@@ -152,7 +152,9 @@ def _write_actions(contract, doc, orientations, source, result: ImportResult) ->
             orientation, _ = Orientation.objects.get_or_create(
                 contract=contract, code="a-classer", defaults={"name": "À classer", "order": 99}
             )
-            result.warnings.append(f"Ligne {row.line} : orientation « {row.orientation} » inconnue.")
+            result.warnings.append(
+                f"Ligne {row.line} : orientation « {row.orientation} » inconnue."
+            )
         amount = parse_amount(row.amount_text)
         calendar = parse_calendar(row.calendar_text)
         result.warnings += [f"Ligne {row.line} : {w}" for w in amount.warnings + calendar.warnings]

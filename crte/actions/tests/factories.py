@@ -9,6 +9,7 @@ from crte.contracts.tests.factories import OrientationFactory
 class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Action
+        skip_postgeneration_save = True
 
     orientation = factory.SubFactory(OrientationFactory)
     contract = factory.SelfAttribute("orientation.contract")

@@ -89,7 +89,12 @@ def row_titled(doc, prefix):
             "Montant global intégrant l'ensemble des projets d'investissement privés",
             "pourrsuite du programme",
         ),
-        ("Gouvernance du numérique", ["CABBALR"], "Phase 1 : 60K€ Phase 2: à déterminer", "2021-2022"),
+        (
+            "Gouvernance du numérique",
+            ["CABBALR"],
+            "Phase 1 : 60K€ Phase 2: à déterminer",
+            "2021-2022",
+        ),
         ("Politique intercommunale du commerce", ["CABBALR"], "300K€/an", "2021 (en cours3)"),
         ("Contrat de Ville", ["CABBALR", "Communes"], "", "2015-2022"),
         ("Convention Territoriale Globale", ["CABBALR"], "en cours de définition", "2021"),

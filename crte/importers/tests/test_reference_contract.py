@@ -1,4 +1,5 @@
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -77,12 +78,12 @@ def test_actions_are_attached_to_the_enjeu_named_above_them(reference):
 
 def test_setup_demo_twice_keeps_the_data_and_duplicates_nothing(settings):
     settings.DEMO_MODE = True
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    call_command("setup_demo", stdout=StringIO())
     action = Action.objects.get(title__startswith="Suivi-Animation OPAH-RU")
     action.maturity = Action.Maturity.ENGAGEE
     action.save()
     counts = (Commune.objects.count(), Organisation.objects.count(), Action.objects.count())
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    call_command("setup_demo", stdout=StringIO())
     assert (Commune.objects.count(), Organisation.objects.count(), Action.objects.count()) == counts
     assert Action.objects.get(pk=action.pk).maturity == Action.Maturity.ENGAGEE
     assert Contract.objects.get(slug=REFERENCE_SLUG).is_published

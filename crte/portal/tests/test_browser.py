@@ -1,0 +1,50 @@
+"""End to end in a real headless Chromium: the path a newcomer takes after `make run`."""
+
+import pytest
+
+from crte.importers.demo import (
+    DEMO_PASSWORD,
+    load_reference_contract,
+    load_reference_data,
+    setup_demo,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reference():
+    load_reference_data()
+    contract, _ = load_reference_contract()
+    setup_demo(contract)
+    return contract
+
+
+def test_log_in_open_the_contract_then_an_action(live_server, page, reference):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Nom d’utilisateur").fill("chef.projet")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_test_id("current-user").inner_text().strip() == "Camille Chef de projet"
+
+    page.get_by_role("link", name=reference.name).click()
+    assert page.locator("h1").inner_text() == reference.name
+    assert page.get_by_test_id("orientation").count() == 7
+    assert "21/01/2022" in page.content()
+
+    page.get_by_role("link", name="Suivi-Animation OPAH-RU").click()
+    assert page.locator("h1").inner_text() == "Suivi-Animation OPAH-RU"
+    amount = page.get_by_test_id("amount").inner_text()
+    assert " ".join(amount.split()) == "400 000 € (globalisé)"
+    assert page.get_by_role("link", name="Modifier l'action").is_visible()
+
+
+def test_a_visitor_reads_the_published_contract_without_logging_in(live_server, page, reference):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=reference.name).click()
+    assert page.get_by_test_id("orientation").count() == 7
+    page.get_by_role("link", name="Programme d'Intérêt Général").click()
+    amount = page.get_by_test_id("amount").inner_text()
+    assert " ".join(amount.split()) == "6 500 000 € par an"
+    assert page.get_by_role("link", name="Modifier l'action").count() == 0
