@@ -76,3 +76,10 @@ def reader(contract):
 def outsider(db):
     other = ContractFactory(is_published=False)
     return _member(other, "autre", Membership.Role.CHEF_PROJET)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}".strip()
