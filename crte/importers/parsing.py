@@ -50,7 +50,7 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
-def _unit_multiplier(unit: str | None) -> int:
+def unit_multiplier(unit: str | None) -> int:
     if not unit:
         return 1
     key = unit.strip().lower()
@@ -66,7 +66,7 @@ def find_amounts(text: str) -> list[tuple[re.Match, Decimal]]:
     for match in AMOUNT_RE.finditer(text):
         number = parse_number(match["number"])
         if number is not None:
-            found.append((match, number * _unit_multiplier(match["unit"])))
+            found.append((match, number * unit_multiplier(match["unit"])))
     return found
 
 

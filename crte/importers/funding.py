@@ -1,0 +1,248 @@
+"""Parses a financing cell of a programming table into financing parts, e.g.
+`Région 550K€ CD62 40K€ 20K€ (Leader)` -> three parts (Région 550 000 €, Département
+40 000 €, LEADER 20 000 €). Pure: the financers' names come from a `FunderDirectory`
+built by the caller from the catalogue.
+
+Rules (each one is from a real cell):
+- a figure is an amount (`343 K€`, `2M€/an`) or a share (`30 %`); text before a figure that
+  names a financer belongs to that figure, other text after a figure describes it;
+- a name in the text overrides the column (`150K€ (CABBALR)/an` in the État column is the
+  EPCI's); without a name the column's financer is used (by the caller);
+- `127,9K€ (25%)` is one part with an amount and a share; `25% du lot ACV` is a share of
+  something else, kept as a note;
+- status words become statuses; `PdR` / `plan de relance` marks recovery-plan credits;
+- `AAP …`, `appel à projets …` and known schemes become the part's scheme;
+- whatever is left is kept as the part's note, never dropped."""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from crte.core.text import normalize_label
+from crte.importers.parsing import AMOUNT_RE, parse_number, unit_multiplier
+
+PERCENT_RE = re.compile(r"(?P<sign>[-–—−]\s*)?(?P<number>\d+(?:[,.]\d+)?)\s*%")
+RELATIVE_TO_OTHER = re.compile(r"^\s*(du|de la|de l['’]|des|d['’])\b", re.IGNORECASE)
+FOOTNOTE_RE = re.compile(r"(?<=[a-zà-ÿ]{2})(\d)\b")  # 'vélo2', 'cours3': a footnote call
+PAREN_BEFORE_ANNUAL = re.compile(r"(€)\s*(\([^)]*\))\s*/\s*an\b")
+
+# normalized words -> status (FundingLine.Status values); longest first
+STATUS_WORDS = [
+    ("en cours d instruction", "en_instruction"),
+    ("en cours d examen", "en_instruction"),
+    ("en instruction", "en_instruction"),
+    ("demande en cours", "demande"),
+    ("sous reserve", "sous_reserve"),
+    ("sollicite", "demande"),
+    ("demande", "demande"),
+    ("en cours", "demande"),
+    ("accorde", "accorde"),
+    ("acquis", "accorde"),
+    ("notifie", "accorde"),
+    ("verse", "verse"),
+    ("refuse", "refuse"),
+]
+RELANCE_RE = re.compile(r"\b(PdR|plan de relance|France Relance)\b", re.IGNORECASE)
+SCHEME_RE = re.compile(r"\b(AAP|appel à projets|appel a projets)\b.*", re.IGNORECASE)
+
+
+class FunderDirectory:
+    """Financers' names as documents write them: normalized alias -> canonical name."""
+
+    def __init__(self, aliases: dict[str, str], schemes: dict[str, str] | None = None):
+        self.aliases = {normalize_label(k): v for k, v in aliases.items() if normalize_label(k)}
+        self.schemes = {normalize_label(k): v for k, v in (schemes or {}).items()}
+        keys = sorted(self.aliases, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b") if keys else None
+        )
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """(alias as matched in normalized text, canonical name), in reading order."""
+        if not self._pattern:
+            return []
+        return [(m.group(1), self.aliases[m.group(1)]) for m in self._pattern.finditer(normalize_label(text))]
+
+    def resolve(self, text: str) -> str | None:
+        return self.aliases.get(normalize_label(text))
+
+    def scheme(self, text: str) -> str | None:
+        return self.schemes.get(normalize_label(text))
+
+
+@dataclass
+class FundingPart:
+    funders: list[str] = field(default_factory=list)
+    amount: Decimal | None = None
+    share: Decimal | None = None
+    is_annual: bool = False
+    status: str = "prevu"
+    scheme: str = ""
+    credit_type: str = ""
+    note: str = ""
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Figure:
+    start: int
+    end: int
+    amount: Decimal | None = None
+    share: Decimal | None = None
+    is_annual: bool = False
+    negative: bool = False
+    prefix: str = ""
+    suffix: str = ""
+
+
+def clean_funding_text(text: str) -> tuple[str, list[str]]:
+    warnings = []
+    text = " ".join((text or "").split())
+    if FOOTNOTE_RE.search(text):
+        warnings.append(f"Appel de note supprimé dans « {text} »")
+        text = FOOTNOTE_RE.sub("", text)
+    text = PAREN_BEFORE_ANNUAL.sub(r"\1/an \2", text)
+    return text, warnings
+
+
+def _figures(text: str) -> list[_Figure]:
+    figures = []
+    for match in AMOUNT_RE.finditer(text):
+        number = parse_number(match["number"])
+        if number is None:
+            continue
+        figures.append(
+            _Figure(
+                match.start(),
+                match.end(),
+                amount=number * unit_multiplier(match["unit"]),
+                is_annual=bool(match["annual"]),
+                negative=bool(match["sign"]),
+            )
+        )
+    taken = [(f.start, f.end) for f in figures]
+    for match in PERCENT_RE.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        number = parse_number(match["number"])
+        if number is not None:
+            figures.append(
+                _Figure(match.start(), match.end(), share=number / 100, negative=bool(match["sign"]))
+            )
+    return sorted(figures, key=lambda f: f.start)
+
+
+def _attach_text(text: str, figures: list[_Figure], directory: FunderDirectory) -> None:
+    figures[0].prefix = text[: figures[0].start]
+    for current, following in zip(figures, figures[1:], strict=False):
+        gap = text[current.end : following.start]
+        paren = re.match(r"\s*\([^)]*\)", gap)
+        if paren:
+            current.suffix += paren.group(0)
+            gap = gap[paren.end() :]
+        if directory.find(gap):
+            following.prefix = gap
+        else:
+            current.suffix += gap
+    figures[-1].suffix += text[figures[-1].end :]
+
+
+def _merge(figures: list[_Figure]) -> list[_Figure]:
+    """`127,9K€ (25%)`: the share in brackets after an amount is the same part's.
+    `50K€ 25% du lot ACV`: a share of something else stays in the note."""
+    merged: list[_Figure] = []
+    for figure in figures:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and figure.share is not None
+            and previous.amount is not None
+            and previous.share is None
+        ):
+            bracketed = previous.suffix.strip() == "(" and figure.suffix.lstrip().startswith(")")
+            relative = bool(RELATIVE_TO_OTHER.match(figure.suffix))
+            if bracketed and not figure.prefix.strip():
+                previous.share = figure.share
+                previous.suffix = figure.suffix.lstrip()[1:]
+                continue
+            if relative and not figure.prefix.strip():
+                percent = f"{(figure.share * 100).normalize():f}".replace(".", ",")
+                previous.suffix += f" {percent} % {figure.suffix.strip()}"
+                continue
+        merged.append(figure)
+    return merged
+
+
+def _describe(part: FundingPart, text: str, directory: FunderDirectory) -> None:
+    """Fill funders, status, scheme, credit type and note from the words of a part."""
+    found = directory.find(text)
+    part.funders = list(dict.fromkeys(name for _, name in found))
+    words = normalize_label(text)
+    if RELANCE_RE.search(text):
+        part.credit_type = "relance"
+    for phrase, status in STATUS_WORDS:
+        if re.search(rf"\b{phrase}\b", words):
+            part.status = status
+            break
+    rest = RELANCE_RE.sub("", text)
+    for phrase, _ in STATUS_WORDS:
+        rest = _remove_normalized(rest, phrase)
+    scheme = SCHEME_RE.search(rest)
+    if scheme:  # a call for projects keeps its words, a financer's name included ('AAP DRAAF')
+        part.scheme = _tidy(scheme.group(0))
+        rest = rest[: scheme.start()]
+    for alias, _ in found:
+        rest = _remove_normalized(rest, alias)
+    rest = _tidy(rest)
+    if not part.scheme and rest and directory.scheme(rest):
+        part.scheme = rest
+    elif rest and normalize_label(rest) not in {"et", "ou"}:
+        part.note = rest
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[()]", " ", text)
+    text = " ".join(text.split()).strip(" -–:/,;.")
+    text = re.sub(r"^(de l['’]\s*|de la\s+|du\s+|des\s+|de\s+)", "", text, flags=re.IGNORECASE)
+    return text.strip(" -–:/,;.")
+
+
+def _remove_normalized(text: str, phrase: str) -> str:
+    """Remove `phrase` (normalized) from `text`, whatever its accents, case and punctuation."""
+    words = phrase.split()
+    pattern = r"\b" + r"[\W_]+".join(_loose(w) for w in words) + r"\b"
+    return re.sub(pattern, " ", text, flags=re.IGNORECASE)
+
+
+def _loose(word: str) -> str:
+    accents = {"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]"}
+    return "".join(accents.get(ch, re.escape(ch)) for ch in word)
+
+
+def parse_funding_cell(text: str, directory: FunderDirectory) -> list[FundingPart]:
+    text, warnings = clean_funding_text(text)
+    if not text:
+        return []
+    figures = _figures(text)
+    if not figures:
+        part = FundingPart(warnings=list(warnings))
+        _describe(part, text, directory)
+        return [part]
+    _attach_text(text, figures, directory)
+    parts = []
+    for figure in _merge(figures):
+        part = FundingPart(warnings=list(warnings))
+        if figure.negative:
+            part.errors.append(f"Montant ou taux négatif dans « {text} »")
+        else:
+            part.amount, part.share, part.is_annual = figure.amount, figure.share, figure.is_annual
+            if part.share is not None and part.share > 1:
+                part.errors.append(f"Taux supérieur à 100 % dans « {text} »")
+                part.share = None
+        described = f"{figure.prefix} {figure.suffix}"
+        if re.search(r"/\s*an\b|par an", figure.suffix):
+            part.is_annual = True
+        _describe(part, described, directory)
+        parts.append(part)
+    return parts
