@@ -12,6 +12,7 @@ def strip_accents(text: str) -> str:
 def normalize_label(text: str) -> str:
     """A key for matching names as people write them: 'Région Hauts-de-France',
     'REGION HAUTS DE FRANCE' and 'région  hauts-de-france' give the same key."""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
     text = strip_accents(text).lower().replace("’", "'")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())

@@ -7,6 +7,7 @@ Pure functions: the result is plain data, written to the database by `load.py`."
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from crte.core.text import normalize_label
 
@@ -26,6 +27,7 @@ class DocOrientation:
     priorities: list[str] = field(default_factory=list)
     programme_now: list[str] = field(default_factory=list)  # "Programmation 2022"
     programme_later: list[str] = field(default_factory=list)  # "Programmation 2023-2026"
+    later_first_year: int | None = None  # 2023 for "Programmation 2023-2026"
 
 
 @dataclass
@@ -62,6 +64,8 @@ class ContractDocument:
     end_year: int | None = None
     orientations: list[DocOrientation] = field(default_factory=list)
     annex_rows: list[AnnexRow] = field(default_factory=list)
+    programmes: list["DocProgramme"] = field(default_factory=list)
+    targets: list["DocTarget"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -132,11 +136,10 @@ def read_orientations(lines: list[str], text: str) -> list[DocOrientation]:
         if lowered.startswith("les enjeux prioritaires"):
             section = current.priorities
         elif re.match(r"^Programmation(\s+prévisionnelle)?\s+20\d\d", stripped):
-            section = (
-                current.programme_later
-                if re.search(r"20\d\d\s*-\s*20\d\d", stripped)
-                else (current.programme_now)
-            )
+            span = re.search(r"(20\d\d)\s*-\s*20\d\d", stripped)
+            section = current.programme_later if span else current.programme_now
+            if span:
+                current.later_first_year = int(span[1])
         elif section is not None:
             _add_item(section, stripped, bulleted_only=section is not current.priorities)
     return orientations
@@ -254,8 +257,152 @@ def read_contract_document(text: str) -> ContractDocument:
         doc.start_year, doc.end_year = int(period[1]), int(period[2])
     doc.orientations = read_orientations(lines, text)
     doc.annex_rows = read_annex(lines)
+    doc.programmes = read_programmes(lines)
+    doc.targets = read_pcaet_targets(text)
     if not doc.orientations:
         doc.warnings.append("Aucune orientation trouvée (article 3).")
     if not doc.annex_rows:
         doc.warnings.append("Aucun tableau de programmation trouvé en annexe.")
     return doc
+
+
+# --- Art. 4-1: integrated contractualisations -------------------------------------------
+
+PROGRAMME_KINDS = [  # (kind, pattern on normalized text), first match wins
+    ("contrat_ville", r"\bcontrat de ville\b"),
+    ("ctg", r"\bconvention territoriale globale\b"),
+    ("cls", r"\bcontrat local de sante\b"),
+    ("pat", r"\bprojet alimentaire territorial\b"),
+    ("cte", r"\bcontrat de transition ecologique\b"),
+    ("cot_tri", r"\bcot tri\b|troisieme revolution industrielle"),
+    ("papi", r"\bpapi\b"),
+    ("pre", r"\bprogrammes? de restauration ecologique\b"),
+    ("npnru", r"\bnpnru\b|renouvellement urbain engages"),
+    ("acv", r"\baction coeur de ville\b"),
+    ("pvd", r"\bpetites villes de demain\b"),
+    ("opah_ru", r"\bopah ru\b"),
+    ("pig", r"\bprogramme d interet general\b"),
+    ("erbm", r"\brenouveau du bassin minier\b"),
+    ("territoires_industrie", r"\bterritoires d industrie\b"),
+]
+SPAN_RE = re.compile(r"\(?\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b\)?")
+
+
+@dataclass
+class DocProgramme:
+    kind: str
+    line: int
+    text: str  # the paragraph, cleaned
+    qualifier: str = ""  # « Lys »
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+def read_programmes(lines: list[str]) -> list[DocProgramme]:
+    start = _find(lines, r"^\s*4-1\s*:")
+    end = _find(lines, r"^\s*4-2\s*:", max(start, 0))
+    if start < 0 or end < 0:
+        return []
+    programmes: list[DocProgramme] = []
+    for i in range(start + 1, end):
+        line = lines[i].strip()
+        if not (line.startswith("-") or re.match(r"^Le dispositif\b", line)):
+            continue
+        text = clean_item(line)
+        opening = normalize_label(text[:160])
+        kind = next((k for k, pattern in PROGRAMME_KINDS if re.search(pattern, opening)), None)
+        if kind is None:
+            continue
+        programme = DocProgramme(kind=kind, line=i + 1, text=text)
+        quoted = re.match(r"^[^«]{0,40}«\s*([^»]{1,40}?)\s*»", text)
+        if quoted:
+            programme.qualifier = quoted[1]
+        span = SPAN_RE.search(text[:200])
+        if span:
+            programme.start_year, programme.end_year = int(span[1]), int(span[2])
+        programmes.append(programme)
+        mental = re.search(r"Conseil local de santé mentale\s*\(([^)]*)\)", text, re.IGNORECASE)
+        if kind == "cls" and mental:
+            sub = DocProgramme(kind="clsm", line=i + 1, text=text)
+            years = SPAN_RE.search(mental[1])
+            if years:
+                sub.start_year, sub.end_year = int(years[1]), int(years[2])
+            programmes.append(sub)
+    return programmes
+
+
+# --- PCAET targets -------------------------------------------------------------------------
+
+PCAET_PATTERNS = [  # code, catalogue id, name, unit, direction, pattern
+    (
+        "pcaet-energie-finale",
+        "crte_2.1",
+        "Consommation énergétique finale du territoire",
+        "GWh",
+        "baisse",
+        r"consommation (?:énergétique|d'énergie) finale\s*\((?P<pct>[-–−]?\s*\d+(?:,\d+)?)\s*%"
+        r"\s*/\s*(?P<base>\d{4})\)",
+    ),
+    (
+        "pcaet-enr",
+        "crte_3.1",
+        "Production d'énergies renouvelables",
+        "MWh",
+        "hausse",
+        r"multiplication par (?P<factor>\d+) des productions? (?:des? )?en[rR]",
+    ),
+    (
+        "pcaet-ges",
+        "crte_1.1",
+        "Émissions de gaz à effet de serre du territoire",
+        "teq CO2",
+        "baisse",
+        r"réduction de (?P<pct>\d+(?:,\d+)?)\s*% des GES",
+    ),
+    (
+        "pcaet-polluants",
+        "",
+        "Émissions de polluants atmosphériques",
+        "t",
+        "baisse",
+        r"polluants atmosphériques de (?P<pct>\d+(?:,\d+)?)\s*%",
+    ),
+]
+
+
+@dataclass
+class DocTarget:
+    code: str
+    catalogue_id: str
+    name: str
+    unit: str
+    direction: str
+    year: int
+    relative_change: Decimal
+    baseline_year: int | None
+    text: str
+
+
+def read_pcaet_targets(text: str) -> list[DocTarget]:
+    """The PCAET's quantified objectives ('à l'horizon 2030, ... (-13%/2017), la
+    multiplication par 5 des productions des Enr, la réduction de 24% des GES...')."""
+    sentence = re.search(r"[^.]*à l'horizon (?P<year>20\d{2})[^.]*\.", text)
+    if not sentence:
+        return []
+    year, phrase = int(sentence["year"]), sentence.group(0)
+    targets = []
+    for code, catalogue_id, name, unit, direction, pattern in PCAET_PATTERNS:
+        match = re.search(pattern, phrase, re.IGNORECASE)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if groups.get("factor"):
+            change = Decimal(groups["factor"]) - 1
+        else:
+            percent = Decimal(re.sub(r"[\s–−-]", "", groups["pct"]).replace(",", "."))
+            change = -percent / 100 if direction == "baisse" else percent / 100
+        base = int(groups["base"]) if groups.get("base") else None
+        targets.append(
+            DocTarget(code, catalogue_id, name, unit, direction, year, change, base, match.group(0))
+        )
+    return targets

@@ -1,0 +1,262 @@
+"""Turns a contract document read by `contract_document` into an ImportPlan: annex rows
+become actions with their financing lines; programming items of Art. 3 that are not the
+same operation as an annex row become actions of the maturity their list implies."""
+
+import re
+from difflib import SequenceMatcher
+
+from django.utils.text import slugify
+
+from crte.core.text import normalize_label
+from crte.importers.contract_document import AnnexRow, ContractDocument
+from crte.importers.funding import FunderDirectory, parse_funding_cell
+from crte.importers.parsing import parse_amount, parse_calendar
+from crte.importers.plan import (
+    ActionPlan,
+    ImportPlan,
+    LinePlan,
+    OrientationPlan,
+    Place,
+    ProgrammePlan,
+    TargetPlan,
+)
+from crte.importers.report import Report
+
+# The annex's financing columns: (column title, column key). The EPCI column is titled
+# with the EPCI's short name; "autres financeurs" names no financer.
+MATCH_THRESHOLD = 0.66
+
+
+def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: str, report: Report):
+    plan = ImportPlan(
+        source=source,
+        is_document=True,
+        contract_name=f"{doc.title} — {doc.epci_name}" if doc.epci_name else doc.title,
+        epci_name=doc.epci_name,
+        epci_short=doc.epci_short,
+        signatories=[(s.party, s.person, s.title) for s in doc.signatories],
+        signed_on=doc.signed_on,
+        start_year=doc.start_year,
+        end_year=doc.end_year,
+        duration_years=doc.duration_years,
+        orientations=[OrientationPlan(o.name, list(o.priorities)) for o in doc.orientations],
+    )
+    for warning in doc.warnings:
+        report.warn("document", warning, Place(source))
+    names = {normalize_label(o.heading): o.name for o in doc.orientations}
+    taken: set[str] = set()
+    epci_funder = directory.resolve(doc.epci_short) if doc.epci_short else None
+    for row in doc.annex_rows:
+        plan.actions.append(_annex_action(row, names, epci_funder, directory, source, taken, report))
+    _programme_items(doc, plan, source, taken, report)
+    plan.programmes = [
+        ProgrammePlan(
+            code=p.kind if p.kind != "pre" else "pre",
+            kind=p.kind,
+            name=p.qualifier,
+            description=p.text,
+            start_year=p.start_year,
+            end_year=p.end_year,
+            partners=list(dict.fromkeys(name for _, name in directory.find(p.text))),
+        )
+        for p in doc.programmes
+    ]
+    plan.targets = [
+        TargetPlan(
+            indicator_code=t.code,
+            name=t.name,
+            unit=t.unit,
+            direction=t.direction,
+            year=t.year,
+            relative_change=t.relative_change,
+            baseline_year=t.baseline_year,
+            text=t.text,
+        )
+        for t in doc.targets
+    ]
+    return plan
+
+
+def _annex_action(row: AnnexRow, names, epci_funder, directory, source, taken, report) -> ActionPlan:
+    place = Place(source, row.line)
+    amount = parse_amount(row.amount_text)
+    calendar = parse_calendar(row.calendar_text)
+    for message in amount.errors:
+        report.error("montant", message, Place(source, row.line, "Montant"), row.title)
+    orientation = names.get(normalize_label(row.orientation), "")
+    action = ActionPlan(
+        external_id=unique_id(row.title, taken, row.line),
+        title=row.title,
+        orientation=orientation,
+        place=place,
+        description=row.content,
+        priority_hint=row.priority_hint,
+        owners=row.owners,
+        amount=amount.value,
+        amount_basis=amount.basis,
+        amount_text=row.amount_text,
+        calendar_text=row.calendar_text,
+        start_year=calendar.start_year,
+        end_year=calendar.end_year,
+        maturity=annex_maturity(row, amount.value),
+    )
+    columns = [("EPCI", epci_funder, row.epci_text), ("État", "État", row.state_text)]
+    columns.append(("Autres financeurs", None, row.others_text))
+    for column, funder, text in columns:
+        action.lines += funding_lines(
+            text, funder, directory, Place(source, row.line, column), action, report
+        )
+    return action
+
+
+def funding_lines(
+    text: str,
+    column_funder: str | None,
+    directory: FunderDirectory,
+    place: Place,
+    action: ActionPlan,
+    report: Report,
+) -> list[LinePlan]:
+    """The lines of one financing cell. A name in the cell overrides the column; several
+    financers sharing one figure get one line each, the figure on the first (not split)."""
+    lines = []
+    key = slugify(place.column) or "financement"
+    for part in parse_funding_cell(text, directory):
+        for message in part.errors:
+            report.error("financement", message, place, action.title)
+        for message in part.warnings:
+            report.info("note", message, place, action.title)
+        funders = part.funders or [column_funder]
+        for rank, funder in enumerate(funders):
+            first = rank == 0
+            line = LinePlan(
+                external_id=f"{key}-{len(lines) + 1}",
+                funder=funder,
+                funder_known=funder is not None,
+                amount=part.amount if first else None,
+                share=part.share if first else None,
+                is_annual=part.is_annual or (part.share is not None and action.amount_basis == "annuel"),
+                status=part.status,
+                scheme=part.scheme,
+                credit_type=part.credit_type,
+                source_text=text,
+                note=part.note,
+                place=place,
+            )
+            if not first:
+                line.note = " ".join(filter(None, [part.note, f"figure commune avec {funders[0]}"]))
+            lines.append(line)
+        if len(funders) > 1:
+            report.warn(
+                "financement-commun",
+                f"« {text} » : une même figure pour {', '.join(funders)} ; elle est portée par la "
+                f"ligne de {funders[0]}, à répartir.",
+                place,
+                action.title,
+            )
+        if funders == [None]:
+            report.warn(
+                "financeur-inconnu",
+                f"« {text} » : le financeur n'est pas nommé.",
+                place,
+                action.title,
+            )
+        if part.note and (part.amount is None and part.share is None):
+            report.info("non-chiffre", f"« {text} » : financement non chiffré.", place, action.title)
+    return lines
+
+
+def annex_maturity(row: AnnexRow, amount_value) -> str:
+    """The annex lists the actions programmed at signature. Rule: an action whose
+    calendar says 'en cours' is under way; one whose amount is still being defined is
+    maturing; the others are validated by the signed contract."""
+    if "en cours" in normalize_label(row.calendar_text):
+        return "en_cours"
+    if amount_value is None and re.search(r"en cours|a determiner|a preciser", normalize_label(row.amount_text)):
+        return "en_maturation"
+    return "validee"
+
+
+def unique_id(title: str, taken: set[str], line: int) -> str:
+    base = slugify(title)[:60].strip("-") or f"ligne-{line}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+STOPWORDS = {"les", "des", "une", "pour", "dans", "avec", "sur", "aux", "par", "est", "qui", "que"}
+
+
+def significant_words(text: str) -> set[str]:
+    return {
+        w.rstrip("sx") or w
+        for w in normalize_label(text).split()
+        if len(w) >= 3 and w not in STOPWORDS
+    }
+
+
+def likeness(a: str, b: str) -> float:
+    """How much two operation titles look alike, 0 to 1: shared significant words (two at
+    least, or all of a one-word title), or the same characters in the same order."""
+    words_a, words_b = significant_words(a), significant_words(b)
+    shared = len(words_a & words_b)
+    if not words_a or not words_b:
+        overlap = 0.0
+    elif shared >= 2:
+        overlap = shared / min(len(words_a), len(words_b))
+    else:
+        overlap = shared / max(len(words_a), len(words_b))
+    return max(overlap, SequenceMatcher(None, normalize_label(a), normalize_label(b)).ratio())
+
+
+def phases(text: str) -> set[str]:
+    return set(re.findall(r"phase\s*(\d+)", normalize_label(text)))
+
+
+def _programme_items(doc: ContractDocument, plan: ImportPlan, source, taken, report) -> None:
+    """Items of 'Programmation 2022' become actions being matured, those of the forecast
+    2023-2026 ideas, unless an annex row is the same operation (then they are reported as
+    matched, never duplicated)."""
+    annex = [a for a in plan.actions]
+    for orientation in doc.orientations:
+        lists = [
+            (orientation.programme_now, "en_maturation", None),
+            (orientation.programme_later, "idee", orientation.later_first_year),
+        ]
+        for items, maturity, first_year in lists:
+            for item in items:
+                scored = [(_item_score(item, a, orientation.name, first_year), a) for a in annex]
+                score, best = max(scored, key=lambda pair: pair[0], default=(0, None))
+                if best is not None and score >= MATCH_THRESHOLD:
+                    report.info(
+                        "programmation",
+                        f"« {item} » est l'action de l'annexe « {best.title} ».",
+                        Place(source, orientation.line),
+                        best.title,
+                    )
+                    continue
+                plan.actions.append(
+                    ActionPlan(
+                        external_id=unique_id(item, taken, orientation.line),
+                        title=item[:400],
+                        orientation=orientation.name,
+                        place=Place(source, orientation.line),
+                        maturity=maturity,
+                        has_financing_columns=False,
+                    )
+                )
+
+
+def _item_score(item: str, action: ActionPlan, orientation: str, first_year: int | None) -> float:
+    """An item is the same operation as an annex row when their titles (or the item and
+    the row's content) look alike. Not when they name different phases, nor when the item
+    is a forecast for years after the row has ended."""
+    item_phases, row_phases = phases(item), phases(action.title)
+    if item_phases and row_phases and not item_phases & row_phases:
+        return 0.0
+    if first_year and action.end_year and action.end_year < first_year:
+        return 0.0
+    score = max(likeness(item, action.title), likeness(item, action.description or ""))
+    return score if action.orientation == orientation else score - 0.1

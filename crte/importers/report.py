@@ -1,0 +1,72 @@
+"""The data-quality report of an import: every doubt, with its place and severity.
+Errors refuse the file (nothing is written); warnings are imported and shown to fix."""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from crte.importers.plan import Place
+
+ERROR, WARNING, INFO = "erreur", "avertissement", "info"
+
+
+@dataclass
+class Entry:
+    severity: str
+    code: str
+    message: str
+    place: Place | None = None
+    action: str = ""  # the action's title, when the entry is about one
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["place"] = str(self.place) if self.place else ""
+        return data
+
+
+@dataclass
+class Report:
+    entries: list[Entry] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+    written: bool = False
+
+    def add(self, severity: str, code: str, message: str, place=None, action: str = "") -> None:
+        self.entries.append(Entry(severity, code, message, place, action))
+
+    def error(self, code: str, message: str, place=None, action: str = "") -> None:
+        self.add(ERROR, code, message, place, action)
+
+    def warn(self, code: str, message: str, place=None, action: str = "") -> None:
+        self.add(WARNING, code, message, place, action)
+
+    def info(self, code: str, message: str, place=None, action: str = "") -> None:
+        self.add(INFO, code, message, place, action)
+
+    @property
+    def errors(self) -> list[Entry]:
+        return [e for e in self.entries if e.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Entry]:
+        return [e for e in self.entries if e.severity == WARNING]
+
+    def count(self, kind: str, bucket: str) -> None:
+        counts = getattr(self, bucket)
+        counts[kind] = counts.get(kind, 0) + 1
+
+    def as_dict(self) -> dict:
+        return {
+            "ecrit": self.written,
+            "simulation": self.dry_run,
+            "erreurs": len(self.errors),
+            "avertissements": len(self.warnings),
+            "crees": self.created,
+            "modifies": self.updated,
+            "inchanges": self.unchanged,
+            "entrees": [e.as_dict() for e in self.entries],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
