@@ -82,6 +82,7 @@ class Action(models.Model):
     source = models.CharField("provenance", max_length=300, blank=True)
     order = models.PositiveIntegerField("rang", default=0)
     revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()

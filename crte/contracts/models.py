@@ -71,7 +71,12 @@ class Contract(models.Model):
     slug = models.SlugField("identifiant", max_length=80, unique=True)
     name = models.CharField("intitulé", max_length=300)
     territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, related_name="contracts", verbose_name="territoire"
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name="territoire",
     )
     signed_on = models.DateField("date de signature", null=True, blank=True)
     start_year = models.PositiveSmallIntegerField("première année", null=True, blank=True)

@@ -35,9 +35,8 @@ def _compute_access(user, contract: Contract) -> ContractAccess:
         return ContractAccess(can_read=contract.is_published)
     memberships = list(Membership.objects.filter(user=user, contract=contract))
     roles = frozenset(m.role for m in memberships)
-    in_perimeter = user.is_national_admin or (
-        contract.territory.departement_code in user.departement_codes()
-    )
+    departement = contract.territory.departement_code if contract.territory else None
+    in_perimeter = user.is_national_admin or departement in user.departement_codes()
     return ContractAccess(
         can_read=bool(memberships) or contract.is_published or in_perimeter,
         can_manage=user.is_superuser or bool(roles & set(Membership.MANAGER_ROLES)),

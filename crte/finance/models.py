@@ -25,6 +25,10 @@ class Scheme(models.Model):
         verbose_name="financeur",
     )
     description = models.TextField("description", blank=True)
+    aliases = models.JSONField(
+        "autres noms", default=list, blank=True, help_text="Comme les documents l'écrivent"
+    )
+    source = models.CharField("source", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "dispositif"

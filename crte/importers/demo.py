@@ -10,7 +10,7 @@ from crte.contracts.models import Contract, Membership
 from crte.core.models import OrganisationAlias, PerimeterAccess, User
 from crte.core.reference import load_communes, load_funders
 from crte.finance.reference import load_schemes
-from crte.importers.load import import_contract_document
+from crte.importers.pipeline import import_source
 from crte.indicators.reference import load_indicator_catalogue
 
 REFERENCE_SLUG = "crte-cabbalr"
@@ -45,7 +45,11 @@ def load_reference_contract() -> tuple[Contract, bool]:
     existing = Contract.objects.filter(slug=REFERENCE_SLUG).first()
     if existing:
         return existing, False
-    contract = import_contract_document(REFERENCE_DOCUMENT, slug=REFERENCE_SLUG).contract
+    result = import_source(path=REFERENCE_DOCUMENT, slug=REFERENCE_SLUG)
+    if result.contract is None:
+        messages = "; ".join(e.message for e in result.report.errors)
+        raise RuntimeError(f"Le contrat de référence n'a pas pu être importé : {messages}")
+    contract = result.contract
     territory = contract.territory
     communes = load_communes()
     territory.communes.set(communes)

@@ -3,18 +3,17 @@ become actions with their financing lines; programming items of Art. 3 that are 
 same operation as an annex row become actions of the maturity their list implies."""
 
 import re
-from difflib import SequenceMatcher
 
 from django.utils.text import slugify
 
 from crte.core.text import normalize_label
 from crte.importers.contract_document import AnnexRow, ContractDocument
-from crte.importers.funding import FunderDirectory, parse_funding_cell
+from crte.importers.funding import FunderDirectory, funding_lines
+from crte.importers.matching import likeness
 from crte.importers.parsing import parse_amount, parse_calendar
 from crte.importers.plan import (
     ActionPlan,
     ImportPlan,
-    LinePlan,
     OrientationPlan,
     Place,
     ProgrammePlan,
@@ -27,7 +26,9 @@ from crte.importers.report import Report
 MATCH_THRESHOLD = 0.66
 
 
-def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: str, report: Report):
+def document_to_plan(
+    doc: ContractDocument, directory: FunderDirectory, source: str, report: Report
+):
     plan = ImportPlan(
         source=source,
         is_document=True,
@@ -47,7 +48,9 @@ def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: 
     taken: set[str] = set()
     epci_funder = directory.resolve(doc.epci_short) if doc.epci_short else None
     for row in doc.annex_rows:
-        plan.actions.append(_annex_action(row, names, epci_funder, directory, source, taken, report))
+        plan.actions.append(
+            _annex_action(row, names, epci_funder, directory, source, taken, report)
+        )
     _programme_items(doc, plan, source, taken, report)
     plan.programmes = [
         ProgrammePlan(
@@ -71,13 +74,16 @@ def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: 
             relative_change=t.relative_change,
             baseline_year=t.baseline_year,
             text=t.text,
+            catalogue_id=t.catalogue_id,
         )
         for t in doc.targets
     ]
     return plan
 
 
-def _annex_action(row: AnnexRow, names, epci_funder, directory, source, taken, report) -> ActionPlan:
+def _annex_action(
+    row: AnnexRow, names, epci_funder, directory, source, taken, report
+) -> ActionPlan:
     place = Place(source, row.line)
     amount = parse_amount(row.amount_text)
     calendar = parse_calendar(row.calendar_text)
@@ -109,70 +115,15 @@ def _annex_action(row: AnnexRow, names, epci_funder, directory, source, taken, r
     return action
 
 
-def funding_lines(
-    text: str,
-    column_funder: str | None,
-    directory: FunderDirectory,
-    place: Place,
-    action: ActionPlan,
-    report: Report,
-) -> list[LinePlan]:
-    """The lines of one financing cell. A name in the cell overrides the column; several
-    financers sharing one figure get one line each, the figure on the first (not split)."""
-    lines = []
-    key = slugify(place.column) or "financement"
-    for part in parse_funding_cell(text, directory):
-        for message in part.errors:
-            report.error("financement", message, place, action.title)
-        for message in part.warnings:
-            report.info("note", message, place, action.title)
-        funders = part.funders or [column_funder]
-        for rank, funder in enumerate(funders):
-            first = rank == 0
-            line = LinePlan(
-                external_id=f"{key}-{len(lines) + 1}",
-                funder=funder,
-                funder_known=funder is not None,
-                amount=part.amount if first else None,
-                share=part.share if first else None,
-                is_annual=part.is_annual or (part.share is not None and action.amount_basis == "annuel"),
-                status=part.status,
-                scheme=part.scheme,
-                credit_type=part.credit_type,
-                source_text=text,
-                note=part.note,
-                place=place,
-            )
-            if not first:
-                line.note = " ".join(filter(None, [part.note, f"figure commune avec {funders[0]}"]))
-            lines.append(line)
-        if len(funders) > 1:
-            report.warn(
-                "financement-commun",
-                f"« {text} » : une même figure pour {', '.join(funders)} ; elle est portée par la "
-                f"ligne de {funders[0]}, à répartir.",
-                place,
-                action.title,
-            )
-        if funders == [None]:
-            report.warn(
-                "financeur-inconnu",
-                f"« {text} » : le financeur n'est pas nommé.",
-                place,
-                action.title,
-            )
-        if part.note and (part.amount is None and part.share is None):
-            report.info("non-chiffre", f"« {text} » : financement non chiffré.", place, action.title)
-    return lines
-
-
 def annex_maturity(row: AnnexRow, amount_value) -> str:
     """The annex lists the actions programmed at signature. Rule: an action whose
     calendar says 'en cours' is under way; one whose amount is still being defined is
     maturing; the others are validated by the signed contract."""
     if "en cours" in normalize_label(row.calendar_text):
         return "en_cours"
-    if amount_value is None and re.search(r"en cours|a determiner|a preciser", normalize_label(row.amount_text)):
+    if amount_value is None and re.search(
+        r"en cours|a determiner|a preciser", normalize_label(row.amount_text)
+    ):
         return "en_maturation"
     return "validee"
 
@@ -184,31 +135,6 @@ def unique_id(title: str, taken: set[str], line: int) -> str:
         candidate, n = f"{base}-{n}", n + 1
     taken.add(candidate)
     return candidate
-
-
-STOPWORDS = {"les", "des", "une", "pour", "dans", "avec", "sur", "aux", "par", "est", "qui", "que"}
-
-
-def significant_words(text: str) -> set[str]:
-    return {
-        w.rstrip("sx") or w
-        for w in normalize_label(text).split()
-        if len(w) >= 3 and w not in STOPWORDS
-    }
-
-
-def likeness(a: str, b: str) -> float:
-    """How much two operation titles look alike, 0 to 1: shared significant words (two at
-    least, or all of a one-word title), or the same characters in the same order."""
-    words_a, words_b = significant_words(a), significant_words(b)
-    shared = len(words_a & words_b)
-    if not words_a or not words_b:
-        overlap = 0.0
-    elif shared >= 2:
-        overlap = shared / min(len(words_a), len(words_b))
-    else:
-        overlap = shared / max(len(words_a), len(words_b))
-    return max(overlap, SequenceMatcher(None, normalize_label(a), normalize_label(b)).ratio())
 
 
 def phases(text: str) -> set[str]:

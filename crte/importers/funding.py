@@ -18,8 +18,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.text import slugify
+
 from crte.core.text import normalize_label
 from crte.importers.parsing import AMOUNT_RE, parse_number, unit_multiplier
+from crte.importers.plan import ActionPlan, LinePlan, Place
+from crte.importers.report import Report
 
 PERCENT_RE = re.compile(r"(?P<sign>[-–—−]\s*)?(?P<number>\d+(?:[,.]\d+)?)\s*%")
 RELATIVE_TO_OTHER = re.compile(r"^\s*(du|de la|de l['’]|des|d['’])\b", re.IGNORECASE)
@@ -61,7 +65,10 @@ class FunderDirectory:
         """(alias as matched in normalized text, canonical name), in reading order."""
         if not self._pattern:
             return []
-        return [(m.group(1), self.aliases[m.group(1)]) for m in self._pattern.finditer(normalize_label(text))]
+        return [
+            (m.group(1), self.aliases[m.group(1)])
+            for m in self._pattern.finditer(normalize_label(text))
+        ]
 
     def resolve(self, text: str) -> str | None:
         return self.aliases.get(normalize_label(text))
@@ -128,7 +135,9 @@ def _figures(text: str) -> list[_Figure]:
         number = parse_number(match["number"])
         if number is not None:
             figures.append(
-                _Figure(match.start(), match.end(), share=number / 100, negative=bool(match["sign"]))
+                _Figure(
+                    match.start(), match.end(), share=number / 100, negative=bool(match["sign"])
+                )
             )
     return sorted(figures, key=lambda f: f.start)
 
@@ -216,7 +225,14 @@ def _remove_normalized(text: str, phrase: str) -> str:
 
 
 def _loose(word: str) -> str:
-    accents = {"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]"}
+    accents = {
+        "a": "[aàâä]",
+        "e": "[eéèêë]",
+        "i": "[iîï]",
+        "o": "[oôö]",
+        "u": "[uùûü]",
+        "c": "[cç]",
+    }
     return "".join(accents.get(ch, re.escape(ch)) for ch in word)
 
 
@@ -246,3 +262,64 @@ def parse_funding_cell(text: str, directory: FunderDirectory) -> list[FundingPar
         _describe(part, described, directory)
         parts.append(part)
     return parts
+
+
+def funding_lines(
+    text: str,
+    column_funder: str | None,
+    directory: FunderDirectory,
+    place: Place,
+    action: ActionPlan,
+    report: Report,
+) -> list[LinePlan]:
+    """The lines of one financing cell. A name in the cell overrides the column; several
+    financers sharing one figure get one line each, the figure on the first (not split)."""
+    lines = []
+    key = slugify(place.column) or "financement"
+    for part in parse_funding_cell(text, directory):
+        for message in part.errors:
+            report.error("financement", message, place, action.title)
+        for message in part.warnings:
+            report.info("note", message, place, action.title)
+        funders = part.funders or [column_funder]
+        for rank, funder in enumerate(funders):
+            first = rank == 0
+            line = LinePlan(
+                external_id=f"{key}-{len(lines) + 1}",
+                funder=funder,
+                funder_known=funder is not None,
+                amount=part.amount if first else None,
+                share=part.share if first else None,
+                is_annual=part.is_annual
+                or (part.share is not None and action.amount_basis == "annuel"),
+                status=part.status,
+                scheme=part.scheme,
+                credit_type=part.credit_type,
+                source_text=text,
+                note=part.note,
+                place=place,
+            )
+            if not first:
+                line.is_joint = True
+                line.note = " ".join(filter(None, [part.note, f"figure commune avec {funders[0]}"]))
+            lines.append(line)
+        if len(funders) > 1:
+            report.warn(
+                "financement-commun",
+                f"« {text} » : une même figure pour {', '.join(funders)} ; elle est portée par la "
+                f"ligne de {funders[0]}, à répartir.",
+                place,
+                action.title,
+            )
+        if funders == [None]:
+            report.warn(
+                "financeur-inconnu",
+                f"« {text} » : le financeur n'est pas nommé.",
+                place,
+                action.title,
+            )
+        if part.note and (part.amount is None and part.share is None):
+            report.info(
+                "non-chiffre", f"« {text} » : financement non chiffré.", place, action.title
+            )
+    return lines

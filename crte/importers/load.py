@@ -1,21 +1,33 @@
-"""Writes a contract document read by `contract_document` into the database, in one
-transaction, updating rather than duplicating on a second run (stable ids)."""
+"""Writes an ImportPlan into the database in one transaction. Objects are found by their
+stable ids and updated only when something changed (no duplicate, no empty history row);
+what people changed since (maturity, financing statuses) is kept on re-import."""
 
 import re
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from pathlib import Path
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from crte.actions.models import Action
-from crte.contracts.models import Contract, Orientation, Partner, Priority, Territory
-from crte.core.models import Organisation, OrganisationAlias
+from crte.contracts.models import (
+    Contract,
+    Orientation,
+    Partner,
+    Priority,
+    Programme,
+    Territory,
+)
+from crte.core.models import Commune, Organisation, OrganisationAlias
 from crte.core.text import normalize_label
-from crte.importers.contract_document import AnnexRow, ContractDocument, read_contract_document
-from crte.importers.parsing import parse_amount, parse_calendar
+from crte.finance.models import FundingLine, Scheme
+from crte.importers.funding import FunderDirectory
+from crte.importers.matching import likeness
+from crte.importers.plan import ActionPlan, ImportPlan
+from crte.importers.report import Report
+from crte.indicators.models import Indicator, Target
 
+UNSORTED = "À classer"
 # Owners written as a group rather than a named body.
 GENERIC_OWNERS = {
     "communes": Organisation.Category.COMMUNE,
@@ -25,36 +37,316 @@ GENERIC_OWNERS = {
 
 
 @dataclass
-class ImportResult:
-    contract: Contract
-    created: int = 0
-    updated: int = 0
-    warnings: list[str] = field(default_factory=list)
+class Catalogue:
+    """The financers and schemes an import resolves names against (two queries)."""
+
+    directory: FunderDirectory
+    organisations: dict[str, Organisation]
+    schemes: dict[str, Scheme]
+
+    @classmethod
+    def load(cls) -> "Catalogue":
+        aliases = OrganisationAlias.objects.select_related("organisation")
+        organisations = {a.organisation.name: a.organisation for a in aliases}
+        schemes = {}
+        for scheme in Scheme.objects.all():
+            for label in [scheme.name, scheme.short_name, *scheme.aliases]:
+                if label:
+                    schemes[normalize_label(label)] = scheme
+        directory = FunderDirectory(
+            {a.label: a.organisation.name for a in aliases},
+            {key: s.name for key, s in schemes.items()},
+        )
+        return cls(directory, organisations, schemes)
 
 
-def resolve_organisation(label: str, *, source: str) -> Organisation:
-    """A name as written in a document: a known alias, or a new organisation of unknown
-    category kept exactly as written (shown for review)."""
-    label = re.sub(r"^(La|Le|Les|L')\s*", "", label.strip())
-    found = OrganisationAlias.objects.resolve(label)
-    if found:
-        return found
-    category = GENERIC_OWNERS.get(normalize_label(label), Organisation.Category.INCONNU)
-    organisation, _ = Organisation.objects.get_or_create(
-        name=label, category=category, defaults={"source": source}
-    )
-    return organisation
+class DryRun(Exception):
+    """Raised inside the transaction of a dry run to roll everything back."""
 
 
-def maturity_of(row: AnnexRow, amount_value) -> str:
-    """The annex lists the actions programmed at signature. Rule: an action whose
-    calendar says 'en cours' is under way; one whose amount is still being defined is
-    maturing; the others are validated by the signed contract."""
-    if "en cours" in normalize_label(row.calendar_text):
-        return Action.Maturity.EN_COURS
-    if amount_value is None and "en cours" in normalize_label(row.amount_text):
-        return Action.Maturity.EN_MATURATION
-    return Action.Maturity.VALIDEE
+def run_import(plan: ImportPlan, *, slug: str, report: Report, catalogue: Catalogue, dry_run=False):
+    """Writes the plan unless the report holds errors. Returns the contract (None when
+    nothing was written)."""
+    report.dry_run = dry_run
+    if report.errors:
+        return None
+    contract = None
+    try:
+        with transaction.atomic():
+            contract = Writer(plan, report, catalogue).write(slug)
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        return None
+    report.written = True
+    return contract
+
+
+class Writer:
+    def __init__(self, plan: ImportPlan, report: Report, catalogue: Catalogue):
+        self.plan, self.report, self.catalogue = plan, report, catalogue
+        self.action_order = 0
+
+    def upsert(self, model, kind: str, lookup: dict, fields: dict, create_only=None):
+        """Create, update when a field differs, or leave alone; counted in the report."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model.objects.create(**lookup, **fields, **(create_only or {}))
+            self.report.count(kind, "created")
+            return obj
+        changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, fields[name])
+            obj.save()
+            self.report.count(kind, "updated")
+        else:
+            self.report.count(kind, "unchanged")
+        return obj
+
+    def write(self, slug: str) -> Contract:
+        contract = self.write_contract(slug)
+        orientations = self.write_orientations(contract)
+        for action_plan in self.plan.actions:
+            self.write_action(contract, orientations, action_plan)
+        self.write_programmes(contract)
+        self.write_targets(contract)
+        return contract
+
+    # -- contract ---------------------------------------------------------------------------
+
+    def write_contract(self, slug: str) -> Contract:
+        plan = self.plan
+        existing = Contract.objects.filter(slug=slug).first()
+        if not plan.is_document:
+            if existing:
+                self.report.count("contrat", "unchanged")
+                return existing
+            self.report.info(
+                "contrat", f"Le contrat « {slug} » n'existait pas : créé en brouillon."
+            )
+            return self.upsert(Contract, "contrat", {"slug": slug}, {"name": slug})
+        epci = self.organisation(plan.epci_short or plan.epci_name, Organisation.Category.EPCI)
+        territory = existing.territory if existing and existing.territory else None
+        if territory is None:
+            territory = Territory.objects.filter(epci=epci).first() or Territory.objects.create(
+                epci=epci, name=plan.epci_name or epci.name, departement_code=""
+            )
+        fields = {
+            "name": plan.contract_name,
+            "territory": territory,
+            "signed_on": plan.signed_on,
+            "start_year": plan.start_year,
+            "end_year": plan.end_year,
+            "duration_years": plan.duration_years,
+            "source": plan.source,
+        }
+        status = Contract.Status.SIGNE if plan.signed_on else Contract.Status.EN_PREPARATION
+        contract = self.upsert(Contract, "contrat", {"slug": slug}, fields, {"status": status})
+        for order, (party, person, title) in enumerate(plan.signatories):
+            organisation = self.organisation(party, Organisation.Category.INCONNU)
+            self.upsert(
+                Partner,
+                "signataire",
+                {"contract": contract, "organisation": organisation},
+                {
+                    "is_signatory": True,
+                    "signatory_name": person,
+                    "signatory_title": title,
+                    "order": order,
+                },
+            )
+        return contract
+
+    def organisation(self, label: str, category: str) -> Organisation:
+        """A name as written: a known alias, or an organisation kept exactly as written
+        (reported, to be reviewed)."""
+        label = re.sub(r"^(La|Le|Les|L['’])\s*", "", label.strip())
+        found = OrganisationAlias.objects.resolve(label)
+        if found:
+            return found
+        category = GENERIC_OWNERS.get(normalize_label(label), category)
+        organisation = Organisation.objects.filter(name=label).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(
+                name=label, category=category, source=self.plan.source
+            )
+            self.report.count("organisation", "created")
+            self.report.info(
+                "organisation-nouvelle",
+                f"« {label} » n'est pas dans le référentiel : ajouté (catégorie "
+                f"{organisation.get_category_display().lower()}), à vérifier.",
+            )
+        return organisation
+
+    # -- strategy ---------------------------------------------------------------------------
+
+    def write_orientations(self, contract: Contract) -> dict[str, Orientation]:
+        existing = {normalize_label(o.name): o for o in contract.orientations.all()}
+        for order, plan in enumerate(self.plan.orientations, start=1):
+            orientation = self.upsert(
+                Orientation,
+                "orientation",
+                {"contract": contract, "code": slugify(plan.name)},
+                {"name": plan.name, "order": order},
+            )
+            existing[normalize_label(plan.name)] = orientation
+            for rank, label in enumerate(plan.priorities, start=1):
+                self.upsert(
+                    Priority,
+                    "enjeu",
+                    {"orientation": orientation, "code": f"E{rank}"},
+                    {"label": label, "order": rank},
+                )
+        return existing
+
+    def orientation_for(self, contract, orientations, name: str) -> Orientation:
+        name = name.strip() or UNSORTED
+        key = normalize_label(name)
+        if key not in orientations:
+            orientations[key] = self.upsert(
+                Orientation,
+                "orientation",
+                {"contract": contract, "code": slugify(name)},
+                {"name": name},
+                {"order": 99 if name == UNSORTED else len(orientations) + 1},
+            )
+        return orientations[key]
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def write_action(self, contract, orientations, plan: ActionPlan) -> Action:
+        self.action_order += 1
+        orientation = self.orientation_for(contract, orientations, plan.orientation)
+        fields = {
+            "title": plan.title,
+            "description": plan.description,
+            "orientation": orientation,
+            "priority": match_priority(orientation, plan.priority_hint),
+            "amount": plan.amount,
+            "amount_basis": plan.amount_basis,
+            "amount_text": plan.amount_text,
+            "calendar_text": plan.calendar_text,
+            "start_year": plan.start_year,
+            "end_year": plan.end_year,
+            "source": str(plan.place),
+            "order": self.action_order,
+        }
+        action = self.upsert(
+            Action,
+            "action",
+            {"contract": contract, "external_id": plan.external_id},
+            fields,
+            # Maturity moves with the action's life; a re-import must not reset it.
+            {"maturity": plan.maturity},
+        )
+        owners = [self.organisation(o, Organisation.Category.INCONNU) for o in plan.owners]
+        if {o.pk for o in owners} != set(action.owners.values_list("pk", flat=True)):
+            action.owners.set(owners)
+        if plan.communes:
+            action.communes.set(Commune.objects.filter(insee_code__in=plan.communes))
+        for line in plan.lines:
+            self.write_line(action, line)
+        return action
+
+    def write_line(self, action: Action, line) -> FundingLine:
+        funder = self.catalogue.organisations.get(line.funder) if line.funder else None
+        if line.funder and funder is None:
+            funder = self.organisation(line.funder, Organisation.Category.INCONNU)
+        scheme = self.scheme(line.scheme, funder)
+        if funder is None and scheme is not None:
+            funder = scheme.funder  # 'DSIL' in a financer column: the State's scheme
+        fields = {
+            "funder": funder,
+            "scheme": scheme,
+            "amount": line.amount,
+            "share": quantize_share(line.share),
+            "is_annual": line.is_annual,
+            "start_year": action.start_year,
+            "end_year": action.end_year,
+            "credit_type": line.credit_type,
+            "source_text": line.source_text[:400],
+            "note": line.note,
+        }
+        # The status belongs to the financer once imported.
+        return self.upsert(
+            FundingLine,
+            "financement",
+            {"action": action, "external_id": line.external_id},
+            fields,
+            {"status": line.status},
+        )
+
+    def scheme(self, label: str, funder: Organisation | None) -> Scheme | None:
+        if not label:
+            return None
+        key = normalize_label(label)
+        if key not in self.catalogue.schemes:
+            self.catalogue.schemes[key] = self.upsert(
+                Scheme,
+                "dispositif",
+                {"name": label},
+                {},
+                {"funder": funder, "source": self.plan.source},
+            )
+            self.report.info("dispositif-nouveau", f"Dispositif « {label} » ajouté au catalogue.")
+        return self.catalogue.schemes[key]
+
+    # -- programmes and targets -------------------------------------------------------------
+
+    def write_programmes(self, contract: Contract) -> None:
+        kinds = dict(Programme.Kind.choices)
+        for plan in self.plan.programmes:
+            label = kinds.get(plan.kind, plan.kind)
+            name = label
+            if plan.name and normalize_label(plan.name) not in normalize_label(label):
+                name = f"{label} « {plan.name} »"
+            programme = self.upsert(
+                Programme,
+                "contractualisation",
+                {"contract": contract, "code": plan.code},
+                {
+                    "kind": plan.kind,
+                    "name": name,
+                    "description": plan.description,
+                    "start_year": plan.start_year,
+                    "end_year": plan.end_year,
+                },
+            )
+            partners = [self.catalogue.organisations[p] for p in plan.partners]
+            programme.partners.set(partners)
+
+    def write_targets(self, contract: Contract) -> None:
+        for plan in self.plan.targets:
+            catalogue_entry = (
+                Indicator.objects.filter(contract=None, code=plan.catalogue_id).first()
+                if plan.catalogue_id
+                else None
+            )
+            indicator = self.upsert(
+                Indicator,
+                "indicateur",
+                {"contract": contract, "code": plan.indicator_code},
+                {
+                    "name": plan.name,
+                    "unit": plan.unit,
+                    "direction": plan.direction,
+                    "level": Indicator.Level.CONTRAT,
+                    "baseline_year": plan.baseline_year,
+                    "source": "PCAET (objectifs cités par le contrat)",
+                    "catalogue_entry": catalogue_entry,
+                },
+            )
+            self.upsert(
+                Target,
+                "cible",
+                {"indicator": indicator, "year": plan.year},
+                {"relative_change": plan.relative_change, "note": plan.text},
+            )
+
+
+def quantize_share(share: Decimal | None) -> Decimal | None:
+    return None if share is None else share.quantize(Decimal("0.00000001"))
 
 
 def match_priority(orientation: Orientation, hint: str) -> Priority | None:
@@ -62,125 +354,10 @@ def match_priority(orientation: Orientation, hint: str) -> Priority | None:
     la voiture...' for 'Réduire sensiblement la part modale de la voiture individuelle',
     'Garentir le désenclavement...'). When it names several, the first one counts."""
     first = re.split(r"[,;]|\.\.\.|…", hint)[0]
-    key = normalize_label(first)
-    if not key:
+    if not normalize_label(first):
         return None
-    scored = [(_likeness(key, normalize_label(p.label)), p) for p in orientation.priorities.all()]
+    scored = [
+        (likeness(first, p.label[: len(first) + 20]), p) for p in orientation.priorities.all()
+    ]
     score, best = max(scored, key=lambda pair: pair[0], default=(0, None))
     return best if score >= 0.7 else None
-
-
-def _likeness(hint: str, label: str) -> float:
-    words = [w for w in hint.split() if len(w) > 2]
-    contained = sum(w in label.split() for w in words) / len(words) if words else 0
-    prefix = SequenceMatcher(None, hint, label[: len(hint)]).ratio()
-    return max(contained, prefix)
-
-
-def stable_action_id(row: AnnexRow, taken: set[str]) -> str:
-    base = slugify(row.title)[:60].strip("-") or f"ligne-{row.line}"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
-@transaction.atomic
-def import_contract_document(path: Path, *, slug: str) -> ImportResult:
-    doc = read_contract_document(path.read_text(encoding="utf-8"))
-    source = path.name
-    epci = resolve_organisation(doc.epci_short or doc.epci_name, source=source)
-    territory, _ = Territory.objects.get_or_create(
-        epci=epci, defaults={"name": doc.epci_name or epci.name, "departement_code": ""}
-    )
-    contract, created = Contract.objects.update_or_create(
-        slug=slug,
-        defaults={
-            "name": f"{doc.title} — {doc.epci_name}" if doc.epci_name else doc.title,
-            "territory": territory,
-            "signed_on": doc.signed_on,
-            "start_year": doc.start_year,
-            "end_year": doc.end_year,
-            "duration_years": doc.duration_years,
-            "status": Contract.Status.SIGNE if doc.signed_on else Contract.Status.EN_PREPARATION,
-            "source": source,
-        },
-    )
-    result = ImportResult(contract=contract, warnings=list(doc.warnings))
-    _write_partners(contract, doc, source)
-    orientations = _write_orientations(contract, doc)
-    _write_actions(contract, doc, orientations, source, result)
-    return result
-
-
-def _write_partners(contract: Contract, doc: ContractDocument, source: str) -> None:
-    for order, signatory in enumerate(doc.signatories):
-        Partner.objects.update_or_create(
-            contract=contract,
-            organisation=resolve_organisation(signatory.party, source=source),
-            defaults={
-                "is_signatory": True,
-                "signatory_name": signatory.person,
-                "signatory_title": signatory.title,
-                "order": order,
-            },
-        )
-
-
-def _write_orientations(contract: Contract, doc: ContractDocument) -> dict[str, Orientation]:
-    by_heading = {}
-    for order, parsed in enumerate(doc.orientations, start=1):
-        orientation, _ = Orientation.objects.update_or_create(
-            contract=contract,
-            code=slugify(parsed.name),
-            defaults={"name": parsed.name, "order": order},
-        )
-        for rank, label in enumerate(parsed.priorities, start=1):
-            Priority.objects.update_or_create(
-                orientation=orientation, code=f"E{rank}", defaults={"label": label, "order": rank}
-            )
-        by_heading[normalize_label(parsed.heading)] = orientation
-    return by_heading
-
-
-def _write_actions(contract, doc, orientations, source, result: ImportResult) -> None:
-    taken: set[str] = set()
-    for order, row in enumerate(doc.annex_rows, start=1):
-        orientation = orientations.get(normalize_label(row.orientation))
-        if orientation is None:
-            orientation, _ = Orientation.objects.get_or_create(
-                contract=contract, code="a-classer", defaults={"name": "À classer", "order": 99}
-            )
-            result.warnings.append(
-                f"Ligne {row.line} : orientation « {row.orientation} » inconnue."
-            )
-        amount = parse_amount(row.amount_text)
-        calendar = parse_calendar(row.calendar_text)
-        result.warnings += [f"Ligne {row.line} : {w}" for w in amount.warnings + calendar.warnings]
-        fields = {
-            "title": row.title,
-            "description": row.content,
-            "orientation": orientation,
-            "priority": match_priority(orientation, row.priority_hint),
-            "amount": amount.value,
-            "amount_basis": amount.basis,
-            "amount_text": row.amount_text,
-            "calendar_text": row.calendar_text,
-            "start_year": calendar.start_year,
-            "end_year": calendar.end_year,
-            "source": f"{source}, ligne {row.line}",
-            "order": order,
-        }
-        action, created = Action.objects.update_or_create(
-            contract=contract,
-            external_id=stable_action_id(row, taken),
-            defaults=fields,
-            # Maturity moves with the action's life; a re-import must not reset it.
-            create_defaults={**fields, "maturity": maturity_of(row, amount.value)},
-        )
-        action.owners.set([resolve_organisation(o, source=source) for o in row.owners])
-        if created:
-            result.created += 1
-        else:
-            result.updated += 1

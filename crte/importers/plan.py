@@ -38,6 +38,7 @@ class LinePlan:
     source_text: str = ""
     note: str = ""
     place: Place | None = None
+    is_joint: bool = False  # a co-financer named with another one's figure, not split
 
 
 @dataclass
@@ -90,6 +91,7 @@ class TargetPlan:
     relative_change: Decimal | None = None  # -0.13 for "-13 %", 4 for "× 5"
     baseline_year: int | None = None
     text: str = ""
+    catalogue_id: str = ""  # the national indicator it refines (crte_2.1...)
 
 
 @dataclass

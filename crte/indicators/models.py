@@ -80,7 +80,17 @@ class Indicator(models.Model):
 class Target(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField("année")
-    value = models.DecimalField("valeur cible", max_digits=20, decimal_places=6)
+    value = models.DecimalField(
+        "valeur cible", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    relative_change = models.DecimalField(
+        "évolution visée par rapport à la référence",
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="En fraction : -0,13 pour « -13 % », 4 pour « multiplier par 5 »",
+    )
     note = models.CharField("commentaire", max_length=300, blank=True)
 
     class Meta:
@@ -89,10 +99,19 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="target_unique_year"),
             models.CheckConstraint(condition=plausible_year("year"), name="target_year"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(relative_change__isnull=False),
+                name="target_value_or_change",
+            ),
+            models.CheckConstraint(
+                condition=Q(relative_change__isnull=True) | Q(relative_change__gte=-1),
+                name="target_change_above_minus_100_percent",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} : {self.value} en {self.year}"
+        goal = self.value if self.value is not None else f"{self.relative_change:+}"
+        return f"{self.indicator} : {goal} en {self.year}"
 
 
 class Measurement(models.Model):

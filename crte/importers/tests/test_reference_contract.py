@@ -7,7 +7,14 @@ from django.core.management import call_command
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Membership
 from crte.core.models import Commune, Organisation, User
-from crte.importers.demo import REFERENCE_SLUG, load_reference_contract, load_reference_data
+from crte.indicators.models import Target
+from crte.importers.contract_document import read_contract_document
+from crte.importers.demo import (
+    REFERENCE_DOCUMENT,
+    REFERENCE_SLUG,
+    load_reference_contract,
+    load_reference_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +42,42 @@ def test_reference_contract_has_its_territory_period_and_signatories(reference):
     ]
 
 
-def test_reference_contract_has_seven_orientations_and_41_actions(reference):
+def annex_actions(contract):
+    doc = read_contract_document(REFERENCE_DOCUMENT.read_text(encoding="utf-8"))
+    sources = {f"{REFERENCE_DOCUMENT.name}, ligne {row.line}" for row in doc.annex_rows}
+    return contract.actions.filter(source__in=sources)
+
+
+def test_reference_contract_has_seven_orientations_and_the_41_annex_actions(reference):
     assert reference.orientations.count() == 7
-    assert reference.actions.count() == 41
-    counts = {o.name: o.actions.count() for o in reference.orientations.all()}
-    assert counts["Se déplacer"] == 6
-    assert counts["Apprendre"] == 1
+    annex = annex_actions(reference)
+    assert annex.count() == 41
+    counts = {o.name: annex.filter(orientation=o).count() for o in reference.orientations.all()}
+    assert counts == {
+        "Se déplacer": 6,
+        "Habiter": 9,
+        "Travailler": 8,
+        "S'approvisionner": 8,
+        "Être en forme": 5,
+        "Apprendre": 1,
+        "S'épanouir": 4,
+    }
+    assert reference.orientations.get(name="Travailler").priorities.count() == 8
+
+
+def test_programming_items_become_actions_without_duplicating_annex_rows(reference):
+    items = reference.actions.exclude(pk__in=annex_actions(reference))
+    assert set(items.values_list("maturity", flat=True)) == {"idee", "en_maturation"}
+    titles = set(items.values_list("title", flat=True))
+    assert "Gigafactory ACC" in titles  # programmed for 2022, not in the annex
+    assert "Construction d'une légumerie territoriale" in titles  # forecast 2023-2026
+    assert "Aménagement du pôle gare d'Isbergues – phase 2" in titles  # phase 2 is another operation
+    # Items that are annex rows written differently are not imported twice.
+    assert not any(t.startswith("Aménagement du parking relais de Haisnes") for t in titles)
+    assert "Le Contrat Local de santé" not in titles
+    assert "Déclinaison du programme d'actions du PAT" not in titles
+    assert reference.actions.get(title="Gigafactory ACC").maturity == "en_maturation"
+    assert reference.actions.get(title="Restructuration de Loisinord").maturity == "idee"
 
 
 @pytest.mark.parametrize(
@@ -90,3 +127,126 @@ def test_setup_demo_twice_keeps_the_data_and_duplicates_nothing(settings):
     assert User.objects.filter(username="chef.projet").count() == 1
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Membership.Role.values)
+
+
+def lines_of(contract, title):
+    action = contract.actions.get(title__startswith=title)
+    return [
+        (
+            line.funder.short_name or line.funder.name if line.funder else None,
+            line.amount,
+            line.share,
+            line.is_annual,
+            line.status,
+            line.scheme.short_name or line.scheme.name if line.scheme else "",
+        )
+        for line in action.funding_lines.select_related("funder", "scheme").order_by("id")
+    ]
+
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Aménagement du parking relais à Douvrin",
+            [
+                ("CABBALR", None, D("0.3"), False, "prevu", ""),
+                ("État", D("133890"), None, False, "prevu", ""),
+                ("Région", None, D("0.5"), False, "en_instruction", ""),
+            ],
+        ),
+        (
+            "Aménagement du parking relais à Haisnes",
+            [
+                ("CABBALR", None, D("0.5"), False, "prevu", ""),
+                ("État", None, D("0.5"), False, "prevu", "Fonds friches"),
+            ],
+        ),
+        (
+            "Seconde phase du schéma de déploiement",
+            [
+                ("CABBALR", D("384000"), None, False, "prevu", ""),
+                ("État", D("127900"), D("0.25"), False, "prevu", ""),
+            ],
+        ),
+        (
+            "Suivi-Animation OPAH-RU",
+            [
+                ("CABBALR", D("150000"), None, False, "prevu", ""),
+                ("ANAH", D("200000"), None, False, "prevu", ""),
+                (None, D("50000"), None, False, "sous_reserve", ""),
+            ],
+        ),
+        (
+            "Chaine des Parcs-Canal d'Aire",
+            [
+                ("CABBALR", D("332000"), None, False, "prevu", ""),
+                ("État", D("198000"), None, False, "prevu", ""),
+                ("Région", D("550000"), None, False, "prevu", ""),
+                ("CD62", D("40000"), None, False, "prevu", ""),
+                ("FEADER", D("20000"), None, False, "prevu", ""),
+            ],
+        ),
+        (
+            "COTTRI",
+            [
+                ("CABBALR", None, D("0.3"), True, "prevu", ""),
+                ("ADEME", None, D("0.7"), True, "prevu", ""),
+            ],
+        ),
+        (
+            "Guichet Unique Mobile",
+            [
+                ("CABBALR", None, D("0.5"), False, "prevu", ""),
+                ("État", None, None, False, "demande", 'AAP "France services"'),
+                ("CD62", None, None, False, "demande", ""),
+            ],
+        ),
+        (
+            "Contrat de Ville",
+            [
+                ("CABBALR", D("150000"), None, True, "prevu", ""),
+                ("CABBALR", D("500000"), None, True, "prevu", ""),
+            ],
+        ),
+    ],
+)
+def test_reference_financing_lines_exactly_as_written(reference, title, expected):
+    assert lines_of(reference, title) == expected
+
+
+def test_text_that_was_not_a_figure_is_kept_with_the_line(reference):
+    ville = reference.actions.get(title="Contrat de Ville")
+    notes = list(ville.funding_lines.order_by("id").values_list("note", flat=True))
+    assert notes == ["appui aux structures", "soutien aux investissements des communes"]
+    opah = reference.actions.get(title="Suivi-Animation OPAH-RU")
+    assert opah.funding_lines.get(funder=None).note == "25 % du lot ACV"
+
+
+def test_recovery_plan_credits_are_marked(reference):
+    friche = reference.actions.get(title__startswith="Traitement de la friche")
+    state = friche.funding_lines.get(funder__name="État")
+    assert (state.amount, state.credit_type) == (D("343000"), "relance")
+    assert state.scheme.short_name == "Fonds friches"
+
+
+def test_programmes_and_pcaet_targets_are_imported(reference):
+    programmes = {p.kind: p for p in reference.programmes.all()}
+    assert len(programmes) == 16
+    assert (programmes["ctg"].start_year, programmes["ctg"].end_year) == (2021, 2024)
+    assert programmes["papi"].name.endswith("« Lys »")
+    cte_partners = {o.short_name for o in programmes["cte"].partners.all()}
+    assert cte_partners == {"État", "Région", "ADEME", "BDT", "CABBALR"}
+    targets = {
+        t.indicator.code: (t.year, t.relative_change)
+        for t in Target.objects.filter(indicator__contract=reference).select_related("indicator")
+    }
+    assert targets == {
+        "pcaet-energie-finale": (2030, D("-0.13")),
+        "pcaet-enr": (2030, D("4")),
+        "pcaet-ges": (2030, D("-0.24")),
+        "pcaet-polluants": (2030, D("-0.34")),
+    }

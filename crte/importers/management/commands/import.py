@@ -1,0 +1,58 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from crte.importers.pipeline import import_source, suggested_slug
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe un contrat (document texte) ou un tableau de programmation (.xlsx, .ods, "
+        ".csv). Tout ou rien : un fichier avec des erreurs n'écrit rien."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="Fichier à importer")
+        parser.add_argument(
+            "--contract",
+            dest="slug",
+            help="Identifiant du contrat (créé en brouillon s'il n'existe pas)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Montrer ce qui changerait, sans rien écrire"
+        )
+        parser.add_argument("--report", type=Path, help="Écrire le rapport qualité (JSON) ici")
+
+    def handle(self, *args, path: Path, slug=None, dry_run=False, report=None, **options):
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        slug = slug or suggested_slug(path)
+        if not slug:
+            raise CommandError(
+                "Précisez le contrat avec --contract ID : un tableur ne dit pas à quel "
+                "contrat il appartient."
+            )
+        result = import_source(path=path, slug=slug, dry_run=dry_run)
+        if report:
+            report.write_text(result.report.to_json(), encoding="utf-8")
+        for entry in result.report.entries:
+            if entry.severity != "info" or options["verbosity"] > 1:
+                where = f"{entry.place} : " if entry.place else ""
+                about = f"« {entry.action} » : " if entry.action else ""
+                self.stdout.write(f"[{entry.severity}] {where}{about}{entry.message}")
+        self.stdout.write(summary(result.report, slug))
+        if result.report.errors:
+            count = len(result.report.errors)
+            raise CommandError(f"{count} erreur(s) : le fichier est refusé, rien n'a été écrit.")
+
+
+def summary(report, slug: str) -> str:
+    def counts(bucket: dict) -> str:
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(bucket.items())) or "rien"
+
+    verb = "Simulation" if report.dry_run else "Import"
+    return (
+        f"{verb} dans « {slug} » : créés {counts(report.created)} ; modifiés "
+        f"{counts(report.updated)} ; inchangés {counts(report.unchanged)}. "
+        f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)."
+    )

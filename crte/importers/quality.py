@@ -1,0 +1,126 @@
+"""Data-quality checks run on every import plan, before anything is written: financing
+against the amount, shares over 100 %, unknown financers, missing owner or calendar.
+Pure: reads the plan, writes entries into the report."""
+
+from decimal import Decimal
+
+from crte.core.formats import format_euros, format_share
+from crte.importers.plan import ActionPlan, ImportPlan
+from crte.importers.report import Report
+
+ADVANCED = {"validee", "engagee", "en_cours", "achevee"}  # maturities that need the basics
+TOLERANCE = Decimal("1")  # euros: rounding of shares written as percentages
+
+
+def check_plan(plan: ImportPlan, report: Report) -> None:
+    if not plan.actions:
+        report.error("vide", "Aucune action n'a été trouvée dans le fichier.")
+    seen: dict[str, ActionPlan] = {}
+    for action in plan.actions:
+        if action.external_id in seen:
+            report.error(
+                "doublon",
+                f"L'identifiant « {action.external_id} » est utilisé deux fois "
+                f"(voir aussi {seen[action.external_id].place}).",
+                action.place,
+                action.title,
+            )
+        seen[action.external_id] = action
+        check_action(action, report)
+
+
+def check_action(action: ActionPlan, report: Report) -> None:
+    advanced = action.maturity in ADVANCED
+    gap = report.warn if advanced else report.info
+    if not action.title.strip():
+        report.error("intitule", "Action sans intitulé.", action.place)
+    if not action.owners:
+        gap("maitre-ouvrage", "Aucun maître d'ouvrage.", action.place, action.title)
+    if action.start_year is None and not action.calendar_text:
+        gap("calendrier", "Aucun calendrier d'engagement.", action.place, action.title)
+    if action.amount is None and action.amount_text:
+        gap(
+            "montant-non-chiffre",
+            f"Montant non chiffré : « {action.amount_text} ».",
+            action.place,
+            action.title,
+        )
+    if action.has_financing_columns:
+        check_financing(action, report)
+
+
+def check_financing(action: ActionPlan, report: Report) -> None:
+    for line in action.lines:
+        if line.funder and not line.funder_known:
+            report.warn(
+                "financeur-inconnu",
+                f"Financeur « {line.funder} » absent du référentiel.",
+                line.place,
+                action.title,
+            )
+        if line.note:
+            report.info(
+                "texte-conserve",
+                f"Texte conservé avec la ligne : « {line.note} ».",
+                line.place,
+                action.title,
+            )
+    shares = sum((line.share for line in action.lines if line.share is not None), Decimal(0))
+    if shares > 1:
+        report.warn(
+            "taux-superieur-100",
+            f"Les taux additionnés font {format_share(shares)} du montant.",
+            action.place,
+            action.title,
+        )
+    if action.amount is None or not action.lines:
+        if action.amount is not None and action.maturity in ADVANCED:
+            report.warn(
+                "sans-financement", "Aucun plan de financement.", action.place, action.title
+            )
+        return
+    bases = {line.is_annual for line in action.lines if line.amount is not None}
+    if bases and bases != {action.amount_basis == "annuel"}:
+        report.warn(
+            "bases-differentes",
+            "Le plan de financement mêle des montants annuels et totaux : total non comparé.",
+            action.place,
+            action.title,
+        )
+        return
+    total = financing_total(action)
+    if total is None:
+        return
+    difference = action.amount - total
+    if difference > TOLERANCE:
+        report.warn(
+            "sous-finance",
+            f"Financements {format_euros(total)} pour {format_euros(action.amount)} : "
+            f"reste à financer {format_euros(difference)}.",
+            action.place,
+            action.title,
+        )
+    elif difference < -TOLERANCE:
+        report.warn(
+            "sur-finance",
+            f"Financements {format_euros(total)} pour {format_euros(action.amount)} : "
+            f"dépassement de {format_euros(-difference)}.",
+            action.place,
+            action.title,
+        )
+
+
+def financing_total(action: ActionPlan) -> Decimal | None:
+    """The sum of the lines in euros, shares resolved against the action's amount; None
+    when a line has no figure (the plan is incomplete, not under-financed)."""
+    total = Decimal(0)
+    for line in action.lines:
+        if line.is_joint:
+            continue
+        if line.amount is not None:
+            total += line.amount
+        elif line.share is not None:
+            total += line.share * action.amount
+        elif line.note or line.scheme or line.funder:
+            return None
+    return total

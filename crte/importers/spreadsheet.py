@@ -1,0 +1,425 @@
+"""Reads programming tables from spreadsheets (.xlsx, .ods, .csv) into an ImportPlan.
+
+Finds the header row, maps French column names and their synonyms (data/colonnes.csv),
+and understands two shapes: one row per action with a column per financer (like the
+contract's annex), or one row per financing line (financer, amount requested, rate), the
+action repeated or left blank on following rows."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from crte.core.text import normalize_label
+from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
+from crte.importers.parsing import parse_amount, parse_calendar, parse_number
+from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
+from crte.importers.report import Report
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv"}
+HEADER_SCAN_ROWS = 30
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "colonnes.csv"
+FIELD_LABELS = {
+    "intitule": "intitulé / opération / projet",
+    "maitre_ouvrage": "maître d'ouvrage / porteur / bénéficiaire",
+    "montant": "montant prévisionnel / coût HT",
+    "financeur": "financeur / dispositif",
+    "subvention": "subvention / montant sollicité",
+    "taux": "taux",
+    "calendrier": "année / exercice / calendrier",
+    "orientation": "orientation / axe",
+}
+
+
+def load_synonyms() -> dict[str, str]:
+    with SYNONYMS_FILE.open(encoding="utf-8") as handle:
+        return {
+            normalize_label(label): row["champ"]
+            for row in csv.DictReader(handle)
+            for label in row["libelles"].split("|")
+        }
+
+
+SYNONYMS = load_synonyms()
+
+
+@dataclass
+class Column:
+    index: int
+    header: str
+    field: str  # a known field, "financement" (a financer's column) or "" (ignored)
+    funder: str | None = None
+
+    @property
+    def letter(self) -> str:
+        n, letters = self.index + 1, ""
+        while n:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(65 + rest) + letters
+        return letters
+
+    def place(self, source: str, line: int) -> Place:
+        return Place(source, line, f"{self.letter} « {self.header} »")
+
+
+@dataclass
+class Table:
+    rows: list[list[object]]
+    lines: list[int]  # the file's line number of each row
+    sheet: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- reading cells -----------------------------------------------------------------------------
+
+
+def read_table(path: Path, name: str, report: Report) -> list[Table]:
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix == ".csv":
+            return [read_csv(path.read_bytes(), name, report)]
+        return read_workbook(path)
+    except UnicodeDecodeError:
+        report.error(
+            "encodage", "Encodage non reconnu : enregistrez le fichier en UTF-8.", Place(name)
+        )
+    except csv.Error as exc:
+        report.error("csv", f"Fichier CSV mal formé : {exc}.", Place(name))
+    except Exception as exc:  # calamine raises its own errors on damaged files
+        report.error(
+            "illisible",
+            f"Le fichier est illisible, tronqué ou n'est pas un classeur {suffix} ({exc}).",
+            Place(name),
+        )
+    return []
+
+
+def read_csv(data: bytes, name: str, report: Report) -> Table:
+    if b"\x00" in data[:4096]:
+        raise csv.Error("contenu binaire")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    sample = text[:20000]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, lines = [], []
+    line = 1
+    for row in reader:
+        rows.append(row)
+        lines.append(line)
+        line = reader.line_num + 1
+    return Table(rows, lines)
+
+
+def read_workbook(path: Path) -> list[Table]:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    tables = []
+    for sheet_name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        tables.append(Table(rows, list(range(1, len(rows) + 1)), sheet=sheet_name))
+    return tables
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+# --- finding the header ------------------------------------------------------------------------
+
+
+def map_header(cells: list[str], directory: FunderDirectory) -> list[Column]:
+    columns = []
+    for index, header in enumerate(cells):
+        key = normalize_label(header)
+        name = SYNONYMS.get(key, "")
+        funder = None
+        if not name and key:
+            funder = directory.resolve(header)
+            if funder:
+                name = "financement"
+        if name == "autres_financeurs":
+            name = "financement"
+        columns.append(Column(index, header, name, funder))
+    return columns
+
+
+def find_header(table: Table, directory: FunderDirectory) -> tuple[int, list[Column]] | None:
+    best = None
+    for i, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+        cells = [cell_text(c) for c in row]
+        columns = map_header(cells, directory)
+        # A header may continue on the next row (financers under a merged "Financements").
+        if i + 1 < len(table.rows):
+            below = [cell_text(c) for c in table.rows[i + 1]]
+            below_columns = map_header(below, directory)
+            for column, under in zip(columns, below_columns, strict=False):
+                if not column.field and under.field == "financement":
+                    column.field, column.funder, column.header = (
+                        "financement",
+                        under.funder,
+                        under.header,
+                    )
+        fields = {c.field for c in columns if c.field}
+        score = len([c for c in columns if c.field])
+        if "intitule" in fields and score >= 2 and (best is None or score > best[2]):
+            best = (i, columns, score)
+    return (best[0], best[1]) if best else None
+
+
+def unknown_layout(tables: list[Table], name: str, report: Report) -> None:
+    found = []
+    for table in tables:
+        for row in table.rows[:HEADER_SCAN_ROWS]:
+            cells = [cell_text(c) for c in row if cell_text(c)]
+            if len(cells) >= 2:
+                found = cells
+                break
+        if found:
+            break
+    expected = "; ".join(FIELD_LABELS.values())
+    listed = " | ".join(found[:15]) if found else "aucune"
+    report.error(
+        "colonnes",
+        f"Disposition du tableau non reconnue : aucune ligne d'en-tête avec une colonne "
+        f"d'intitulé. Colonnes trouvées : {listed}. Colonnes attendues : {expected}.",
+        Place(name),
+    )
+
+
+# --- rows to actions ---------------------------------------------------------------------------
+
+
+def read_spreadsheet(path: Path, *, name: str, directory: FunderDirectory, report: Report):
+    tables = read_table(path, name, report)
+    if not tables:
+        if not report.errors:
+            report.error("vide", "Le fichier est vide.", Place(name))
+        return None
+    for table in tables:
+        header = find_header(table, directory)
+        if header:
+            source = f"{name} ({table.sheet})" if table.sheet and len(tables) > 1 else name
+            return rows_to_plan(table, header[0], header[1], source, directory, report)
+    if all(not any(cell_text(c) for row in t.rows for c in row) for t in tables):
+        report.error("vide", "Le fichier est vide.", Place(name))
+    else:
+        unknown_layout(tables, name, report)
+    return None
+
+
+def rows_to_plan(table, header_index, columns, source, directory, report) -> ImportPlan:
+    plan = ImportPlan(source=source)
+    by_field = {c.field: c for c in columns if c.field and c.field != "financement"}
+    money_columns = [c for c in columns if c.field == "financement"]
+    long_shape = "financeur" in by_field and ("subvention" in by_field or "taux" in by_field)
+    taken: set[str] = set()
+    current: ActionPlan | None = None
+    start = header_index + 1
+    if start < len(table.rows) and _is_second_header(table.rows[start], columns, directory):
+        start += 1
+    for row, line in zip(table.rows[start:], table.lines[start:], strict=False):
+        values = {c.field: row[c.index] if c.index < len(row) else None for c in by_field.values()}
+        if not any(cell_text(v) for v in row):
+            continue
+        title = cell_text(values.get("intitule"))
+        continues = long_shape and current is not None and _same_action(values, current, title)
+        if not continues:
+            if not title:
+                if _section_row(row):
+                    continue
+                report.error(
+                    "intitule",
+                    "Ligne sans intitulé d'action.",
+                    by_field["intitule"].place(source, line),
+                )
+                continue
+            current = _action(values, by_field, source, line, taken, report)
+            current.has_financing_columns = bool(money_columns) or long_shape
+            plan.actions.append(current)
+        if long_shape:
+            _long_line(current, values, by_field, source, line, directory, report)
+        for column in money_columns:
+            text = cell_text(row[column.index]) if column.index < len(row) else ""
+            current.lines += _wide_lines(text, column, current, source, line, directory, report)
+    return plan
+
+
+def _is_second_header(row, columns, directory) -> bool:
+    """The row under a header that names the financers of a merged 'Financements' cell."""
+    cells = [cell_text(c) for c in row]
+    named = sum(
+        1
+        for c in columns
+        if c.field == "financement" and c.index < len(cells) and cells[c.index] == c.header
+    )
+    return named > 0 and not cells[next(c.index for c in columns if c.field == "intitule")]
+
+
+def _section_row(row) -> bool:
+    """A heading inside the table (orientation, enjeu): one cell filled."""
+    return sum(1 for c in row if cell_text(c)) == 1
+
+
+def _same_action(values, current: ActionPlan, title: str) -> bool:
+    identifier = cell_text(values.get("identifiant"))
+    if identifier:
+        return slugify(identifier) == current.external_id
+    return not title or title == current.title
+
+
+def _action(values, by_field, source, line, taken, report) -> ActionPlan:
+    title = cell_text(values.get("intitule"))
+    identifier = cell_text(values.get("identifiant"))
+    base = slugify(identifier or title)[:60].strip("-") or f"ligne-{line}"
+    external_id, n = base, 2
+    while external_id in taken and not identifier:
+        external_id, n = f"{base}-{n}", n + 1
+    if identifier and external_id in taken:
+        report.error(
+            "doublon",
+            f"Identifiant « {identifier} » en double.",
+            by_field["identifiant"].place(source, line),
+        )
+    taken.add(external_id)
+    action = ActionPlan(
+        external_id=external_id,
+        title=title,
+        orientation=cell_text(values.get("orientation")),
+        place=Place(source, line),
+        description=cell_text(values.get("contenu")),
+        priority_hint=cell_text(values.get("enjeu")),
+        owners=[
+            o.strip()
+            for o in re.split(r"[;/\n]", cell_text(values.get("maitre_ouvrage")))
+            if o.strip()
+        ],
+        communes=re.findall(r"\b\d[\dAB]\d{3}\b", cell_text(values.get("communes"))),
+    )
+    if "montant" in by_field:
+        _amount(action, values.get("montant"), by_field["montant"].place(source, line), report)
+    calendar = parse_calendar(cell_text(values.get("calendrier")))
+    action.calendar_text = cell_text(values.get("calendrier"))
+    action.start_year, action.end_year = calendar.start_year, calendar.end_year
+    return action
+
+
+def money(value, place: Place, report: Report) -> tuple[Decimal | None, str]:
+    """An amount cell: a number, or text such as `1 000 000,00 €`, `147.485 euros HT`."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+    else:
+        text = cell_text(value)
+        if not text:
+            return None, ""
+        parsed = parse_amount(text)
+        for message in parsed.errors:
+            report.error("montant", message, place)
+        if parsed.value is not None or parsed.errors:
+            return parsed.value, parsed.basis
+        amount = parse_number(re.sub(r"\s*(€|euros?|HT|TTC)\s*", "", text, flags=re.I))
+        if amount is None:
+            report.warn("montant-non-chiffre", f"Montant non compris : « {text} ».", place)
+            return None, ""
+    if amount < 0:
+        report.error("montant", f"Montant négatif : « {cell_text(value)} ».", place)
+        return None, ""
+    return amount, "total"
+
+
+def rate(value, place: Place, report: Report) -> Decimal | None:
+    """A rate cell: `14.00%`, `35 %`, `0,3530958` (a fraction), or a number (0.35 or 35)."""
+    text = cell_text(value)
+    if not text:
+        return None
+    percent = text.endswith("%")
+    number = (
+        parse_number(text.rstrip("% ").strip())
+        if not isinstance(value, int | float)
+        else Decimal(str(value))
+    )
+    if number is None:
+        report.warn("taux", f"Taux non compris : « {text} ».", place)
+        return None
+    share = number / 100 if percent or number > 1 else number
+    if share < 0 or share > 1:
+        report.error("taux", f"Taux hors de 0 à 100 % : « {text} ».", place)
+        return None
+    return share
+
+
+def _amount(action: ActionPlan, value, place, report) -> None:
+    action.amount_text = cell_text(value)
+    amount, basis = money(value, place, report)
+    action.amount = amount
+    action.amount_basis = basis or "total"
+
+
+def _long_line(action, values, by_field, source, line, directory, report) -> None:
+    funder_text = cell_text(values.get("financeur"))
+    subsidy = values.get("subvention")
+    share_value = values.get("taux")
+    if not funder_text and not cell_text(subsidy) and not cell_text(share_value):
+        return
+    place = by_field["financeur"].place(source, line)
+    found = directory.find(funder_text)
+    scheme = directory.scheme(funder_text)
+    funder = found[0][1] if found else None
+    if funder is None and not scheme and funder_text:
+        report.warn(
+            "financeur-inconnu",
+            f"Financeur « {funder_text} » absent du référentiel.",
+            place,
+            action.title,
+        )
+    amount = (
+        money(subsidy, by_field["subvention"].place(source, line), report)[0]
+        if "subvention" in by_field
+        else None
+    )
+    share = (
+        rate(share_value, by_field["taux"].place(source, line), report)
+        if "taux" in by_field
+        else None
+    )
+    status_text = normalize_label(cell_text(values.get("statut")))
+    status = next(
+        (s for phrase, s in STATUS_WORDS if re.search(rf"\b{phrase}\b", status_text)), "prevu"
+    )
+    action.lines.append(
+        LinePlan(
+            external_id=f"{slugify(funder_text) or 'financement'}-{len(action.lines) + 1}",
+            funder=funder or (funder_text if not scheme else None),
+            funder_known=funder is not None,
+            amount=amount,
+            share=share,
+            is_annual=action.amount_basis == "annuel",
+            status=status,
+            scheme=funder_text if scheme else "",
+            source_text=" ".join(
+                filter(None, [funder_text, cell_text(subsidy), cell_text(share_value)])
+            ),
+            place=place,
+        )
+    )
+
+
+def _wide_lines(text, column: Column, action, source, line, directory, report) -> list[LinePlan]:
+    return funding_lines(text, column.funder, directory, column.place(source, line), action, report)
