@@ -39,10 +39,16 @@ FIELD_LABELS = {
 def load_synonyms() -> dict[str, str]:
     with SYNONYMS_FILE.open(encoding="utf-8") as handle:
         return {
-            normalize_label(label): row["champ"]
+            header_key(label): row["champ"]
             for row in csv.DictReader(handle)
             for label in row["libelles"].split("|")
+            if header_key(label)
         }
+
+
+def header_key(header: str) -> str:
+    """Column titles compare without accents, case or punctuation; '%' stays '%'."""
+    return normalize_label(header) or header.strip()
 
 
 SYNONYMS = load_synonyms()
@@ -148,7 +154,7 @@ def cell_text(value) -> str:
 def map_header(cells: list[str], directory: FunderDirectory) -> list[Column]:
     columns = []
     for index, header in enumerate(cells):
-        key = normalize_label(header)
+        key = header_key(header)
         name = SYNONYMS.get(key, "")
         funder = None
         if not name and key:

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--report", type=Path, help="Écrire le rapport qualité (JSON) ici")
 
     def handle(self, *args, path: Path, slug=None, dry_run=False, report=None, **options):
+        path = Path(path)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
         slug = slug or suggested_slug(path)
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             )
         result = import_source(path=path, slug=slug, dry_run=dry_run)
         if report:
-            report.write_text(result.report.to_json(), encoding="utf-8")
+            Path(report).write_text(result.report.to_json(), encoding="utf-8")
         for entry in result.report.entries:
             if entry.severity != "info" or options["verbosity"] > 1:
                 where = f"{entry.place} : " if entry.place else ""

@@ -1,0 +1,211 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from crte.actions.models import Action
+from crte.contracts.models import Contract
+from crte.core.reference import load_funders
+from crte.finance.models import FundingLine
+from crte.finance.reference import load_schemes
+from crte.importers.pipeline import import_source
+from crte.importers.tests.sheets import write_csv, write_ods, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+LONG_HEADER = ["Porteur", "Intitulé du projet", "Coût HT", "Financeur", "Montant sollicité", "Taux", "Année"]
+LONG_ROWS = [
+    ["Commune d'Auchel", "Rénovation de l'école Jules Ferry", "1 000 000,00 €", "DSIL", "350000", "35%", "2023"],
+    ["", "", "", "Région Hauts-de-France", "200 000 €", "", ""],
+    ["Commune de Lillers", "Piste cyclable rue Roger Salengro", 60825, "Département du Pas-de-Calais", "", "0,3530958", "2024-2025"],
+]
+
+
+@pytest.fixture(autouse=True)
+def catalogue(db):
+    load_funders()
+    load_schemes()
+
+
+def run(path, slug="crte-test", **kwargs):
+    return import_source(path=path, slug=slug, **kwargs)
+
+
+@pytest.mark.parametrize("writer", ["xlsx", "ods", "csv"])
+def test_one_row_per_financing_line_in_every_format(tmp_path, writer):
+    rows = [["Programmation du CRTE 2023"], [], LONG_HEADER, *LONG_ROWS]
+    path = {
+        "xlsx": lambda: write_xlsx(tmp_path / "prog.xlsx", rows),
+        "ods": lambda: write_ods(tmp_path / "prog.ods", rows),
+        "csv": lambda: write_csv(tmp_path / "prog.csv", rows),
+    }[writer]()
+    result = run(path)
+    assert not result.report.errors, result.report.errors
+    contract = Contract.objects.get(slug="crte-test")
+    assert contract.status == Contract.Status.EN_PREPARATION
+    school = Action.objects.get(title="Rénovation de l'école Jules Ferry")
+    assert school.amount == Decimal("1000000")
+    assert school.orientation.name == "À classer"
+    assert [o.name for o in school.owners.all()] == ["Commune d'Auchel"]
+    assert (school.start_year, school.end_year) == (2023, 2023)
+    lines = list(school.funding_lines.order_by("id").select_related("funder", "scheme"))
+    assert [(line.funder.name, line.amount, line.share) for line in lines] == [
+        ("État", Decimal("350000"), Decimal("0.35")),
+        ("Région Hauts-de-France", Decimal("200000"), None),
+    ]
+    assert lines[0].scheme.short_name == "DSIL"
+    bike = Action.objects.get(title="Piste cyclable rue Roger Salengro")
+    assert bike.amount == Decimal("60825")
+    line = bike.funding_lines.get()
+    assert line.share == Decimal("0.35309580")
+    assert line.resolved_amount().quantize(Decimal("0.01")) == Decimal("21477.05")
+
+
+def test_csv_in_cp1252_with_commas_and_a_cell_spanning_lines(tmp_path):
+    rows = [
+        ["Maître d'ouvrage", "Opération", "Description", "Montant prévisionnel", "Calendrier"],
+        ["CABBALR", "Voie verte", "Première ligne\nseconde ligne, avec virgule", "147.485 euros HT", "2022"],
+        ["CABBALR", "Légumerie", "", "3,2 millions d'€", "à compter de 2024"],
+    ]
+    path = write_csv(tmp_path / "prog.csv", rows, delimiter=",", encoding="cp1252")
+    result = run(path)
+    assert not result.report.errors
+    green = Action.objects.get(title="Voie verte")
+    assert green.description == "Première ligne seconde ligne, avec virgule"
+    assert green.amount == Decimal("147485")
+    assert Action.objects.get(title="Légumerie").amount == Decimal("3200000")
+    # The row after the multi-line cell keeps its real line number in the file.
+    assert Action.objects.get(title="Légumerie").source == "prog.csv, ligne 4"
+
+
+def test_utf8_with_bom_and_semicolons(tmp_path):
+    rows = [["Intitulé", "Porteur", "Montant"], ["Éclairage public LED", "Commune de Béthune", "89.794.859 €"]]
+    path = write_csv(tmp_path / "prog.csv", rows, encoding="utf-8-sig")
+    run(path)
+    assert Action.objects.get(title="Éclairage public LED").amount == Decimal("89794859")
+
+
+def test_wide_table_with_a_column_per_financer(tmp_path):
+    rows = [
+        ["Maître d'ouvrage", "Opération et programme", "Montant prévisionnel (HT)", "Financements", "", "", "Année d'engagement"],
+        ["", "", "", "CABBALR", "ETAT", "autres financeurs", ""],
+        ["SE DEPLACER"],
+        ["CABBALR", "Parking relais", "700K€", "30 %", "133,89K€", "Région 50% (en cours d'examen)", "Fin 2021"],
+    ]
+    load_funders()
+    from crte.core.models import Organisation, OrganisationAlias
+
+    epci = Organisation.objects.get(short_name="CABBALR")
+    assert OrganisationAlias.objects.resolve("CABBALR") == epci
+    result = run(write_xlsx(tmp_path / "annexe.xlsx", rows))
+    assert not result.report.errors
+    action = Action.objects.get(title="Parking relais")
+    lines = [(line.funder.short_name, line.amount, line.share, line.status) for line in action.funding_lines.order_by("id")]
+    assert lines == [
+        ("CABBALR", None, Decimal("0.3"), "prevu"),
+        ("État", Decimal("133890"), None, "prevu"),
+        ("Région", None, Decimal("0.5"), "en_instruction"),
+    ]
+    assert result.report.as_dict()["crees"]["financement"] == 3
+
+
+def test_reimporting_updates_rather_than_duplicates_and_keeps_statuses(tmp_path):
+    rows = [LONG_HEADER, *LONG_ROWS]
+    path = write_xlsx(tmp_path / "prog.xlsx", rows)
+    run(path)
+    line = FundingLine.objects.get(funder__name="État")
+    line.status = FundingLine.Status.ACCORDE
+    line.save()
+    rows[1][2] = "1 200 000 €"
+    result = run(write_xlsx(tmp_path / "prog.xlsx", rows))
+    assert Action.objects.count() == 2 and FundingLine.objects.count() == 3
+    assert Action.objects.get(title__startswith="Rénovation").amount == Decimal("1200000")
+    assert FundingLine.objects.get(pk=line.pk).status == FundingLine.Status.ACCORDE
+    assert result.report.updated == {"action": 1}
+
+
+def test_dry_run_reports_without_writing(tmp_path):
+    result = run(write_xlsx(tmp_path / "prog.xlsx", [LONG_HEADER, *LONG_ROWS]), dry_run=True)
+    assert result.report.created["action"] == 2
+    assert not result.report.written
+    assert not Contract.objects.exists() and not Action.objects.exists()
+
+
+def test_quality_report_flags_under_financing_and_unknown_financers(tmp_path):
+    rows = [
+        LONG_HEADER,
+        ["Commune d'Auchel", "Salle des sports", "500 000 €", "Fondation Imaginaire", "100 000 €", "", "2023"],
+    ]
+    result = run(write_xlsx(tmp_path / "prog.xlsx", rows))
+    codes = {e.code: e for e in result.report.entries}
+    assert "financeur-inconnu" in codes
+    assert codes["financeur-inconnu"].place.line == 2
+    assert "reste à financer 400\u00a0000\u00a0€" in codes["sous-finance"].message
+    assert result.report.written  # warnings do not refuse the file
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("vide.csv", b"", "vide"),
+        ("binaire.xlsx", bytes(range(256)) * 8, "illisible"),
+        ("binaire.csv", b"\x00\x01\x02PK" * 100, "CSV mal formé"),
+        ("document.pdf", b"%PDF-1.4", "Format de fichier non pris en charge"),
+    ],
+)
+def test_bad_files_get_a_clear_french_error_and_change_nothing(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run(path)
+    assert result.report.errors
+    assert message in result.report.errors[0].message
+    assert not Contract.objects.exists()
+
+
+def test_truncated_xlsx_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "prog.xlsx", [LONG_HEADER, *LONG_ROWS])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    result = run(path)
+    assert "illisible" in result.report.errors[0].message
+    assert not Action.objects.exists()
+
+
+def test_unknown_layout_lists_the_columns_found_and_expected(tmp_path):
+    rows = [["Nom", "Prénom", "Courriel"], ["Dupont", "Marie", "marie@example.org"]]
+    result = run(write_xlsx(tmp_path / "contacts.xlsx", rows))
+    message = result.report.errors[0].message
+    assert "Colonnes trouvées : Nom | Prénom | Courriel" in message
+    assert "intitulé / opération / projet" in message
+    assert not Contract.objects.exists()
+
+
+def test_a_negative_amount_refuses_the_whole_file(tmp_path):
+    rows = [LONG_HEADER, *LONG_ROWS, ["Commune", "Projet négatif", "– 675 k€", "", "", "", "2024"]]
+    result = run(write_xlsx(tmp_path / "prog.xlsx", rows))
+    error = result.report.errors[0]
+    assert "négatif" in error.message
+    assert (error.place.line, error.place.column) == (5, "C « Coût HT »")
+    assert not Action.objects.exists()
+
+
+def test_an_existing_contract_keeps_its_data_when_a_file_is_refused(tmp_path):
+    run(write_xlsx(tmp_path / "prog.xlsx", [LONG_HEADER, *LONG_ROWS]))
+    before = list(Action.objects.values_list("title", "amount").order_by("id"))
+    bad = [LONG_HEADER, ["Commune", "Autre", "100 €", "", "", "140 %", "2024"]]
+    result = run(write_xlsx(tmp_path / "bad.xlsx", bad))
+    assert "Taux hors de 0 à 100 %" in result.report.errors[0].message
+    assert list(Action.objects.values_list("title", "amount").order_by("id")) == before
+
+
+def test_import_command_writes_a_json_report_and_fails_on_errors(tmp_path):
+    good = write_xlsx(tmp_path / "prog.xlsx", [LONG_HEADER, *LONG_ROWS])
+    report = tmp_path / "rapport.json"
+    call_command("import", str(good), contract="crte-test", report=str(report), stdout=open(tmp_path / "out", "w"))
+    assert '"crees"' in report.read_text(encoding="utf-8")
+    bad = tmp_path / "vide.csv"
+    bad.write_bytes(b"")
+    with pytest.raises(CommandError, match="rien n'a été écrit"):
+        call_command("import", str(bad), contract="crte-test", stdout=open(tmp_path / "out", "w"))
+    with pytest.raises(CommandError, match="--contract"):
+        call_command("import", str(good), stdout=open(tmp_path / "out", "w"))
