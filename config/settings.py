@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "widget_tweaks",
+    "django_htmx",
     "dsfr",
     "simple_history",
     "crte.core",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -130,6 +132,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files waiting for the user's confirmation of an import.
+IMPORT_UPLOAD_DIR = Path(env_str("CRTE_IMPORT_UPLOAD_DIR", str(MEDIA_ROOT / "imports")))
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 SESSION_COOKIE_SECURE = env_bool("CRTE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("crte.portal.urls")),
     path("", include("crte.core.urls")),
     path("contrats/", include("crte.contracts.urls")),
+    path("contrats/", include("crte.importers.urls")),
     path("actions/", include("crte.actions.urls")),
     path("financements/", include("crte.finance.urls")),
     path("admin/", admin.site.urls),

@@ -4,4 +4,9 @@ from crte.portal import views
 
 app_name = "portal"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "contrats/<slug:slug>/donnees-ouvertes.zip", views.contract_export, name="contract_export"
+    ),
+]

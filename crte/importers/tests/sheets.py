@@ -39,9 +39,14 @@ def write_ods(path: Path, rows: list[list]) -> Path:
             )
         if value is None or value == "":
             return "<table:table-cell/>"
-        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+        return (
+            '<table:table-cell office:value-type="string">'
+            f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
+        )
 
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -7,7 +7,6 @@ from django.core.management import call_command
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Membership
 from crte.core.models import Commune, Organisation, User
-from crte.indicators.models import Target
 from crte.importers.contract_document import read_contract_document
 from crte.importers.demo import (
     REFERENCE_DOCUMENT,
@@ -15,6 +14,7 @@ from crte.importers.demo import (
     load_reference_contract,
     load_reference_data,
 )
+from crte.indicators.models import Target
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,9 @@ def test_programming_items_become_actions_without_duplicating_annex_rows(referen
     titles = set(items.values_list("title", flat=True))
     assert "Gigafactory ACC" in titles  # programmed for 2022, not in the annex
     assert "Construction d'une légumerie territoriale" in titles  # forecast 2023-2026
-    assert "Aménagement du pôle gare d'Isbergues – phase 2" in titles  # phase 2 is another operation
+    assert (
+        "Aménagement du pôle gare d'Isbergues – phase 2" in titles
+    )  # phase 2 is another operation
     # Items that are annex rows written differently are not imported twice.
     assert not any(t.startswith("Aménagement du parking relais de Haisnes") for t in titles)
     assert "Le Contrat Local de santé" not in titles

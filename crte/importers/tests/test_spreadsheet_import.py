@@ -1,4 +1,5 @@
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,11 +14,35 @@ from crte.importers.tests.sheets import write_csv, write_ods, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
-LONG_HEADER = ["Porteur", "Intitulé du projet", "Coût HT", "Financeur", "Montant sollicité", "Taux", "Année"]
+LONG_HEADER = [
+    "Porteur",
+    "Intitulé du projet",
+    "Coût HT",
+    "Financeur",
+    "Montant sollicité",
+    "Taux",
+    "Année",
+]
 LONG_ROWS = [
-    ["Commune d'Auchel", "Rénovation de l'école Jules Ferry", "1 000 000,00 €", "DSIL", "350000", "35%", "2023"],
+    [
+        "Commune d'Auchel",
+        "Rénovation de l'école Jules Ferry",
+        "1 000 000,00 €",
+        "DSIL",
+        "350000",
+        "35%",
+        "2023",
+    ],
     ["", "", "", "Région Hauts-de-France", "200 000 €", "", ""],
-    ["Commune de Lillers", "Piste cyclable rue Roger Salengro", 60825, "Département du Pas-de-Calais", "", "0,3530958", "2024-2025"],
+    [
+        "Commune de Lillers",
+        "Piste cyclable rue Roger Salengro",
+        60825,
+        "Département du Pas-de-Calais",
+        "",
+        "0,3530958",
+        "2024-2025",
+    ],
 ]
 
 
@@ -64,7 +89,13 @@ def test_one_row_per_financing_line_in_every_format(tmp_path, writer):
 def test_csv_in_cp1252_with_commas_and_a_cell_spanning_lines(tmp_path):
     rows = [
         ["Maître d'ouvrage", "Opération", "Description", "Montant prévisionnel", "Calendrier"],
-        ["CABBALR", "Voie verte", "Première ligne\nseconde ligne, avec virgule", "147.485 euros HT", "2022"],
+        [
+            "CABBALR",
+            "Voie verte",
+            "Première ligne\nseconde ligne, avec virgule",
+            "147.485 euros HT",
+            "2022",
+        ],
         ["CABBALR", "Légumerie", "", "3,2 millions d'€", "à compter de 2024"],
     ]
     path = write_csv(tmp_path / "prog.csv", rows, delimiter=",", encoding="cp1252")
@@ -79,7 +110,10 @@ def test_csv_in_cp1252_with_commas_and_a_cell_spanning_lines(tmp_path):
 
 
 def test_utf8_with_bom_and_semicolons(tmp_path):
-    rows = [["Intitulé", "Porteur", "Montant"], ["Éclairage public LED", "Commune de Béthune", "89.794.859 €"]]
+    rows = [
+        ["Intitulé", "Porteur", "Montant"],
+        ["Éclairage public LED", "Commune de Béthune", "89.794.859 €"],
+    ]
     path = write_csv(tmp_path / "prog.csv", rows, encoding="utf-8-sig")
     run(path)
     assert Action.objects.get(title="Éclairage public LED").amount == Decimal("89794859")
@@ -87,10 +121,26 @@ def test_utf8_with_bom_and_semicolons(tmp_path):
 
 def test_wide_table_with_a_column_per_financer(tmp_path):
     rows = [
-        ["Maître d'ouvrage", "Opération et programme", "Montant prévisionnel (HT)", "Financements", "", "", "Année d'engagement"],
+        [
+            "Maître d'ouvrage",
+            "Opération et programme",
+            "Montant prévisionnel (HT)",
+            "Financements",
+            "",
+            "",
+            "Année d'engagement",
+        ],
         ["", "", "", "CABBALR", "ETAT", "autres financeurs", ""],
         ["SE DEPLACER"],
-        ["CABBALR", "Parking relais", "700K€", "30 %", "133,89K€", "Région 50% (en cours d'examen)", "Fin 2021"],
+        [
+            "CABBALR",
+            "Parking relais",
+            "700K€",
+            "30 %",
+            "133,89K€",
+            "Région 50% (en cours d'examen)",
+            "Fin 2021",
+        ],
     ]
     load_funders()
     from crte.core.models import Organisation, OrganisationAlias
@@ -100,7 +150,10 @@ def test_wide_table_with_a_column_per_financer(tmp_path):
     result = run(write_xlsx(tmp_path / "annexe.xlsx", rows))
     assert not result.report.errors
     action = Action.objects.get(title="Parking relais")
-    lines = [(line.funder.short_name, line.amount, line.share, line.status) for line in action.funding_lines.order_by("id")]
+    lines = [
+        (line.funder.short_name, line.amount, line.share, line.status)
+        for line in action.funding_lines.order_by("id")
+    ]
     assert lines == [
         ("CABBALR", None, Decimal("0.3"), "prevu"),
         ("État", Decimal("133890"), None, "prevu"),
@@ -134,7 +187,15 @@ def test_dry_run_reports_without_writing(tmp_path):
 def test_quality_report_flags_under_financing_and_unknown_financers(tmp_path):
     rows = [
         LONG_HEADER,
-        ["Commune d'Auchel", "Salle des sports", "500 000 €", "Fondation Imaginaire", "100 000 €", "", "2023"],
+        [
+            "Commune d'Auchel",
+            "Salle des sports",
+            "500 000 €",
+            "Fondation Imaginaire",
+            "100 000 €",
+            "",
+            "2023",
+        ],
     ]
     result = run(write_xlsx(tmp_path / "prog.xlsx", rows))
     codes = {e.code: e for e in result.report.entries}
@@ -201,11 +262,17 @@ def test_an_existing_contract_keeps_its_data_when_a_file_is_refused(tmp_path):
 def test_import_command_writes_a_json_report_and_fails_on_errors(tmp_path):
     good = write_xlsx(tmp_path / "prog.xlsx", [LONG_HEADER, *LONG_ROWS])
     report = tmp_path / "rapport.json"
-    call_command("import", str(good), contract="crte-test", report=str(report), stdout=open(tmp_path / "out", "w"))
+    call_command(
+        "import",
+        str(good),
+        contract="crte-test",
+        report=str(report),
+        stdout=StringIO(),
+    )
     assert '"crees"' in report.read_text(encoding="utf-8")
     bad = tmp_path / "vide.csv"
     bad.write_bytes(b"")
     with pytest.raises(CommandError, match="rien n'a été écrit"):
-        call_command("import", str(bad), contract="crte-test", stdout=open(tmp_path / "out", "w"))
+        call_command("import", str(bad), contract="crte-test", stdout=StringIO())
     with pytest.raises(CommandError, match="--contract"):
-        call_command("import", str(good), stdout=open(tmp_path / "out", "w"))
+        call_command("import", str(good), stdout=StringIO())

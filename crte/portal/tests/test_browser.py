@@ -48,3 +48,36 @@ def test_a_visitor_reads_the_published_contract_without_logging_in(live_server, 
     amount = page.get_by_test_id("amount").inner_text()
     assert " ".join(amount.split()) == "6 500 000 € par an"
     assert page.get_by_role("link", name="Modifier l'action").count() == 0
+
+
+def test_import_a_spreadsheet_with_preview_then_confirm(live_server, page, reference, tmp_path):
+    from crte.importers.tests.sheets import write_xlsx
+
+    sheet = write_xlsx(
+        tmp_path / "programmation-2023.xlsx",
+        [
+            ["Porteur", "Intitulé", "Orientation", "Coût HT", "Financeur", "Montant sollicité"],
+            [
+                "Commune d'Auchel",
+                "Rénovation de l'école",
+                "Apprendre",
+                "1 000 000 €",
+                "DSIL",
+                "350 000 €",
+            ],
+        ],
+    )
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("chef.projet")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(live_server.url + reference.get_absolute_url())
+    page.get_by_role("link", name="Importer un tableau").click()
+    page.get_by_label("Fichier à importer").set_input_files(str(sheet))
+    page.get_by_role("button", name="Lire le fichier").click()
+    preview = page.get_by_test_id("import-preview")
+    assert "Rien n'est encore enregistré" in preview.inner_text()
+    assert "/import/" in page.url  # the preview came through htmx: the page did not change
+    page.get_by_role("button", name="Confirmer l'import").click()
+    assert "Import de « programmation-2023.xlsx » terminé" in page.content()
+    assert page.get_by_role("link", name="Rénovation de l'école").is_visible()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from crte.importers import views
+
+app_name = "importers"
+
+urlpatterns = [
+    path("<slug:slug>/import/", views.upload, name="upload"),
+    path("<slug:slug>/import/<str:token>/confirmer/", views.confirm, name="confirm"),
+]

@@ -1,0 +1,82 @@
+"""Import from the browser: upload, preview (a dry run: parsed rows and quality report),
+then confirm. The file waits on disk under a random token kept in the user's session."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from crte.contracts.models import Contract
+from crte.contracts.perms import can_manage_contract
+from crte.core.perms import get_for_user
+from crte.importers.forms import UploadForm
+from crte.importers.pipeline import import_source
+
+SESSION_KEY = "pending_imports"
+
+
+@login_required
+def upload(request, slug):
+    contract = get_for_user(
+        Contract.objects.all(), request.user, slug=slug, check=can_manage_contract
+    )
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token, path = store_upload(form.cleaned_data["file"])
+        name = form.cleaned_data["file"].name
+        request.session.setdefault(SESSION_KEY, {})[token] = {
+            "slug": slug,
+            "path": str(path),
+            "name": name,
+        }
+        request.session.modified = True
+        result = import_source(path=path, slug=slug, name=name, dry_run=True)
+        context = {"contract": contract, "result": result, "token": token, "name": name}
+        return render(
+            request,
+            "importers/_preview.html" if request.htmx else "importers/preview.html",
+            context,
+        )
+    return render(request, "importers/upload.html", {"contract": contract, "form": form})
+
+
+@login_required
+@require_POST
+def confirm(request, slug, token):
+    contract = get_for_user(
+        Contract.objects.all(), request.user, slug=slug, check=can_manage_contract
+    )
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if not pending or pending["slug"] != slug or not Path(pending["path"]).exists():
+        raise Http404("Import expiré : déposez le fichier à nouveau.")
+    result = import_source(path=Path(pending["path"]), slug=slug, name=pending["name"])
+    if result.report.errors:
+        context = {"contract": contract, "result": result, "token": token, "name": pending["name"]}
+        return render(request, "importers/preview.html", context)
+    Path(pending["path"]).unlink(missing_ok=True)
+    del request.session[SESSION_KEY][token]
+    request.session.modified = True
+    created = sum(result.report.created.values())
+    updated = sum(result.report.updated.values())
+    messages.success(
+        request,
+        f"Import de « {pending['name']} » terminé : {created} élément(s) créé(s), "
+        f"{updated} modifié(s), {len(result.report.warnings)} avertissement(s) à vérifier.",
+    )
+    return redirect(contract)
+
+
+def store_upload(upload) -> tuple[str, Path]:
+    directory = Path(settings.IMPORT_UPLOAD_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    path = directory / f"{token}{Path(upload.name).suffix.lower()}"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return token, path

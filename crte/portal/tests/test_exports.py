@@ -1,0 +1,98 @@
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from frictionless import Package, Resource, Schema, system
+
+from crte.finance.tests.factories import FundingLineFactory
+from crte.importers.demo import load_reference_contract, load_reference_data
+from crte.indicators.models import Indicator, Measurement
+from crte.portal.exports import DATA_DIR
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference():
+    load_reference_data()
+    contract, _ = load_reference_contract()
+    indicator = Indicator.objects.get(contract=contract, code="pcaet-ges")
+    indicator.baseline_year, indicator.baseline_value = 2017, Decimal("1500000")
+    indicator.save()
+    Measurement.objects.create(indicator=indicator, date="2022-01-01", value=Decimal("1450000"))
+    return contract
+
+
+def validate_package(directory) -> None:
+    with system.use_context(trusted=True):
+        report = Package(str(directory / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:10]
+
+
+def validate_projects(directory) -> None:
+    descriptor = json.loads(
+        (DATA_DIR / "betagouv-projets-territoire-0.1.0.schema.json").read_text(encoding="utf-8")
+    )
+    resource = Resource(
+        path="projets-territoire.csv",
+        basepath=str(directory),
+        schema=Schema.from_descriptor(descriptor),
+    )
+    report = resource.validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:10]
+
+
+def test_export_of_the_reference_contract_validates_against_both_schemas(reference, tmp_path):
+    call_command("export", reference.slug, out=str(tmp_path), stdout=io.StringIO())
+    validate_package(tmp_path)
+    validate_projects(tmp_path)
+    actions = (tmp_path / "actions.csv").read_text(encoding="utf-8").splitlines()
+    assert len(actions) == reference.actions.count() + 1
+    projects = (tmp_path / "projets-territoire.csv").read_text(encoding="utf-8")
+    assert projects.count(",CRTE,") == reference.actions.count()
+    values = (tmp_path / "valeurs.csv").read_text(encoding="utf-8")
+    # The -24 % target resolves once the baseline is known: 1 500 000 x 0.76.
+    assert "pcaet-ges,2030-01-01,objectif,1140000" in values
+    assert "pcaet-ges,2022-01-01,resultat,1450000" in values
+
+
+def test_financing_amounts_are_resolved_from_shares_to_the_cent(reference, tmp_path):
+    action = reference.actions.get(title__startswith="Aménagement du parking relais à Douvrin")
+    FundingLineFactory(action=action, external_id="x", amount=None, share=Decimal("0.3530958"))
+    call_command("export", reference.slug, out=str(tmp_path), stdout=io.StringIO())
+    rows = (tmp_path / "financements.csv").read_text(encoding="utf-8")
+    assert "/x," in rows and ",247167.06,0.3530958," in rows
+    validate_package(tmp_path)
+
+
+def test_export_ids_are_stable_between_two_exports(reference, tmp_path):
+    call_command("export", reference.slug, out=str(tmp_path / "a"), stdout=io.StringIO())
+    call_command("export", reference.slug, out=str(tmp_path / "b"), stdout=io.StringIO())
+    first = (tmp_path / "a" / "projets-territoire.csv").read_text(encoding="utf-8")
+    second = (tmp_path / "b" / "projets-territoire.csv").read_text(encoding="utf-8")
+    assert [line[:36] for line in first.splitlines()] == [line[:36] for line in second.splitlines()]
+
+
+def test_the_zip_is_downloadable_from_a_published_contract(client, reference, tmp_path):
+    reference.is_published = True
+    reference.save()
+    response = client.get(reverse("portal:contract_export", args=[reference.slug]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = {name.split("/", 1)[1] for name in archive.namelist()}
+    assert {"datapackage.json", "actions.csv", "projets-territoire.csv"} <= names
+    archive.extractall(tmp_path)
+    validate_package(tmp_path / reference.slug)
+
+
+def test_the_zip_of_an_unpublished_contract_is_not_public(client, contract):
+    assert client.get(reverse("portal:contract_export", args=[contract.slug])).status_code == 404
+
+
+def test_unknown_contract_gives_a_clear_error(db):
+    with pytest.raises(Exception, match="Contrat introuvable"):
+        call_command("export", "inconnu", out="/tmp/nowhere", stdout=io.StringIO())
