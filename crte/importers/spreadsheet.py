@@ -16,6 +16,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from crte.core.text import normalize_label
+from crte.importers.contract_document import clean_cell, is_heading
 from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
 from crte.importers.parsing import parse_amount, parse_calendar, parse_number
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
@@ -60,6 +61,8 @@ class Column:
     header: str
     field: str  # a known field, "financement" (a financer's column) or "" (ignored)
     funder: str | None = None
+    scheme: str = ""  # a scheme's column ('Montant DSIL')
+    own_funding: bool = False  # the maître d'ouvrage's own share ('Autofinancement')
 
     @property
     def letter(self) -> str:
@@ -151,20 +154,45 @@ def cell_text(value) -> str:
 # --- finding the header ------------------------------------------------------------------------
 
 
+OWN_FUNDING = re.compile(r"autofinancement|part du maitre d ouvrage|reste a charge|fonds propres")
+
+
 def map_header(cells: list[str], directory: FunderDirectory) -> list[Column]:
+    """Known fields by their synonyms; a column per financer ('CABBALR', 'Montant Région',
+    'Part État'), per scheme ('DSIL', 'Montant DETR') or for the owner's own share
+    ('Autofinancement')."""
     columns = []
     for index, header in enumerate(cells):
         key = header_key(header)
         name = SYNONYMS.get(key, "")
-        funder = None
+        column = Column(index, header, "financement" if name == "autres_financeurs" else name)
         if not name and key:
-            funder = directory.resolve(header)
-            if funder:
-                name = "financement"
-        if name == "autres_financeurs":
-            name = "financement"
-        columns.append(Column(index, header, name, funder))
+            _financing_column(column, key, directory)
+        columns.append(column)
     return columns
+
+
+def _financing_column(column: Column, key: str, directory: FunderDirectory) -> None:
+    if OWN_FUNDING.search(key):
+        column.field, column.own_funding = "financement", True
+        return
+    funders = {name for _, name in directory.find(column.header)}
+    scheme = directory.scheme(column.header) or _scheme_inside(column.header, directory)
+    if len(funders) == 1 or scheme:
+        column.field = "financement"
+        column.funder = funders.pop() if len(funders) == 1 else None
+        column.scheme = scheme or ""
+
+
+def _scheme_inside(header: str, directory: FunderDirectory) -> str | None:
+    """'Montant DSIL', 'DETR 2023': a known scheme among the words of a header."""
+    words = header_key(header).split()
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            found = directory.scheme(" ".join(words[start : start + size]))
+            if found:
+                return found
+    return None
 
 
 def find_header(table: Table, directory: FunderDirectory) -> tuple[int, list[Column]] | None:
@@ -176,13 +204,13 @@ def find_header(table: Table, directory: FunderDirectory) -> tuple[int, list[Col
         if i + 1 < len(table.rows):
             below = [cell_text(c) for c in table.rows[i + 1]]
             below_columns = map_header(below, directory)
-            for column, under in zip(columns, below_columns, strict=False):
-                if not column.field and under.field == "financement":
-                    column.field, column.funder, column.header = (
-                        "financement",
-                        under.funder,
-                        under.header,
-                    )
+            for index, under in enumerate(below_columns):
+                if (
+                    index < len(columns)
+                    and not columns[index].field
+                    and under.field == "financement"
+                ):
+                    columns[index] = under
         fields = {c.field for c in columns if c.field}
         score = len([c for c in columns if c.field])
         if "intitule" in fields and score >= 2 and (best is None or score > best[2]):
@@ -219,11 +247,18 @@ def read_spreadsheet(path: Path, *, name: str, directory: FunderDirectory, repor
         if not report.errors:
             report.error("vide", "Le fichier est vide.", Place(name))
         return None
+    plans = []
     for table in tables:
         header = find_header(table, directory)
         if header:
             source = f"{name} ({table.sheet})" if table.sheet and len(tables) > 1 else name
-            return rows_to_plan(table, header[0], header[1], source, directory, report)
+            sheet = table.sheet if len(tables) > 1 else ""
+            plans.append(rows_to_plan(table, *header, source, directory, report, sheet=sheet))
+    if plans:
+        plan = ImportPlan(source=name)
+        for part in plans:
+            plan.actions += part.actions
+        return plan
     if all(not any(cell_text(c) for row in t.rows for c in row) for t in tables):
         report.error("vide", "Le fichier est vide.", Place(name))
     else:
@@ -231,33 +266,38 @@ def read_spreadsheet(path: Path, *, name: str, directory: FunderDirectory, repor
     return None
 
 
-def rows_to_plan(table, header_index, columns, source, directory, report) -> ImportPlan:
+TOTAL_ROW = re.compile(r"^(sous )?tota(l|ux)\b")
+
+
+def rows_to_plan(table, header_index, columns, source, directory, report, sheet="") -> ImportPlan:
     plan = ImportPlan(source=source)
     by_field = {c.field: c for c in columns if c.field and c.field != "financement"}
     money_columns = [c for c in columns if c.field == "financement"]
     long_shape = "financeur" in by_field and ("subvention" in by_field or "taux" in by_field)
     taken: set[str] = set()
     current: ActionPlan | None = None
+    section = {"orientation": sheet, "enjeu": ""}  # headings inside the table
     start = header_index + 1
-    if start < len(table.rows) and _is_second_header(table.rows[start], columns, directory):
+    if start < len(table.rows) and _is_second_header(table.rows[start], columns):
         start += 1
     for row, line in zip(table.rows[start:], table.lines[start:], strict=False):
         values = {c.field: row[c.index] if c.index < len(row) else None for c in by_field.values()}
-        if not any(cell_text(v) for v in row):
+        filled = [cell_text(v) for v in row if cell_text(v)]
+        if not filled or TOTAL_ROW.match(normalize_label(filled[0])):
             continue
         title = cell_text(values.get("intitule"))
         continues = long_shape and current is not None and _same_action(values, current, title)
         if not continues:
+            if len(filled) == 1 and _is_section(row, filled[0], by_field["intitule"]):
+                _section(section, filled[0])
+                continue
             if not title:
-                if _section_row(row):
-                    continue
-                report.error(
-                    "intitule",
-                    "Ligne sans intitulé d'action.",
-                    by_field["intitule"].place(source, line),
-                )
+                place = by_field["intitule"].place(source, line)
+                report.error("intitule", "Ligne sans intitulé d'action.", place)
                 continue
             current = _action(values, by_field, source, line, taken, report)
+            current.orientation = current.orientation or section["orientation"]
+            current.priority_hint = current.priority_hint or section["enjeu"]
             current.has_financing_columns = bool(money_columns) or long_shape
             plan.actions.append(current)
         if long_shape:
@@ -268,7 +308,7 @@ def rows_to_plan(table, header_index, columns, source, directory, report) -> Imp
     return plan
 
 
-def _is_second_header(row, columns, directory) -> bool:
+def _is_second_header(row, columns) -> bool:
     """The row under a header that names the financers of a merged 'Financements' cell."""
     cells = [cell_text(c) for c in row]
     named = sum(
@@ -276,12 +316,25 @@ def _is_second_header(row, columns, directory) -> bool:
         for c in columns
         if c.field == "financement" and c.index < len(cells) and cells[c.index] == c.header
     )
-    return named > 0 and not cells[next(c.index for c in columns if c.field == "intitule")]
+    title = next(c.index for c in columns if c.field == "intitule")
+    return named > 0 and (title >= len(cells) or not cells[title])
 
 
-def _section_row(row) -> bool:
-    """A heading inside the table (orientation, enjeu): one cell filled."""
-    return sum(1 for c in row if cell_text(c)) == 1
+def _is_section(row, text: str, title_column: Column) -> bool:
+    """A row with one cell filled is a heading when written in capitals, or when that
+    cell is not the title's (an action may have nothing but a title)."""
+    in_title = title_column.index < len(row) and cell_text(row[title_column.index]) == text
+    return is_heading(clean_cell(text)) or not in_title
+
+
+def _section(section: dict, text: str) -> None:
+    """A row with one cell inside the table: an orientation in capitals ('SE DEPLACER'),
+    otherwise an enjeu."""
+    label = clean_cell(text)
+    if is_heading(label):
+        section["orientation"], section["enjeu"] = label.capitalize(), ""
+    else:
+        section["enjeu"] = label
 
 
 def _same_action(values, current: ActionPlan, title: str) -> bool:
@@ -321,10 +374,32 @@ def _action(values, by_field, source, line, taken, report) -> ActionPlan:
     )
     if "montant" in by_field:
         _amount(action, values.get("montant"), by_field["montant"].place(source, line), report)
+    maturity = maturity_of(cell_text(values.get("maturite")))
+    if maturity:
+        action.maturity = maturity
     calendar = parse_calendar(cell_text(values.get("calendrier")))
     action.calendar_text = cell_text(values.get("calendrier"))
     action.start_year, action.end_year = calendar.start_year, calendar.end_year
     return action
+
+
+MATURITY_WORDS = [  # normalized words -> Action.Maturity value; first match wins
+    ("abandon", "abandonnee"),
+    ("achev|termin|realise|livre", "achevee"),
+    ("en cours|travaux|demarre", "en_cours"),
+    ("engag", "engagee"),
+    ("valid|inscrit|programme", "validee"),
+    ("pret|mature", "prete"),
+    ("maturation|etude|en reflexion|emergence", "en_maturation"),
+    ("idee|intention|envisage", "idee"),
+]
+
+
+def maturity_of(text: str) -> str:
+    words = normalize_label(text)
+    return (
+        next((m for pattern, m in MATURITY_WORDS if re.search(pattern, words)), "") if words else ""
+    )
 
 
 def money(value, place: Place, report: Report) -> tuple[Decimal | None, str]:
@@ -428,4 +503,23 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
 
 
 def _wide_lines(text, column: Column, action, source, line, directory, report) -> list[LinePlan]:
-    return funding_lines(text, column.funder, directory, column.place(source, line), action, report)
+    """A financer's, scheme's or own-funding column. A bare number is an amount in euros."""
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+        percent_column = re.search(r"%|\btaux\b", normalize_label(column.header) + column.header)
+        if percent_column:
+            share = parse_number(text)
+            text = f"{share * 100 if share <= 1 else share} %"
+        else:
+            text = f"{text} €"
+    funder = column.funder
+    if column.own_funding:
+        funder = action.owners[0] if action.owners else None
+    lines = funding_lines(text, funder, directory, column.place(source, line), action, report)
+    for plan_line in lines:
+        plan_line.scheme = plan_line.scheme or column.scheme
+        plan_line.funder_known = (
+            plan_line.funder_known
+            and not column.own_funding
+            or (column.own_funding and funder is not None)
+        )
+    return lines

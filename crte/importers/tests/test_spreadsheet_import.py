@@ -276,3 +276,86 @@ def test_import_command_writes_a_json_report_and_fails_on_errors(tmp_path):
         call_command("import", str(bad), contract="crte-test", stdout=StringIO())
     with pytest.raises(CommandError, match="--contract"):
         call_command("import", str(good), stdout=StringIO())
+
+
+def test_scheme_and_own_funding_columns_totals_and_sections(tmp_path):
+    rows = [
+        ["Programmation CRTE — tableau de suivi"],
+        [
+            "Intitulé",
+            "Maître d'ouvrage",
+            "Coût total HT",
+            "Montant DSIL",
+            "Part Région",
+            "Autofinancement",
+            "Maturité",
+        ],
+        ["HABITER"],
+        [
+            "Réhabilitation du presbytère",
+            "Commune d'Amettes",
+            200000,
+            80000,
+            "",
+            120000,
+            "Travaux en cours",
+        ],
+        ["Maison de santé", "Commune d'Ames", 500000, "", "30 %", "", "En réflexion"],
+        ["TOTAL", "", 700000, 80000, "", 120000, ""],
+    ]
+    result = run(write_xlsx(tmp_path / "suivi.xlsx", rows))
+    assert not result.report.errors, result.report.errors
+    assert Action.objects.count() == 2  # the total row is not an action
+    presbytery = Action.objects.get(title="Réhabilitation du presbytère")
+    assert presbytery.orientation.name == "Habiter"
+    assert presbytery.maturity == "en_cours"
+    lines = {
+        (line.funder.name, line.scheme.short_name if line.scheme else "", line.amount)
+        for line in presbytery.funding_lines.select_related("funder", "scheme")
+    }
+    assert lines == {
+        ("État", "DSIL", Decimal("80000")),
+        ("Commune d'Amettes", "", Decimal("120000")),
+    }
+    assert not any(
+        e.code == "sous-finance" for e in result.report.entries if e.action == presbytery.title
+    )
+    health = Action.objects.get(title="Maison de santé")
+    assert health.maturity == "en_maturation"
+    assert health.funding_lines.get().share == Decimal("0.3")
+
+
+def test_every_sheet_with_a_header_is_read_and_named_after_its_orientation(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "Se déplacer"
+    first.append(["Intitulé", "Porteur", "Montant"])
+    first.append(["Voie verte", "CABBALR", "300 000 €"])
+    second = workbook.create_sheet("Habiter")
+    second.append(["Intitulé", "Porteur", "Montant"])
+    second.append(["OPAH-RU", "CABBALR", "400 000 €"])
+    notes = workbook.create_sheet("Notes")
+    notes.append(["Tableau transmis le 3 mars"])
+    path = tmp_path / "prog.xlsx"
+    workbook.save(path)
+    result = run(path)
+    assert not result.report.errors
+    assert dict(Action.objects.values_list("title", "orientation__name")) == {
+        "Voie verte": "Se déplacer",
+        "OPAH-RU": "Habiter",
+    }
+    assert Action.objects.get(title="OPAH-RU").source == "prog.xlsx (Habiter), ligne 2"
+
+
+@pytest.mark.parametrize(
+    ("value", "share"),
+    [("14.00%", "0.14"), ("35 %", "0.35"), ("0,3530958", "0.3530958"), (0.5, "0.5"), (35, "0.35")],
+)
+def test_rates_as_documents_write_them(value, share):
+    from crte.importers.plan import Place
+    from crte.importers.report import Report
+    from crte.importers.spreadsheet import rate
+
+    assert rate(value, Place("f"), Report()) == Decimal(share)
