@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 DEPS := requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 
-.PHONY: run test lint format check-migrations install clean
+.PHONY: run test lint format check-migrations install clean lock
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus requis"'
@@ -45,3 +45,12 @@ check-migrations: install
 
 clean:
 	rm -rf $(VENV) var/crte.sqlite3 var/static
+
+# Re-resolve the pinned set from requirements*.txt in a scratch environment.
+lock:
+	rm -rf var/lock-venv
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip -q install -r requirements-dev.txt
+	(echo "# Full pinned set (runtime + dev, transitive included). Regenerate with: make lock"; \
+	  var/lock-venv/bin/python -m pip freeze) > constraints.txt
+	rm -rf var/lock-venv
