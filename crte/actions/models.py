@@ -1,7 +1,13 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.validators import MaxValueValidator
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from crte.contracts.models import (
@@ -11,6 +17,7 @@ from crte.contracts.models import (
     ordered_years,
     plausible_year,
 )
+from crte.core.formats import format_euros
 from crte.core.models import Commune, Organisation
 
 
@@ -77,9 +84,30 @@ class Action(models.Model):
     maturity = models.CharField(
         "maturité", max_length=20, choices=Maturity.choices, default=Maturity.IDEE
     )
+    financing_gap_reason = models.TextField(
+        "raison d'un plan de financement incomplet",
+        blank=True,
+        help_text="Art. 4-2 : pourquoi l'action peut être validée sans financement complet",
+    )
     progress_note = models.TextField("avancement", blank=True)
     progress_percent = models.PositiveSmallIntegerField("avancement (%)", null=True, blank=True)
     source = models.CharField("provenance", max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        "contracts.Amendment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="added_actions",
+        verbose_name="ajoutée par l'avenant",
+    )
+    removed_by = models.ForeignKey(
+        "contracts.Amendment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="removed_actions",
+        verbose_name="retirée par l'avenant",
+    )
     order = models.PositiveIntegerField("rang", default=0)
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,6 +142,88 @@ class Action(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("actions:action_detail", args=[self.pk])
 
+    # --- Art. 4-2 readiness and the lifecycle ----------------------------------------------
+
+    def readiness(self) -> list["ReadinessCheck"]:
+        """What Art. 4-2 asks before validation: an owner, a description, a financing plan
+        that covers the amount (or a recorded reason), an indicator, a start."""
+        total = sum(
+            (line.resolved_amount() or Decimal(0) for line in self.funding_lines.all()), Decimal(0)
+        )
+        if self.financing_gap_reason:
+            financed, detail = True, f"plan incomplet justifié : {self.financing_gap_reason}"
+        elif self.amount is None:
+            financed, detail = False, "montant non chiffré"
+        else:
+            financed = total >= self.amount - 1
+            detail = f"{format_euros(total)} financés sur {format_euros(self.amount)}"
+        return [
+            ReadinessCheck("Un maître d'ouvrage", self.owners.exists(), ""),
+            ReadinessCheck("Une description", bool(self.description.strip()), ""),
+            ReadinessCheck("Un plan de financement qui couvre le montant", financed, detail),
+            ReadinessCheck("Au moins un indicateur", self.indicators.exists(), ""),
+            ReadinessCheck("Une année de démarrage", bool(self.start_year), ""),
+        ]
+
+    def missing_for_validation(self) -> list[str]:
+        return [check.label for check in self.readiness() if not check.ok]
+
+    def _move(self, to_state: str, *, allowed: set[str], by, reason: str = "", ready=False):
+        """Change the maturity if the current one allows it (and, for `ready`, if nothing
+        is missing), and write the history row, in one transaction."""
+        with transaction.atomic():
+            current = Action.objects.select_for_update().get(pk=self.pk).maturity
+            if current not in allowed:
+                raise TransitionError(
+                    f"Impossible de passer de « {self.Maturity(current).label} » à "
+                    f"« {self.Maturity(to_state).label} »."
+                )
+            if ready:
+                missing = self.missing_for_validation()
+                if missing:
+                    raise TransitionError(
+                        "Il manque : " + ", ".join(m.lower() for m in missing) + "."
+                    )
+            self.maturity = to_state
+            self.save(update_fields=["maturity", "updated_at"])
+            return ActionTransition.objects.create(
+                action=self, from_state=current, to_state=to_state, by=by, reason=reason
+            )
+
+    def start_maturation(self, *, by, reason: str = "") -> "ActionTransition":
+        M = self.Maturity
+        return self._move(M.EN_MATURATION, allowed={M.IDEE}, by=by, reason=reason)
+
+    def mark_ready(self, *, by, reason: str = "") -> "ActionTransition":
+        M = self.Maturity
+        return self._move(
+            M.PRETE, allowed={M.IDEE, M.EN_MATURATION}, by=by, reason=reason, ready=True
+        )
+
+    def validate(self, *, by, reason: str) -> "ActionTransition":
+        """Only a committee decision validates (governance.Decision.apply calls this)."""
+        M = self.Maturity
+        allowed = {M.EN_MATURATION, M.PRETE}
+        return self._move(M.VALIDEE, allowed=allowed, by=by, reason=reason, ready=True)
+
+    def commit(self, *, by, reason: str = "") -> "ActionTransition":
+        M = self.Maturity
+        return self._move(M.ENGAGEE, allowed={M.VALIDEE}, by=by, reason=reason)
+
+    def start(self, *, by, reason: str = "") -> "ActionTransition":
+        M = self.Maturity
+        return self._move(M.EN_COURS, allowed={M.VALIDEE, M.ENGAGEE}, by=by, reason=reason)
+
+    def complete(self, *, by, reason: str = "") -> "ActionTransition":
+        M = self.Maturity
+        return self._move(M.ACHEVEE, allowed={M.EN_COURS}, by=by, reason=reason)
+
+    def abandon(self, *, by, reason: str) -> "ActionTransition":
+        if not reason.strip():
+            raise TransitionError("Indiquez pourquoi l'action est abandonnée.")
+        allowed = set(self.Maturity.values) - {self.Maturity.ABANDONNEE}
+        return self._move(self.Maturity.ABANDONNEE, allowed=allowed, by=by, reason=reason)
+
     def clean(self) -> None:
         if self.orientation_id and self.orientation.contract_id != self.contract_id:
             raise ValidationError(
@@ -133,3 +243,151 @@ class Action(models.Model):
         if self.start_year and self.end_year and self.end_year != self.start_year:
             return f"{self.start_year}-{self.end_year}"
         return str(self.start_year or self.end_year or "")
+
+
+class TransitionError(Exception):
+    """A lifecycle move that the current state or Art. 4-2 does not allow (French message)."""
+
+
+@dataclass(frozen=True)
+class ReadinessCheck:
+    label: str
+    ok: bool
+    detail: str
+
+
+# The moves a manager makes from the action page (validation goes through a committee).
+MANUAL_TRANSITIONS = {
+    "start_maturation": "Passer en maturation",
+    "mark_ready": "Déclarer prête",
+    "commit": "Déclarer engagée",
+    "start": "Déclarer en cours",
+    "complete": "Déclarer achevée",
+    "abandon": "Abandonner",
+}
+
+
+class ActionTransition(models.Model):
+    """The history of an action's maturity: who moved it, when, from what, to what, why."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField("de", max_length=20, choices=Action.Maturity.choices)
+    to_state = models.CharField("vers", max_length=20, choices=Action.Maturity.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    reason = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "changement de maturité"
+        verbose_name_plural = "changements de maturité"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} : {self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class ActionChangeQuerySet(models.QuerySet):
+    def pending(self) -> "ActionChangeQuerySet":
+        return self.filter(status__in=[ActionChange.Status.PROPOSEE, ActionChange.Status.ETUDIEE])
+
+
+class ActionChange(models.Model):
+    """A proposed change to a fiche action (Art. 4-3): a reviewable diff, studied by the
+    COTECH and validated by the COPIL without an amendment."""
+
+    class Status(models.TextChoices):
+        PROPOSEE = "proposee", "Proposée"
+        ETUDIEE = "etudiee", "Avis favorable du comité technique"
+        ACCEPTEE = "acceptee", "Validée et appliquée"
+        REFUSEE = "refusee", "Refusée"
+
+    EDITABLE_FIELDS = {
+        "title": "Intitulé",
+        "description": "Contenu",
+        "amount": "Montant prévisionnel HT",
+        "calendar_text": "Calendrier",
+        "start_year": "Année de début",
+        "end_year": "Année de fin",
+    }
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="changes")
+    changes = models.JSONField("modifications", help_text="{champ: [avant, après]}")
+    reason = models.TextField("motif")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSEE)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActionChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "proposition d'évolution d'une fiche"
+        verbose_name_plural = "propositions d'évolution des fiches"
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"Évolution de « {self.action} »"
+
+    def rows(self) -> list[tuple[str, object, object]]:
+        return [
+            (self.EDITABLE_FIELDS.get(f, f), old, new) for f, (old, new) in self.changes.items()
+        ]
+
+    def apply(self) -> None:
+        """Write the new values on the action (its history keeps the old ones)."""
+        for field, (_old, new) in self.changes.items():
+            value = Decimal(new) if field == "amount" and new is not None else new
+            setattr(self.action, field, value)
+        self.action.revision += 1
+        self.action.save()
+        self.status = self.Status.ACCEPTEE
+        self.save(update_fields=["status"])
+
+
+class MaturationAssessment(models.Model):
+    """Art. 4-3: a maturing project judged on four criteria before it is proposed to the
+    next COPIL."""
+
+    SCORE = [MaxValueValidator(5)]
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="assessments")
+    compatibility = models.PositiveSmallIntegerField(
+        "compatibilité avec les objectifs du contrat (0 à 5)", validators=SCORE
+    )
+    compatibility_comment = models.TextField("commentaire", blank=True)
+    feasibility = models.PositiveSmallIntegerField("faisabilité (0 à 5)", validators=SCORE)
+    feasibility_comment = models.TextField("commentaire", blank=True)
+    exemplarity = models.PositiveSmallIntegerField("valeur d'exemple (0 à 5)", validators=SCORE)
+    exemplarity_comment = models.TextField("commentaire", blank=True)
+    collective = models.PositiveSmallIntegerField(
+        "dimension collective, effet d'entraînement (0 à 5)", validators=SCORE
+    )
+    collective_comment = models.TextField("commentaire", blank=True)
+    propose_to_copil = models.BooleanField("proposer au prochain comité de pilotage", default=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "évaluation d'un projet en maturation"
+        verbose_name_plural = "évaluations des projets en maturation"
+        ordering = ["-assessed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(compatibility__lte=5)
+                & Q(feasibility__lte=5)
+                & Q(exemplarity__lte=5)
+                & Q(collective__lte=5),
+                name="assessment_scores_0_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Évaluation de « {self.action} »"
+
+    @property
+    def total(self) -> int:
+        return self.compatibility + self.feasibility + self.exemplarity + self.collective

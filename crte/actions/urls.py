@@ -8,4 +8,8 @@ urlpatterns = [
     path("<int:pk>/", views.action_detail, name="action_detail"),
     path("<int:pk>/modifier/", views.action_edit, name="action_edit"),
     path("<int:pk>/avancement/", views.action_progress, name="action_progress"),
+    path("<int:pk>/maturite/<str:move>/", views.action_move, name="action_move"),
+    path("<int:pk>/financement-incomplet/", views.action_gap_reason, name="action_gap_reason"),
+    path("<int:pk>/evolution/", views.change_propose, name="change_propose"),
+    path("<int:pk>/evaluation-maturation/", views.assessment_create, name="assessment_create"),
 ]

@@ -1,0 +1,135 @@
+"""The agenda a meeting starts from, built from the state of the contract (Art. 7): what
+is ready to validate, late or blocked, proposed, due. The chef de projet edits it after."""
+
+from django.db.models import Max
+
+from crte.actions.models import Action, ActionChange, MaturationAssessment
+from crte.contracts.models import Amendment
+from crte.governance.models import AgendaItem, CharterAdhesion, Committee, Meeting
+from crte.indicators.models import Indicator
+
+K = AgendaItem.Kind
+
+
+def proposed_items(meeting: Meeting) -> list[AgendaItem]:
+    """Items the state of the contract calls for (not saved)."""
+    contract, year = meeting.contract, meeting.date.year
+    is_copil = meeting.committee.kind == Committee.Kind.COPIL
+    actions = contract.actions.exclude(removed_by__isnull=False)
+    items = [
+        AgendaItem(kind=K.VALIDATION_ACTION, title=f"Valider « {a.title} »", action=a)
+        for a in actions.filter(maturity=Action.Maturity.PRETE)
+    ]
+    items += [
+        AgendaItem(
+            kind=K.ACTION_RETARD, title=f"Action en retard : « {a.title} »", action=a, notes=why
+        )
+        for a, why in late_actions(actions, year)
+    ]
+    change_status = ActionChange.Status.ETUDIEE if is_copil else ActionChange.Status.PROPOSEE
+    changes = ActionChange.objects.filter(action__contract=contract, status=change_status)
+    items += [
+        AgendaItem(
+            kind=K.EVOLUTION_FICHE,
+            title=f"Évolution de la fiche « {c.action.title} »",
+            action=c.action,
+            change=c,
+            notes=c.reason,
+        )
+        for c in changes.select_related("action")
+    ]
+    if is_copil:
+        assessed = MaturationAssessment.objects.filter(
+            action__contract=contract,
+            propose_to_copil=True,
+            action__maturity=Action.Maturity.EN_MATURATION,
+        ).select_related("action")
+        seen = set()
+        for assessment in assessed:
+            if assessment.action_id not in seen:
+                seen.add(assessment.action_id)
+                items.append(
+                    AgendaItem(
+                        kind=K.PROJET_MATURATION,
+                        title=f"Intégrer le projet « {assessment.action.title} »",
+                        action=assessment.action,
+                        notes=f"Évaluation : {assessment.total}/20",
+                    )
+                )
+        items.append(
+            AgendaItem(
+                kind=K.EVALUATION_ANNUELLE,
+                title=f"Approuver l'évaluation annuelle {year - 1}",
+            )
+        )
+        items += [
+            AgendaItem(kind=K.AVENANT, title=f"Avis sur l'{a}", amendment=a)
+            for a in contract.amendments.filter(
+                status=Amendment.Status.PROJET, copil_opinion_on__isnull=True
+            )
+        ]
+    else:
+        items += [
+            AgendaItem(
+                kind=K.ADHESION_CHARTE,
+                title=f"Adhésion de {a.organisation} à la charte partenariale",
+                adhesion=a,
+            )
+            for a in contract.adhesions.filter(
+                status=CharterAdhesion.Status.DEMANDEE
+            ).select_related("organisation")
+        ]
+        due = indicators_due(contract, year)
+        if due:
+            items.append(
+                AgendaItem(
+                    kind=K.VALEURS_INDICATEURS,
+                    title=f"{len(due)} indicateur(s) sans valeur pour {year - 1}",
+                    notes=", ".join(i.name for i in due[:10]),
+                )
+            )
+    return items
+
+
+def late_actions(actions, year: int):
+    """Validated actions not engaged after their start year; actions under way past their
+    end year."""
+    M = Action.Maturity
+    for action in actions.filter(maturity__in=[M.VALIDEE, M.ENGAGEE, M.EN_COURS]):
+        if action.maturity in (M.VALIDEE,) and action.start_year and action.start_year < year:
+            yield action, f"Validée, non engagée, démarrage prévu en {action.start_year}."
+        elif action.maturity == M.EN_COURS and action.end_year and action.end_year < year:
+            yield action, f"En cours, achèvement prévu en {action.end_year}."
+
+
+def indicators_due(contract, year: int) -> list[Indicator]:
+    indicators = Indicator.objects.filter(contract=contract).annotate(
+        last=Max("measurements__date")
+    )
+    return [i for i in indicators if i.last is None or i.last.year < year - 1]
+
+
+def build_agenda(meeting: Meeting) -> int:
+    """Adds the proposed items missing from the agenda; returns how many were added."""
+    existing = {
+        (i.kind, i.action_id, i.change_id, i.adhesion_id, i.amendment_id, i.title)
+        for i in meeting.agenda.all()
+    }
+    order = meeting.agenda.count()
+    added = 0
+    for item in proposed_items(meeting):
+        key = (
+            item.kind,
+            item.action_id,
+            item.change_id,
+            item.adhesion_id,
+            item.amendment_id,
+            item.title,
+        )
+        if key in existing:
+            continue
+        order += 1
+        item.meeting, item.order = meeting, order
+        item.save()
+        added += 1
+    return added

@@ -1,0 +1,116 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from crte.contracts.models import Amendment
+from crte.core.models import Organisation
+from crte.governance.models import (
+    AgendaItem,
+    CharterAdhesion,
+    Committee,
+    Decision,
+    EngineeringRequest,
+    Meeting,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingForm(DsfrBaseForm, forms.ModelForm):
+    committee_kind = forms.ChoiceField(
+        label="Instance",
+        choices=[(k, label) for k, label in Committee.Kind.choices],
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "place", "attendees", "attending_organisations"]
+        widgets = {
+            "date": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 4}),
+            "attending_organisations": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(
+            ["committee_kind", "date", "place", "attendees", "attending_organisations"]
+        )
+        self.fields["attending_organisations"].queryset = Organisation.objects.filter(
+            is_funder=True
+        ).order_by("name")
+        self.fields["attending_organisations"].required = False
+
+
+class MeetingUpdateForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["status", "date", "place", "attendees", "notes"]
+        widgets = {
+            "date": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class AgendaItemForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+# The decision a point of the agenda calls for.
+DECISION_FOR_ITEM = {
+    AgendaItem.Kind.VALIDATION_ACTION: Decision.Kind.VALIDATION_ACTION,
+    AgendaItem.Kind.PROJET_MATURATION: Decision.Kind.INTEGRATION_PROJET,
+    AgendaItem.Kind.EVOLUTION_FICHE: Decision.Kind.EVOLUTION_FICHE,
+    AgendaItem.Kind.ACTION_RETARD: Decision.Kind.MESURE_RECTIFICATIVE,
+    AgendaItem.Kind.EVALUATION_ANNUELLE: Decision.Kind.VALIDATION_EVALUATION,
+    AgendaItem.Kind.AVENANT: Decision.Kind.AVENANT,
+    AgendaItem.Kind.ADHESION_CHARTE: Decision.Kind.ADHESION_CHARTE,
+}
+
+
+class DecisionForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["kind", "outcome", "subject", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, item: AgendaItem | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item is not None and not self.is_bound:
+            self.initial.setdefault("kind", DECISION_FOR_ITEM.get(item.kind, Decision.Kind.AUTRE))
+            self.initial.setdefault("subject", item.title)
+
+
+class AmendmentForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Amendment
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ApproveAmendmentForm(DsfrBaseForm):
+    approved_on = forms.DateField(label="Date d'approbation par les signataires", widget=DATE)
+
+
+class AdhesionForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = CharterAdhesion
+        fields = ["organisation", "requested_on", "motivation"]
+        widgets = {"requested_on": DATE, "motivation": forms.Textarea(attrs={"rows": 3})}
+
+
+class EngineeringRequestForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = EngineeringRequest
+        fields = ["partner", "phase", "subject", "action", "status", "requested_on", "follow_up"]
+        widgets = {"requested_on": DATE, "follow_up": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, contract=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = contract.actions.order_by("title")
+        self.fields["partner"].queryset = Organisation.objects.exclude(
+            category=Organisation.Category.COMMUNE
+        ).order_by("name")

@@ -1,0 +1,135 @@
+"""Contract versions (Art. 11): version 0 is the contract as signed, version n the
+contract after its n-th approved amendment. Each is a frozen copy of the actions, so that
+two versions compare without reconstructing the past."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from crte.actions.models import Action
+from crte.contracts.models import Amendment, Contract
+from crte.core.formats import format_euros
+from crte.governance.models import ContractVersion
+
+COMPARED = {
+    "title": "Intitulé",
+    "orientation": "Orientation",
+    "amount": "Montant prévisionnel HT",
+    "amount_basis": "Nature du montant",
+    "maturity": "Maturité",
+    "owners": "Maîtres d'ouvrage",
+    "calendar": "Calendrier",
+}
+
+
+class AmendmentError(Exception):
+    """An amendment that cannot be approved yet (French message)."""
+
+
+def actions_in_version(contract: Contract, number: int):
+    """The actions of the contract as of version `number`: those not added by a later
+    (or unapproved) amendment, and not removed by an approved one up to `number`."""
+    approved = Q(status=Amendment.Status.APPROUVE, number__lte=number)
+    in_force = Amendment.objects.filter(approved, contract=contract)
+    return (
+        contract.actions.filter(Q(added_by__isnull=True) | Q(added_by__in=in_force))
+        .exclude(removed_by__in=in_force)
+        .select_related("orientation")
+        .prefetch_related("owners")
+    )
+
+
+def freeze(action: Action) -> dict:
+    return {
+        "title": action.title,
+        "orientation": action.orientation.name,
+        "amount": str(action.amount) if action.amount is not None else None,
+        "amount_basis": action.get_amount_basis_display(),
+        "maturity": action.get_maturity_display(),
+        "owners": ", ".join(sorted(o.name for o in action.owners.all())),
+        "calendar": action.calendar_text,
+    }
+
+
+def snapshot(
+    contract: Contract, number: int, amendment: Amendment | None = None
+) -> ContractVersion:
+    actions = {a.external_id: freeze(a) for a in actions_in_version(contract, number)}
+    version, _ = ContractVersion.objects.update_or_create(
+        contract=contract,
+        number=number,
+        defaults={
+            "amendment": amendment,
+            "created_at": timezone.now(),
+            "snapshot": {"name": contract.name, "actions": actions},
+        },
+    )
+    return version
+
+
+def ensure_initial_version(contract: Contract) -> ContractVersion:
+    existing = contract.versions.filter(number=0).first()
+    return existing or snapshot(contract, 0)
+
+
+@transaction.atomic
+def approve_amendment(amendment: Amendment, *, on) -> ContractVersion:
+    """Art. 11: approved by the signatories after the COPIL's opinion; the contract moves
+    to the amendment's version."""
+    if amendment.status == Amendment.Status.APPROUVE:
+        raise AmendmentError("Cet avenant est déjà approuvé.")
+    if amendment.copil_opinion_on is None:
+        raise AmendmentError("L'avis du comité de pilotage est requis avant l'approbation.")
+    contract = amendment.contract
+    ensure_initial_version(contract)
+    expected = contract.version + 1
+    if amendment.number != expected:
+        raise AmendmentError(f"L'avenant à approuver est le n° {expected}.")
+    amendment.status, amendment.approved_on = Amendment.Status.APPROUVE, on
+    amendment.save(update_fields=["status", "approved_on"])
+    contract.version = amendment.number
+    contract.save(update_fields=["version", "updated_at"])
+    return snapshot(contract, amendment.number, amendment)
+
+
+def compare(before: ContractVersion, after: ContractVersion) -> dict:
+    """Actions added, removed and changed between two versions, with amounts before and
+    after."""
+    old, new = before.snapshot["actions"], after.snapshot["actions"]
+    changed = []
+    for key in sorted(old.keys() & new.keys(), key=lambda k: new[k]["title"]):
+        fields = [
+            (label, shown(field, old[key].get(field)), shown(field, new[key].get(field)))
+            for field, label in COMPARED.items()
+            if old[key].get(field) != new[key].get(field)
+        ]
+        if fields:
+            changed.append({"id": key, "title": new[key]["title"], "fields": fields})
+    added = [new[k] | {"id": k} for k in sorted(new.keys() - old.keys())]
+    removed = [old[k] | {"id": k} for k in sorted(old.keys() - new.keys())]
+    return {
+        "added": added,
+        "removed": removed,
+        "changed": changed,
+        "total_before": total(old),
+        "total_after": total(new),
+    }
+
+
+def shown(field: str, value):
+    return format_euros(Decimal(value)) if field == "amount" and value is not None else value
+
+
+def total(actions: dict) -> Decimal:
+    """The sum of the amounts given as totals (amounts per year are not added to them)."""
+    annual = Action.AmountBasis.ANNUAL.label
+    return sum(
+        (
+            Decimal(a["amount"])
+            for a in actions.values()
+            if a["amount"] is not None and a["amount_basis"] != annual
+        ),
+        Decimal(0),
+    )
