@@ -83,3 +83,31 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}".strip()
+
+
+@pytest.fixture
+def ready_action(orientation, owner_org, funder):
+    """An action that meets every condition of Art. 4-2, declared ready."""
+    from decimal import Decimal
+
+    from crte.indicators.models import Indicator
+
+    action = ActionFactory(
+        orientation=orientation,
+        owners=[owner_org],
+        title="Voie verte de la Lawe",
+        amount=Decimal("100000"),
+        start_year=2024,
+        maturity="prete",
+    )
+    FundingLineFactory(action=action, funder=funder, amount=Decimal("100000"))
+    Indicator.objects.create(
+        contract=action.contract,
+        code="km-voie-verte",
+        name="Linéaire de voie verte",
+        unit="km",
+        direction="hausse",
+        level="action",
+        action=action,
+    )
+    return action

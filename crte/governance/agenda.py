@@ -20,12 +20,7 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
         AgendaItem(kind=K.VALIDATION_ACTION, title=f"Valider « {a.title} »", action=a)
         for a in actions.filter(maturity=Action.Maturity.PRETE)
     ]
-    items += [
-        AgendaItem(
-            kind=K.ACTION_RETARD, title=f"Action en retard : « {a.title} »", action=a, notes=why
-        )
-        for a, why in late_actions(actions, year)
-    ]
+    items += late_items(actions, year)
     change_status = ActionChange.Status.ETUDIEE if is_copil else ActionChange.Status.PROPOSEE
     changes = ActionChange.objects.filter(action__contract=contract, status=change_status)
     items += [
@@ -89,6 +84,24 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
                 )
             )
     return items
+
+
+def late_items(actions, year: int) -> list[AgendaItem]:
+    """One point per late action when there are few, one point listing them otherwise."""
+    late = list(late_actions(actions, year))
+    if len(late) <= 3:
+        return [
+            AgendaItem(
+                kind=K.ACTION_RETARD, title=f"Action en retard : « {a.title} »", action=a, notes=why
+            )
+            for a, why in late
+        ]
+    notes = "\n".join(f"« {a.title} » : {why}" for a, why in late)
+    return [
+        AgendaItem(
+            kind=K.ACTION_RETARD, title=f"{len(late)} actions en retard ou bloquées", notes=notes
+        )
+    ]
 
 
 def late_actions(actions, year: int):

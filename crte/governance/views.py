@@ -50,7 +50,6 @@ def governance_home(request, slug):
         "versions": contract.versions.all(),
         "adhesions": contract.adhesions.select_related("organisation"),
         "requests": contract.engineering_requests.select_related("partner", "action"),
-        "meeting_form": MeetingForm(),
         "amendment_form": AmendmentForm(),
         "adhesion_form": AdhesionForm(),
         "request_form": EngineeringRequestForm(contract=contract),

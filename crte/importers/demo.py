@@ -2,14 +2,26 @@
 in demo mode its publication and one demo account per role."""
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 
+from crte.actions.models import ActionChange
 from crte.contracts.models import Contract, Membership
 from crte.core.models import OrganisationAlias, PerimeterAccess, User
 from crte.core.reference import load_communes, load_funders
 from crte.finance.reference import load_schemes
+from crte.governance.agenda import build_agenda
+from crte.governance.decisions import record_decision
+from crte.governance.models import (
+    AgendaItem,
+    CharterAdhesion,
+    Committee,
+    Decision,
+    EngineeringRequest,
+    Meeting,
+)
 from crte.importers.pipeline import import_source
 from crte.indicators.reference import load_indicator_catalogue
 
@@ -89,3 +101,114 @@ def _demo_user(username: str, first: str, last: str) -> User:
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
+
+
+DEMO = "Donnée de démonstration"
+
+
+@transaction.atomic
+def load_demo_governance(contract: Contract) -> int:
+    """The 2022 committees of the reference contract (one COPIL, two COTECH), with agendas
+    built from the contract's state and a few decisions. Everything here is invented for
+    the demo and marked as such. Returns the number of meetings created."""
+    if Meeting.objects.filter(committee__contract=contract).exists():
+        return 0
+    committees = {
+        kind: Committee.objects.get_or_create(contract=contract, kind=kind)[0]
+        for kind in Committee.Kind.values
+    }
+    attendees = (
+        "Le Président de la CABBALR ou son représentant\n"
+        "La Sous-Préfète de Béthune, représentant le Préfet du Pas-de-Calais\n"
+        "Le chef de projet CRTE (CABBALR)\nLe référent État (sous-préfecture)"
+    )
+    first = _demo_meeting(committees["COTECH"], date(2022, 5, 12), attendees)
+    caf = OrganisationAlias.objects.resolve("CAF")
+    adhesion = CharterAdhesion.objects.create(
+        contract=contract,
+        organisation=caf,
+        requested_on=date(2022, 4, 1),
+        motivation=f"{DEMO} : demande fictive d'adhésion à la charte partenariale.",
+        is_demo=True,
+    )
+    build_agenda(first)
+    item = first.agenda.get(adhesion=adhesion)
+    record_decision(
+        meeting=first,
+        by=None,
+        kind=Decision.Kind.ADHESION_CHARTE,
+        subject=item.title,
+        text=DEMO,
+        agenda_item=item,
+        adhesion=adhesion,
+    )
+    late = first.agenda.filter(kind=AgendaItem.Kind.ACTION_RETARD).first()
+    if late:
+        record_decision(
+            meeting=first,
+            by=None,
+            kind=Decision.Kind.MESURE_RECTIFICATIVE,
+            subject=late.title,
+            text=f"{DEMO} : point d'étape avec le maître d'ouvrage avant le prochain comité.",
+            agenda_item=late,
+            action=late.action,
+        )
+    second = _demo_meeting(committees["COTECH"], date(2022, 10, 13), attendees)
+    station = contract.actions.filter(
+        title__startswith="Aménagement du pôle gare d'Isbergues"
+    ).first()
+    if station:
+        change = ActionChange.objects.create(
+            action=station,
+            changes={"calendar_text": [station.calendar_text, "2022-2023"]},
+            reason=f"{DEMO} : décalage du calendrier des travaux.",
+        )
+        build_agenda(second)
+        item = second.agenda.get(change=change)
+        record_decision(
+            meeting=second,
+            by=None,
+            kind=Decision.Kind.EVOLUTION_FICHE,
+            subject=item.title,
+            text=f"{DEMO} : avis favorable.",
+            agenda_item=item,
+            change=change,
+            action=station,
+        )
+    copil = _demo_meeting(committees["COPIL"], date(2022, 11, 24), attendees)
+    build_agenda(copil)
+    for item in copil.agenda.filter(kind=AgendaItem.Kind.EVOLUTION_FICHE):
+        record_decision(
+            meeting=copil,
+            by=None,
+            kind=Decision.Kind.EVOLUTION_FICHE,
+            outcome=Decision.Outcome.AJOURNEE,
+            subject=item.title,
+            text=f"{DEMO} : ajournée dans l'attente du plan de financement actualisé.",
+            agenda_item=item,
+            change=item.change,
+            action=item.action,
+        )
+    EngineeringRequest.objects.create(
+        contract=contract,
+        partner=OrganisationAlias.objects.resolve("Cerema"),
+        phase=EngineeringRequest.Phase.EVALUATION,
+        subject="Appui méthodologique à la définition des indicateurs (art. 8)",
+        status=EngineeringRequest.Status.EN_COURS,
+        requested_on=date(2022, 6, 1),
+        follow_up=f"{DEMO}.",
+        is_demo=True,
+    )
+    return 3
+
+
+def _demo_meeting(committee: Committee, on: date, attendees: str) -> Meeting:
+    return Meeting.objects.create(
+        committee=committee,
+        date=on,
+        place="Béthune",
+        status=Meeting.Status.TENUE,
+        attendees=attendees,
+        notes=f"{DEMO} : réunion fictive créée pour essayer la plateforme.",
+        is_demo=True,
+    )

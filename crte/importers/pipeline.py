@@ -7,6 +7,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from crte.contracts.models import Contract
+from crte.governance.versions import ensure_initial_version
 from crte.importers.contract_document import read_contract_document
 from crte.importers.from_document import document_to_plan
 from crte.importers.load import Catalogue, run_import
@@ -71,6 +72,8 @@ def import_source(*, path: Path, slug: str, name: str = "", dry_run: bool = Fals
         return ImportResult(None, report, None)
     check_plan(plan, report)
     contract = run_import(plan, slug=slug, report=report, catalogue=catalogue, dry_run=dry_run)
+    if contract is not None and plan.is_document and contract.signed_on:
+        ensure_initial_version(contract)  # version 0: the contract as signed
     return ImportResult(plan, report, contract)
 
 

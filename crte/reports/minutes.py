@@ -59,8 +59,10 @@ def minutes_docx(meeting: Meeting) -> bytes:
     document.add_heading("Ordre du jour et décisions", level=1)
     for number, item in enumerate(content["items"], start=1):
         document.add_heading(f"{number}. {item.title}", level=2)
-        if item.notes:
-            document.add_paragraph(item.notes)
+        for line in item.notes.splitlines():
+            document.add_paragraph(
+                line, style="List Bullet" if len(item.notes.splitlines()) > 1 else None
+            )
         for decision in item.decisions:
             _decision_paragraph(document, decision)
         if not item.decisions:

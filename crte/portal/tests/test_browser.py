@@ -81,3 +81,71 @@ def test_import_a_spreadsheet_with_preview_then_confirm(live_server, page, refer
     page.get_by_role("button", name="Confirmer l'import").click()
     assert "Import de « programmation-2023.xlsx » terminé" in page.content()
     assert page.get_by_role("link", name="Rénovation de l'école").is_visible()
+
+
+def test_a_cotech_validates_a_ready_action_and_the_minutes_carry_the_decision(
+    live_server, page, reference, tmp_path
+):
+    from decimal import Decimal
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from crte.actions.models import Action
+    from crte.finance.models import FundingLine
+    from crte.indicators.models import Indicator
+
+    action = reference.actions.get(title="Gigafactory ACC")
+    action.description = "Accompagnement de l'implantation de l'usine de batteries ACC."
+    action.amount, action.start_year = Decimal("500000"), 2023
+    action.maturity = Action.Maturity.PRETE
+    action.save()
+    action.owners.set([reference.territory.epci])
+    FundingLine.objects.create(
+        action=action, external_id="t", funder=reference.territory.epci, amount=Decimal("500000")
+    )
+    Indicator.objects.create(
+        contract=reference,
+        code="emplois-acc",
+        name="Emplois créés",
+        unit="emplois",
+        direction="hausse",
+        level="action",
+        action=action,
+    )
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("chef.projet")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(live_server.url + reference.get_absolute_url())
+    page.get_by_role("link", name="Gouvernance : comités, avenants").click()
+    page.get_by_role("link", name="Préparer une réunion").click()
+    page.get_by_label("Instance").select_option("COTECH")
+    page.get_by_label("Date").fill("2023-03-15")
+    page.get_by_label("Lieu").fill("Béthune")
+    page.get_by_role("button", name="Créer la réunion et son ordre du jour").click()
+    item = page.get_by_test_id("agenda-item").filter(has_text="Valider « Gigafactory ACC »")
+    assert item.count() == 1
+    item.locator("summary").click()
+    item.get_by_role("button", name="Enregistrer la décision").click()
+    assert "Décision enregistrée et appliquée" in page.content()
+    assert page.get_by_test_id("decision").filter(has_text="Gigafactory ACC").count() == 1
+
+    with page.expect_download() as docx_download:
+        page.get_by_role("link", name="Compte rendu (DOCX)").click()
+    docx_path = tmp_path / "cr.docx"
+    docx_download.value.save_as(docx_path)
+    text = "\n".join(p.text for p in Document(str(docx_path)).paragraphs)
+    assert "Validation d'une action — Valider « Gigafactory ACC »" in text
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Compte rendu (PDF)").click()
+    pdf_path = tmp_path / "cr.pdf"
+    pdf_download.value.save_as(pdf_path)
+    pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf_path)).pages).split())
+    assert "Valider « Gigafactory ACC »" in pdf_text
+
+    page.goto(live_server.url + action.get_absolute_url())
+    assert page.get_by_test_id("maturity").text_content().strip() == "Validée"
+    history = page.get_by_test_id("transitions").inner_text()
+    assert "Prête → Validée" in " ".join(history.split())
+    assert "Comité technique du 15/03/2023" in history

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from crte.importers.demo import load_reference_contract, load_reference_data, setup_demo
+from crte.importers.demo import (
+    load_demo_governance,
+    load_reference_contract,
+    load_reference_data,
+    setup_demo,
+)
 
 
 class Command(BaseCommand):
@@ -27,3 +32,8 @@ class Command(BaseCommand):
         if demo or settings.DEMO_MODE:
             accounts = setup_demo(contract)
             self.stdout.write(f"Mode démo : contrat publié, comptes {', '.join(accounts)}.")
+            meetings = load_demo_governance(contract)
+            if meetings:
+                self.stdout.write(
+                    f"Démonstration : {meetings} réunions de 2022 avec leurs décisions."
+                )
