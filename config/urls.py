@@ -10,7 +10,7 @@ urlpatterns = [
     path("contrats/", include("crte.contracts.urls")),
     path("contrats/", include("crte.importers.urls")),
     path("actions/", include("crte.actions.urls")),
-    path("financements/", include("crte.finance.urls")),
+    path("", include("crte.finance.urls")),
     path("", include("crte.governance.urls")),
     path("", include("crte.reports.urls")),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from crte.actions.models import MANUAL_TRANSITIONS, Action, ActionChange, Transi
 from crte.actions.perms import can_edit_action, can_report_progress
 from crte.contracts.perms import access_for
 from crte.core.perms import get_for_user
+from crte.finance.overview import action_financing
 from crte.finance.perms import can_update_funding_line
 
 ACTIONS = Action.objects.select_related("contract__territory", "orientation", "priority")
@@ -35,6 +36,7 @@ def action_detail(request, pk):
         "owners": action.owners.all(),
         "communes": action.communes.all(),
         "lines": lines,
+        "financing": action_financing(action, lines),
         "readiness": action.readiness(),
         "transitions": action.transitions.select_related("by", "decision__meeting__committee"),
         "changes": action.changes.select_related("proposed_by"),

@@ -24,5 +24,6 @@ def contract_detail(request, slug):
         "signatories": signatories,
         "summaries": orientation_summaries(orientations),
         "programmes": contract.programmes.all(),
+        "convention_year": contract.signed_on.year if contract.signed_on else contract.start_year,
     }
     return render(request, "contracts/contract_detail.html", context)

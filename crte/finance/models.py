@@ -135,3 +135,69 @@ class FundingLine(models.Model):
         if self.share is not None and self.action.amount is not None:
             return self.share * self.action.amount
         return None
+
+
+class FundingAgreement(models.Model):
+    """The annual financing convention (Art. 4-2): for a year, each partner's participation
+    in the ready and validated actions. Once signed, its figures are copied into its lines
+    (frozen) and the financing lines move to « accordé »."""
+
+    class Status(models.TextChoices):
+        PROJET = "projet", "En projet"
+        SIGNEE = "signee", "Signée"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="agreements")
+    year = models.PositiveSmallIntegerField("année")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROJET)
+    financers_committee_on = models.DateField(
+        "validation par le comité des financeurs", null=True, blank=True
+    )
+    signed_on = models.DateField("date de signature", null=True, blank=True)
+    is_demo = models.BooleanField("donnée de démonstration", default=False)
+
+    class Meta:
+        verbose_name = "convention financière annuelle"
+        verbose_name_plural = "conventions financières annuelles"
+        ordering = ["contract", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="agreement_year_unique"),
+            models.CheckConstraint(condition=plausible_year("year"), name="agreement_year"),
+            models.CheckConstraint(
+                condition=~Q(status="signee") | Q(signed_on__isnull=False),
+                name="agreement_signed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Convention financière {self.year} — {self.contract}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:agreement_detail", args=[self.contract.slug, self.year])
+
+
+class FundingAgreementLine(models.Model):
+    """A partner's participation in an action, copied at signature (not referenced)."""
+
+    agreement = models.ForeignKey(FundingAgreement, on_delete=models.CASCADE, related_name="lines")
+    action_external_id = models.CharField(max_length=80)
+    action_title = models.CharField(max_length=400)
+    orientation = models.CharField(max_length=200)
+    funder = models.CharField("partenaire", max_length=200)
+    scheme = models.CharField("dispositif", max_length=200, blank=True)
+    amount = models.DecimalField("participation (€)", max_digits=14, decimal_places=2)
+    action_amount = models.DecimalField(
+        "montant de l'action (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    funding_line = models.ForeignKey(
+        FundingLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "participation"
+        ordering = ["agreement", "orientation", "action_title", "funder"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="agreement_line_amount")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} : {self.amount} € pour « {self.action_title} »"
