@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("crte.finance.urls")),
     path("", include("crte.governance.urls")),
     path("", include("crte.reports.urls")),
+    path("", include("crte.indicators.urls")),
     path("admin/", admin.site.urls),
 ]

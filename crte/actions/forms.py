@@ -54,9 +54,7 @@ class ActionForm(OptimisticLockForm):
             self.add_error("end_year", "L'année de fin précède l'année de début.")
         priority, orientation = cleaned.get("priority"), cleaned.get("orientation")
         if priority and orientation and priority.orientation_id != orientation.pk:
-            self.add_error(
-                "priority", "Cet enjeu prioritaire ne relève pas de l'orientation choisie."
-            )
+            self.add_error("priority", "Cet enjeu prioritaire ne relève pas de l'orientation choisie.")
         return cleaned
 
 
@@ -74,9 +72,7 @@ class ProgressForm(OptimisticLockForm):
 
 
 class TransitionForm(DsfrBaseForm):
-    reason = forms.CharField(
-        label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = forms.CharField(label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ChangeProposalForm(DsfrBaseForm, forms.ModelForm):
@@ -135,9 +131,7 @@ class AssessmentForm(DsfrBaseForm, forms.ModelForm):
             "collective_comment",
             "propose_to_copil",
         ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 2}) for name in fields if name.endswith("_comment")
-        }
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in fields if name.endswith("_comment")}
 
 
 class FinancingGapForm(DsfrBaseForm, forms.ModelForm):

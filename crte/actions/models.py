@@ -81,9 +81,7 @@ class Action(models.Model):
     calendar_text = models.CharField("calendrier tel qu'écrit", max_length=200, blank=True)
     start_year = models.PositiveSmallIntegerField("année de début", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("année de fin", null=True, blank=True)
-    maturity = models.CharField(
-        "maturité", max_length=20, choices=Maturity.choices, default=Maturity.IDEE
-    )
+    maturity = models.CharField("maturité", max_length=20, choices=Maturity.choices, default=Maturity.IDEE)
     financing_gap_reason = models.TextField(
         "raison d'un plan de financement incomplet",
         blank=True,
@@ -147,9 +145,7 @@ class Action(models.Model):
     def readiness(self) -> list["ReadinessCheck"]:
         """What Art. 4-2 asks before validation: an owner, a description, a financing plan
         that covers the amount (or a recorded reason), an indicator, a start."""
-        total = sum(
-            (line.resolved_amount() or Decimal(0) for line in self.funding_lines.all()), Decimal(0)
-        )
+        total = sum((line.resolved_amount() or Decimal(0) for line in self.funding_lines.all()), Decimal(0))
         if self.financing_gap_reason:
             financed, detail = True, f"plan incomplet justifié : {self.financing_gap_reason}"
         elif self.amount is None:
@@ -181,9 +177,7 @@ class Action(models.Model):
             if ready:
                 missing = self.missing_for_validation()
                 if missing:
-                    raise TransitionError(
-                        "Il manque : " + ", ".join(m.lower() for m in missing) + "."
-                    )
+                    raise TransitionError("Il manque : " + ", ".join(m.lower() for m in missing) + ".")
             self.maturity = to_state
             self.save(update_fields=["maturity", "updated_at"])
             return ActionTransition.objects.create(
@@ -196,9 +190,7 @@ class Action(models.Model):
 
     def mark_ready(self, *, by, reason: str = "") -> "ActionTransition":
         M = self.Maturity
-        return self._move(
-            M.PRETE, allowed={M.IDEE, M.EN_MATURATION}, by=by, reason=reason, ready=True
-        )
+        return self._move(M.PRETE, allowed={M.IDEE, M.EN_MATURATION}, by=by, reason=reason, ready=True)
 
     def validate(self, *, by, reason: str) -> "ActionTransition":
         """Only a committee decision validates (governance.Decision.apply calls this)."""
@@ -226,9 +218,7 @@ class Action(models.Model):
 
     def clean(self) -> None:
         if self.orientation_id and self.orientation.contract_id != self.contract_id:
-            raise ValidationError(
-                {"orientation": "Cette orientation appartient à un autre contrat."}
-            )
+            raise ValidationError({"orientation": "Cette orientation appartient à un autre contrat."})
         if self.priority_id and self.priority.orientation_id != self.orientation_id:
             raise ValidationError(
                 {"priority": "Cet enjeu prioritaire ne relève pas de l'orientation choisie."}
@@ -332,9 +322,7 @@ class ActionChange(models.Model):
         return f"Évolution de « {self.action} »"
 
     def rows(self) -> list[tuple[str, object, object]]:
-        return [
-            (self.EDITABLE_FIELDS.get(f, f), old, new) for f, (old, new) in self.changes.items()
-        ]
+        return [(self.EDITABLE_FIELDS.get(f, f), old, new) for f, (old, new) in self.changes.items()]
 
     def apply(self) -> None:
         """Write the new values on the action (its history keeps the old ones)."""

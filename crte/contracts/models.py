@@ -10,17 +10,11 @@ YEAR_MIN, YEAR_MAX = 2000, 2100  # plausible years for contracts, actions and fi
 
 
 def plausible_year(field: str) -> Q:
-    return Q(**{f"{field}__isnull": True}) | Q(
-        **{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX}
-    )
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX})
 
 
 def ordered_years(start: str, end: str) -> Q:
-    return (
-        Q(**{f"{start}__isnull": True})
-        | Q(**{f"{end}__isnull": True})
-        | Q(**{f"{end}__gte": F(start)})
-    )
+    return Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)})
 
 
 class Territory(models.Model):
@@ -52,9 +46,7 @@ class ContractQuerySet(models.QuerySet):
             return self.published()
         if user.is_national_admin:
             return self.all()
-        visible = Q(is_published=True) | Q(
-            pk__in=Membership.objects.filter(user=user).values("contract_id")
-        )
+        visible = Q(is_published=True) | Q(pk__in=Membership.objects.filter(user=user).values("contract_id"))
         departements = user.departement_codes()
         if departements:
             visible |= Q(territory__departement_code__in=departements)
@@ -82,9 +74,7 @@ class Contract(models.Model):
     start_year = models.PositiveSmallIntegerField("première année", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("dernière année", null=True, blank=True)
     duration_years = models.PositiveSmallIntegerField("durée (ans)", null=True, blank=True)
-    status = models.CharField(
-        "statut", max_length=20, choices=Status.choices, default=Status.EN_PREPARATION
-    )
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.EN_PREPARATION)
     version = models.PositiveSmallIntegerField(
         "version", default=0, help_text="Nombre d'avenants en vigueur (0 = contrat initial)"
     )
@@ -138,9 +128,7 @@ class Partner(models.Model):
     class Meta:
         verbose_name = "partenaire"
         ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["contract", "organisation"], name="partner_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["contract", "organisation"], name="partner_unique")]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.contract})"
@@ -158,9 +146,7 @@ class Orientation(models.Model):
 
     class Meta:
         ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["contract", "code"], name="orientation_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["contract", "code"], name="orientation_code_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -169,9 +155,7 @@ class Orientation(models.Model):
 class Priority(models.Model):
     """An enjeu prioritaire of an orientation."""
 
-    orientation = models.ForeignKey(
-        Orientation, on_delete=models.CASCADE, related_name="priorities"
-    )
+    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="priorities")
     code = models.CharField("identifiant", max_length=60)
     label = models.TextField("libellé")
     order = models.PositiveSmallIntegerField("rang", default=0)
@@ -180,9 +164,7 @@ class Priority(models.Model):
         verbose_name = "enjeu prioritaire"
         verbose_name_plural = "enjeux prioritaires"
         ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["orientation", "code"], name="priority_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["orientation", "code"], name="priority_code_unique")]
 
     def __str__(self) -> str:
         return self.label
@@ -250,9 +232,7 @@ class Amendment(models.Model):
     number = models.PositiveSmallIntegerField("numéro")
     title = models.CharField("objet", max_length=300)
     description = models.TextField("contenu", blank=True)
-    status = models.CharField(
-        "statut", max_length=20, choices=Status.choices, default=Status.PROJET
-    )
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PROJET)
     copil_opinion_on = models.DateField("avis du comité de pilotage", null=True, blank=True)
     approved_on = models.DateField("date d'approbation", null=True, blank=True)
 
@@ -286,9 +266,7 @@ class Membership(models.Model):
     MANAGER_ROLES = (Role.CHEF_PROJET, Role.REFERENT_ETAT)
     ORGANISATION_ROLES = (Role.FINANCEUR, Role.MAITRE_OUVRAGE)
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(

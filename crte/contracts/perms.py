@@ -41,9 +41,7 @@ def _compute_access(user, contract: Contract) -> ContractAccess:
         can_read=bool(memberships) or contract.is_published or in_perimeter,
         can_manage=user.is_superuser or bool(roles & set(Membership.MANAGER_ROLES)),
         roles=roles,
-        funder_ids=frozenset(
-            m.organisation_id for m in memberships if m.role == Membership.Role.FINANCEUR
-        ),
+        funder_ids=frozenset(m.organisation_id for m in memberships if m.role == Membership.Role.FINANCEUR),
         owner_ids=frozenset(
             m.organisation_id for m in memberships if m.role == Membership.Role.MAITRE_OUVRAGE
         ),

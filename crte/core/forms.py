@@ -26,11 +26,7 @@ class OptimisticLockForm(DsfrBaseForm, forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        current = (
-            type(self.instance)
-            .objects.filter(pk=self.instance.pk)
-            .values_list("revision", flat=True)
-        )
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("revision", flat=True)
         if cleaned.get("revision") is not None and cleaned["revision"] not in current:
             self.add_error(None, self.conflict_message)
         return cleaned

@@ -21,9 +21,7 @@ class User(AbstractUser):
             return False
         if self.is_superuser:
             return True
-        return any(
-            a.level == PerimeterAccess.Level.NATIONAL for a in self.perimeter_accesses_cached
-        )
+        return any(a.level == PerimeterAccess.Level.NATIONAL for a in self.perimeter_accesses_cached)
 
     @property
     def perimeter_accesses_cached(self) -> list["PerimeterAccess"]:
@@ -33,9 +31,7 @@ class User(AbstractUser):
 
     def departement_codes(self) -> set[str]:
         return {
-            a.code
-            for a in self.perimeter_accesses_cached
-            if a.level == PerimeterAccess.Level.DEPARTEMENT
+            a.code for a in self.perimeter_accesses_cached if a.level == PerimeterAccess.Level.DEPARTEMENT
         }
 
 
@@ -114,9 +110,7 @@ class Organisation(models.Model):
     category = models.CharField("catégorie", max_length=20, choices=Category.choices)
     is_funder = models.BooleanField("financeur", default=False)
     siren = models.CharField("SIREN", max_length=9, blank=True)
-    commune = models.ForeignKey(
-        Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source = models.CharField("source", max_length=200, blank=True)
 
     class Meta:

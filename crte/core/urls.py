@@ -8,9 +8,7 @@ app_name = "core"
 urlpatterns = [
     path(
         "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html", authentication_form=LoginForm
-        ),
+        auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm),
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

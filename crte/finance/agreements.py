@@ -104,9 +104,7 @@ def convention_content(agreement: FundingAgreement) -> dict:
         "actions": list(by_action.values()),
         "by_funder": dict(sorted(by_funder.items(), key=lambda item: -item[1])),
         "total": sum(by_funder.values(), Decimal(0)),
-        "signatories": list(
-            contract.partners.filter(is_signatory=True).select_related("organisation")
-        ),
+        "signatories": list(contract.partners.filter(is_signatory=True).select_related("organisation")),
     }
 
 
@@ -143,9 +141,7 @@ def sign_agreement(agreement: FundingAgreement, *, on) -> int:
         )
         for row in rows
     )
-    for line in FundingLine.objects.filter(
-        pk__in=[r.line_id for r in rows], status__in=OPEN_STATUSES
-    ):
+    for line in FundingLine.objects.filter(pk__in=[r.line_id for r in rows], status__in=OPEN_STATUSES):
         line.status, line.status_changed_on = FundingLine.Status.ACCORDE, on
         line.revision += 1  # an edit form opened before the signature must not undo it
         line.save(update_fields=["status", "status_changed_on", "revision", "updated_at"])

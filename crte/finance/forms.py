@@ -29,15 +29,11 @@ class FundingLineStatusForm(OptimisticLockForm):
 
 
 class DateForm(DsfrBaseForm):
-    date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def filter_choices(values, empty="Tous") -> list[tuple[str, str]]:
-    return [("", empty)] + [
-        (str(v), str(v) if v is not None else "Année non précisée") for v in values
-    ]
+    return [("", empty)] + [(str(v), str(v) if v is not None else "Année non précisée") for v in values]
 
 
 class MaquetteFilterForm(DsfrBaseForm):

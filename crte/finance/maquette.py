@@ -99,18 +99,14 @@ def period_total(facts: LineFacts, period: Period) -> Decimal:
 
 @dataclass
 class Maquette:
-    cells: dict[tuple, Decimal] = field(
-        default_factory=dict
-    )  # (funder, year, orientation, credit, status)
+    cells: dict[tuple, Decimal] = field(default_factory=dict)  # (funder, year, orientation, credit, status)
     years: list = field(default_factory=list)
     funders: list[str] = field(default_factory=list)
     orientations: list[str] = field(default_factory=list)
     unquantified: int = 0  # lines without a figure
 
     def total(self, **filters) -> Decimal:
-        return sum(
-            (amount for key, amount in self.cells.items() if _matches(key, filters)), Decimal(0)
-        )
+        return sum((amount for key, amount in self.cells.items() if _matches(key, filters)), Decimal(0))
 
     def pivot(self, rows: str, columns: str, **filters) -> dict:
         """{row: {column: amount}} summed over the other dimensions."""

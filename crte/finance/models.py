@@ -79,9 +79,7 @@ class FundingLine(models.Model):
         related_name="funding_lines",
         verbose_name="dispositif",
     )
-    amount = models.DecimalField(
-        "montant (€)", max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2, null=True, blank=True)
     share = models.DecimalField(
         "part du montant de l'action", max_digits=9, decimal_places=8, null=True, blank=True
     )
@@ -195,9 +193,7 @@ class FundingAgreementLine(models.Model):
     class Meta:
         verbose_name = "participation"
         ordering = ["agreement", "orientation", "action_title", "funder"]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="agreement_line_amount")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="agreement_line_amount")]
 
     def __str__(self) -> str:
         return f"{self.funder} : {self.amount} € pour « {self.action_title} »"

@@ -75,10 +75,7 @@ def action_financing(action, lines) -> dict:
             warnings.append("Financements supérieurs au montant de l'action.")
     if unquantified:
         warnings.append(f"{unquantified} ligne(s) non chiffrée(s).")
-    shares = {
-        name: (amount / action.amount if action.amount else None)
-        for name, amount in by_funder.items()
-    }
+    shares = {name: (amount / action.amount if action.amount else None) for name, amount in by_funder.items()}
     return {
         "total": total,
         "own_share": own,

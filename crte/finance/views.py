@@ -75,8 +75,7 @@ def year_label(year) -> str:
 def table_rows(table: dict, columns: list) -> list[tuple]:
     """(row label, [cells in column order], row total), largest first."""
     rows = [
-        (label, [values.get(c) for c in columns], sum(values.values()))
-        for label, values in table.items()
+        (label, [values.get(c) for c in columns], sum(values.values())) for label, values in table.items()
     ]
     return sorted(rows, key=lambda row: -row[2])
 

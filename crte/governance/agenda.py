@@ -59,9 +59,7 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
         )
         items += [
             AgendaItem(kind=K.AVENANT, title=f"Avis sur l'{a}", amendment=a)
-            for a in contract.amendments.filter(
-                status=Amendment.Status.PROJET, copil_opinion_on__isnull=True
-            )
+            for a in contract.amendments.filter(status=Amendment.Status.PROJET, copil_opinion_on__isnull=True)
         ]
     else:
         items += [
@@ -70,9 +68,9 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
                 title=f"Adhésion de {a.organisation} à la charte partenariale",
                 adhesion=a,
             )
-            for a in contract.adhesions.filter(
-                status=CharterAdhesion.Status.DEMANDEE
-            ).select_related("organisation")
+            for a in contract.adhesions.filter(status=CharterAdhesion.Status.DEMANDEE).select_related(
+                "organisation"
+            )
         ]
         due = indicators_due(contract, year)
         if due:
@@ -91,17 +89,11 @@ def late_items(actions, year: int) -> list[AgendaItem]:
     late = list(late_actions(actions, year))
     if len(late) <= 3:
         return [
-            AgendaItem(
-                kind=K.ACTION_RETARD, title=f"Action en retard : « {a.title} »", action=a, notes=why
-            )
+            AgendaItem(kind=K.ACTION_RETARD, title=f"Action en retard : « {a.title} »", action=a, notes=why)
             for a, why in late
         ]
     notes = "\n".join(f"« {a.title} » : {why}" for a, why in late)
-    return [
-        AgendaItem(
-            kind=K.ACTION_RETARD, title=f"{len(late)} actions en retard ou bloquées", notes=notes
-        )
-    ]
+    return [AgendaItem(kind=K.ACTION_RETARD, title=f"{len(late)} actions en retard ou bloquées", notes=notes)]
 
 
 def late_actions(actions, year: int):
@@ -116,9 +108,7 @@ def late_actions(actions, year: int):
 
 
 def indicators_due(contract, year: int) -> list[Indicator]:
-    indicators = Indicator.objects.filter(contract=contract).annotate(
-        last=Max("measurements__date")
-    )
+    indicators = Indicator.objects.filter(contract=contract).annotate(last=Max("measurements__date"))
     return [i for i in indicators if i.last is None or i.last.year < year - 1]
 
 

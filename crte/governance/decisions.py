@@ -47,9 +47,7 @@ def apply_decision(decision: Decision, *, by) -> None:
         if adhesion is None:
             raise DecisionError("Choisissez la demande d'adhésion concernée.")
         if decision.outcome != Decision.Outcome.AJOURNEE:
-            adhesion.status = (
-                CharterAdhesion.Status.ACCEPTEE if adopted else CharterAdhesion.Status.REFUSEE
-            )
+            adhesion.status = CharterAdhesion.Status.ACCEPTEE if adopted else CharterAdhesion.Status.REFUSEE
             adhesion.decided_on = decision.meeting.date
             adhesion.save(update_fields=["status", "decided_on"])
 
@@ -67,7 +65,5 @@ def apply_change(decision: Decision, committee: str, adopted: bool) -> None:
         change.save(update_fields=["status"])
     elif adopted and committee == Committee.Kind.COPIL:
         if change.status != ActionChange.Status.ETUDIEE:
-            raise DecisionError(
-                "Cette évolution doit d'abord être étudiée par le comité technique."
-            )
+            raise DecisionError("Cette évolution doit d'abord être étudiée par le comité technique.")
         change.apply()

@@ -32,9 +32,7 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(
-            ["committee_kind", "date", "place", "attendees", "attending_organisations"]
-        )
+        self.order_fields(["committee_kind", "date", "place", "attendees", "attending_organisations"])
         self.fields["attending_organisations"].queryset = Organisation.objects.filter(
             is_funder=True
         ).order_by("name")

@@ -24,8 +24,7 @@ class YearFrequency:
             return found
         if self.copil < MINIMUM[Committee.Kind.COPIL]:
             found.append(
-                f"{self.year} : le comité de pilotage ne s'est pas réuni "
-                "(au moins une fois par an)."
+                f"{self.year} : le comité de pilotage ne s'est pas réuni (au moins une fois par an)."
             )
         if self.cotech < MINIMUM[Committee.Kind.COTECH]:
             found.append(

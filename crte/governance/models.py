@@ -47,9 +47,7 @@ class Meeting(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField("date")
     place = models.CharField("lieu", max_length=200, blank=True)
-    status = models.CharField(
-        "statut", max_length=10, choices=Status.choices, default=Status.PREVUE
-    )
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PREVUE)
     attendees = models.TextField(
         "participants", blank=True, help_text="Une personne par ligne : nom, fonction, structure"
     )
@@ -144,9 +142,7 @@ class Decision(models.Model):
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
     kind = models.CharField("nature", max_length=30, choices=Kind.choices)
-    outcome = models.CharField(
-        "issue", max_length=10, choices=Outcome.choices, default=Outcome.ADOPTEE
-    )
+    outcome = models.CharField("issue", max_length=10, choices=Outcome.choices, default=Outcome.ADOPTEE)
     subject = models.CharField("objet", max_length=400)
     text = models.TextField("décision", blank=True)
     action = models.ForeignKey(
@@ -197,9 +193,7 @@ class ContractVersion(models.Model):
     class Meta:
         verbose_name = "version du contrat"
         ordering = ["contract", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["contract", "number"], name="version_number_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="version_number_unique")]
 
     def __str__(self) -> str:
         return f"{self.contract} — version {self.number}"
@@ -248,9 +242,7 @@ class EngineeringRequest(models.Model):
         REALISEE = "realisee", "Réalisée"
         REFUSEE = "refusee", "Refusée"
 
-    contract = models.ForeignKey(
-        Contract, on_delete=models.CASCADE, related_name="engineering_requests"
-    )
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="engineering_requests")
     partner = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -259,9 +251,7 @@ class EngineeringRequest(models.Model):
     )
     phase = models.CharField("phase du contrat", max_length=20, choices=Phase.choices)
     subject = models.CharField("objet", max_length=300)
-    action = models.ForeignKey(
-        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.A_SAISIR)
     requested_on = models.DateField("date de saisine", null=True, blank=True)
     follow_up = models.TextField("suivi", blank=True)

@@ -53,9 +53,7 @@ def freeze(action: Action) -> dict:
     }
 
 
-def snapshot(
-    contract: Contract, number: int, amendment: Amendment | None = None
-) -> ContractVersion:
+def snapshot(contract: Contract, number: int, amendment: Amendment | None = None) -> ContractVersion:
     actions = {a.external_id: freeze(a) for a in actions_in_version(contract, number)}
     version, _ = ContractVersion.objects.update_or_create(
         contract=contract,

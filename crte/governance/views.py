@@ -90,9 +90,9 @@ def meeting_detail(request, pk):
             form.save()
             messages.success(request, "Réunion mise à jour.")
             return redirect(meeting)
-    items = meeting.agenda.select_related(
-        "action", "change", "adhesion", "amendment"
-    ).prefetch_related("decisions")
+    items = meeting.agenda.select_related("action", "change", "adhesion", "amendment").prefetch_related(
+        "decisions"
+    )
     context = {
         "meeting": meeting,
         "contract": meeting.contract,
@@ -133,9 +133,7 @@ def agenda_add(request, pk):
 @login_required
 @require_POST
 def agenda_delete(request, pk):
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting__committee__contract"), pk=pk
-    )
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__committee__contract"), pk=pk)
     meeting = get_for_user(MEETINGS, request.user, pk=item.meeting_id, check=can_manage_meeting)
     if item.decisions.exists():
         messages.error(request, "Ce point porte des décisions : il ne peut pas être retiré.")
@@ -154,9 +152,7 @@ def decision_add(request, pk):
         item = get_object_or_404(AgendaItem, pk=request.POST["item"], meeting=meeting)
     form = DecisionForm(request.POST, item=item, prefix=f"item{item.pk}" if item else "libre")
     if not form.is_valid():
-        messages.error(
-            request, "Décision incomplète : " + " ".join(form.errors.get("__all__", [])) or ""
-        )
+        messages.error(request, "Décision incomplète : " + " ".join(form.errors.get("__all__", [])) or "")
         return redirect(meeting)
     targets = {}
     if item is not None:
@@ -189,9 +185,7 @@ def amendment_create(request, slug):
             contract.amendments.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
         amendment.save()
-        messages.success(
-            request, f"{amendment} créé. Ajoutez-y les actions qu'il ajoute ou retire."
-        )
+        messages.success(request, f"{amendment} créé. Ajoutez-y les actions qu'il ajoute ou retire.")
     else:
         messages.error(request, "Indiquez l'objet de l'avenant.")
     return redirect("governance:governance_home", slug=slug)
@@ -211,9 +205,7 @@ def amendment_approve(request, pk):
     except AmendmentError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, f"{amendment} approuvé : le contrat passe en version {version.number}."
-        )
+        messages.success(request, f"{amendment} approuvé : le contrat passe en version {version.number}.")
     return redirect("governance:governance_home", slug=contract.slug)
 
 

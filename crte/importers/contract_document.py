@@ -11,9 +11,7 @@ from decimal import Decimal
 
 from crte.core.text import normalize_label
 
-_MONTH_NAMES = (
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
-)
+_MONTH_NAMES = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
 MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES.split(), start=1)}
 NUMBER_WORDS = {"trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10}
 ANNEX_COLUMNS = 8  # maître d'ouvrage, opération, contenu, montant, EPCI, État, autres, calendrier
@@ -66,6 +64,7 @@ class ContractDocument:
     annex_rows: list[AnnexRow] = field(default_factory=list)
     programmes: list["DocProgramme"] = field(default_factory=list)
     targets: list["DocTarget"] = field(default_factory=list)
+    facts: list["DocFact"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -259,6 +258,7 @@ def read_contract_document(text: str) -> ContractDocument:
     doc.annex_rows = read_annex(lines)
     doc.programmes = read_programmes(lines)
     doc.targets = read_pcaet_targets(text)
+    doc.facts = read_facts(text)
     if not doc.orientations:
         doc.warnings.append("Aucune orientation trouvée (article 3).")
     if not doc.annex_rows:
@@ -406,3 +406,109 @@ def read_pcaet_targets(text: str) -> list[DocTarget]:
             DocTarget(code, catalogue_id, name, unit, direction, year, change, base, match.group(0))
         )
     return targets
+
+
+# --- Figures and commitments stated in the contract -----------------------------------------
+
+FACT_PATTERNS = [  # code, name, unit, direction, level, pattern (value, optional year)
+    (
+        "part-voiture-deplacements",
+        "Part des déplacements en voiture",
+        "%",
+        "baisse",
+        r"(?P<value>\d+)\s*% des déplacements au sein du territoire se font en voiture",
+    ),
+    (
+        "part-voiture-domicile-travail",
+        "Part des trajets domicile-travail en voiture",
+        "%",
+        "baisse",
+        r"pour atteindre (?P<value>\d+)\s*% des trajets domicile-travail",
+    ),
+    (
+        "part-transports-commun",
+        "Part des transports en commun dans les déplacements",
+        "%",
+        "hausse",
+        r"transports en commun reste marginale \((?P<value>\d+)\s*%",
+    ),
+    (
+        "motorisation-menages",
+        "Taux de motorisation des ménages",
+        "%",
+        "baisse",
+        r"motorisation des ménages qui atteint (?P<value>\d+)\s*%",
+    ),
+    (
+        "frequentation-gare-bethune",
+        "Fréquentation de la gare de Béthune",
+        "montées/descentes par jour",
+        "hausse",
+        r"gares de Béthune \((?P<value>\d[\d  ]*) montées/descentes/jr en (?P<year>\d{4})\)",
+    ),
+    (
+        "sites-sols-pollues",
+        "Sites et sols pollués référencés",
+        "sites",
+        "baisse",
+        r"présence de (?P<value>\d+) sites ou sols pollués",
+    ),
+    (
+        "cours-eau-entretenus",
+        "Linéaire de cours d'eau entretenus",
+        "km",
+        "hausse",
+        r"\((?P<value>\d+) km de voie d'eau entretenues\)",
+    ),
+]
+COMMITMENT_PATTERNS = [  # code, name, unit, direction, pattern (value, year)
+    (
+        "bornes-recharge",
+        "Bornes de recharge pour véhicules électriques",
+        "bornes",
+        "hausse",
+        r"Disposer de (?P<value>\d+) bornes d'ici (?P<year>\d{4})",
+    ),
+    (
+        "logements-par-an",
+        "Logements construits par an (PLH)",
+        "logements/an",
+        "hausse",
+        r"\((?P<value>\d+) exactement\)",
+    ),
+    (
+        "renovations-bbc",
+        "Rénovations thermiques BBC de bâtiments communaux",
+        "rénovations",
+        "hausse",
+        r"ambition de (?P<value>\d+) rénovations thermiques BBC",
+    ),
+]
+
+
+@dataclass
+class DocFact:
+    code: str
+    name: str
+    unit: str
+    direction: str
+    value: Decimal
+    year: int | None
+    text: str
+    is_target: bool = False
+
+
+def read_facts(text: str) -> list[DocFact]:
+    """Figures the contract states (its portrait of the territory) and the quantified
+    commitments it makes; each kept with the sentence it comes from."""
+    flat = " ".join(text.split())
+    found = []
+    for patterns, is_target in ((FACT_PATTERNS, False), (COMMITMENT_PATTERNS, True)):
+        for code, name, unit, direction, pattern in patterns:
+            match = re.search(pattern, flat)
+            if not match:
+                continue
+            value = Decimal(re.sub(r"\D", "", match["value"]))
+            year = int(match["year"]) if match.groupdict().get("year") else None
+            found.append(DocFact(code, name, unit, direction, value, year, match.group(0), is_target))
+    return found

@@ -1,8 +1,10 @@
 """What `make run` loads: reference data, the reference contract under `crte-cabbalr`, and
 in demo mode its publication and one demo account per role."""
 
+import random
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -23,7 +25,9 @@ from crte.governance.models import (
     Meeting,
 )
 from crte.importers.pipeline import import_source
+from crte.indicators.models import Indicator, Measurement
 from crte.indicators.reference import load_indicator_catalogue
+from crte.indicators.trajectory import Trajectory, target_value
 
 REFERENCE_SLUG = "crte-cabbalr"
 REFERENCE_DOCUMENT = Path(__file__).resolve().parent / "data" / "crte-cabbalr-2022.txt"
@@ -82,9 +86,7 @@ def setup_demo(contract: Contract) -> list[str]:
     for username, first, last, role, alias in DEMO_ACCOUNTS:
         user = _demo_user(username, first, last)
         organisation = OrganisationAlias.objects.resolve(alias) if alias else None
-        Membership.objects.get_or_create(
-            user=user, contract=contract, role=role, organisation=organisation
-        )
+        Membership.objects.get_or_create(user=user, contract=contract, role=role, organisation=organisation)
         usernames.append(username)
     admin = _demo_user("admin.national", "Claude", "Administration nationale")
     admin.is_staff = admin.is_superuser = True
@@ -154,9 +156,7 @@ def load_demo_governance(contract: Contract) -> int:
             action=late.action,
         )
     second = _demo_meeting(committees["COTECH"], date(2022, 10, 13), attendees)
-    station = contract.actions.filter(
-        title__startswith="Aménagement du pôle gare d'Isbergues"
-    ).first()
+    station = contract.actions.filter(title__startswith="Aménagement du pôle gare d'Isbergues").first()
     if station:
         change = ActionChange.objects.create(
             action=station,
@@ -212,3 +212,40 @@ def _demo_meeting(committee: Committee, on: date, attendees: str) -> Meeting:
         notes=f"{DEMO} : réunion fictive créée pour essayer la plateforme.",
         is_demo=True,
     )
+
+
+# Invented baselines for the PCAET indicators (the contract gives only the targets): value in
+# 2017, and how far from the path the yearly values stray. All labelled as demonstration.
+DEMO_BASELINES = {
+    "pcaet-ges": (Decimal("1800000"), Decimal("0.02")),
+    "pcaet-energie-finale": (Decimal("6200"), Decimal("0.015")),
+    "pcaet-enr": (Decimal("310000"), Decimal("0.08")),
+    "pcaet-polluants": (Decimal("9500"), Decimal("0.03")),
+}
+
+
+@transaction.atomic
+def load_demo_indicators(contract: Contract, until_year: int) -> int:
+    """Demo baselines and yearly values for the PCAET indicators, near their trajectory
+    (deterministic). Returns the number of values created."""
+    if Measurement.objects.filter(indicator__contract=contract, is_demo=True).exists():
+        return 0
+    noise = random.Random(2022)
+    created = 0
+    for indicator in Indicator.objects.filter(contract=contract, code__in=DEMO_BASELINES).prefetch_related(
+        "targets"
+    ):
+        baseline, spread = DEMO_BASELINES[indicator.code]
+        indicator.baseline_year, indicator.baseline_value, indicator.baseline_is_demo = 2017, baseline, True
+        indicator.save(update_fields=["baseline_year", "baseline_value", "baseline_is_demo"])
+        target = max(indicator.targets.all(), key=lambda t: t.year, default=None)
+        goal = target_value(baseline, target.value, target.relative_change) if target else baseline
+        path = Trajectory(date(2017, 1, 1), baseline, date(target.year if target else 2030, 1, 1), goal)
+        for year in range(2018, until_year):
+            drift = Decimal(str(round(noise.uniform(-1, 1.4), 3))) * spread
+            value = (path.expected(date(year, 1, 1)) * (1 + drift)).quantize(Decimal("1"))
+            Measurement.objects.create(
+                indicator=indicator, date=date(year, 1, 1), value=value, source=DEMO, is_demo=True
+            )
+            created += 1
+    return created

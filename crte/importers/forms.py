@@ -31,3 +31,18 @@ class UploadForm(DsfrBaseForm):
         if upload.size == 0:
             raise forms.ValidationError("Le fichier est vide.")
         return upload
+
+
+class ValuesForm(DsfrBaseForm):
+    file = forms.FileField(
+        label="Fichier de valeurs (.xlsx, .ods, .csv)",
+        help_text="Une ligne par valeur : indicateur (identifiant), date ou année, valeur, source.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in {".xlsx", ".ods", ".csv"}:
+            raise forms.ValidationError("Formats acceptés : .xlsx, .ods, .csv.")
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError("Le fichier dépasse 20 Mo.")
+        return upload

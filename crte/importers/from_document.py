@@ -26,9 +26,7 @@ from crte.importers.report import Report
 MATCH_THRESHOLD = 0.66
 
 
-def document_to_plan(
-    doc: ContractDocument, directory: FunderDirectory, source: str, report: Report
-):
+def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: str, report: Report):
     plan = ImportPlan(
         source=source,
         is_document=True,
@@ -48,9 +46,7 @@ def document_to_plan(
     taken: set[str] = set()
     epci_funder = directory.resolve(doc.epci_short) if doc.epci_short else None
     for row in doc.annex_rows:
-        plan.actions.append(
-            _annex_action(row, names, epci_funder, directory, source, taken, report)
-        )
+        plan.actions.append(_annex_action(row, names, epci_funder, directory, source, taken, report))
     _programme_items(doc, plan, source, taken, report)
     plan.programmes = [
         ProgrammePlan(
@@ -64,6 +60,7 @@ def document_to_plan(
         )
         for p in doc.programmes
     ]
+    plan.facts = list(doc.facts)
     plan.targets = [
         TargetPlan(
             indicator_code=t.code,
@@ -81,9 +78,7 @@ def document_to_plan(
     return plan
 
 
-def _annex_action(
-    row: AnnexRow, names, epci_funder, directory, source, taken, report
-) -> ActionPlan:
+def _annex_action(row: AnnexRow, names, epci_funder, directory, source, taken, report) -> ActionPlan:
     place = Place(source, row.line)
     amount = parse_amount(row.amount_text)
     calendar = parse_calendar(row.calendar_text)

@@ -57,18 +57,13 @@ class FunderDirectory:
         self.aliases = {normalize_label(k): v for k, v in aliases.items() if normalize_label(k)}
         self.schemes = {normalize_label(k): v for k, v in (schemes or {}).items()}
         keys = sorted(self.aliases, key=len, reverse=True)
-        self._pattern = (
-            re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b") if keys else None
-        )
+        self._pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b") if keys else None
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """(alias as matched in normalized text, canonical name), in reading order."""
         if not self._pattern:
             return []
-        return [
-            (m.group(1), self.aliases[m.group(1)])
-            for m in self._pattern.finditer(normalize_label(text))
-        ]
+        return [(m.group(1), self.aliases[m.group(1)]) for m in self._pattern.finditer(normalize_label(text))]
 
     def resolve(self, text: str) -> str | None:
         return self.aliases.get(normalize_label(text))
@@ -135,9 +130,7 @@ def _figures(text: str) -> list[_Figure]:
         number = parse_number(match["number"])
         if number is not None:
             figures.append(
-                _Figure(
-                    match.start(), match.end(), share=number / 100, negative=bool(match["sign"])
-                )
+                _Figure(match.start(), match.end(), share=number / 100, negative=bool(match["sign"]))
             )
     return sorted(figures, key=lambda f: f.start)
 
@@ -290,8 +283,7 @@ def funding_lines(
                 funder_known=funder is not None,
                 amount=part.amount if first else None,
                 share=part.share if first else None,
-                is_annual=part.is_annual
-                or (part.share is not None and action.amount_basis == "annuel"),
+                is_annual=part.is_annual or (part.share is not None and action.amount_basis == "annuel"),
                 status=part.status,
                 scheme=part.scheme,
                 credit_type=part.credit_type,
@@ -319,7 +311,5 @@ def funding_lines(
                 action.title,
             )
         if part.note and (part.amount is None and part.share is None):
-            report.info(
-                "non-chiffre", f"« {text} » : financement non chiffré.", place, action.title
-            )
+            report.info("non-chiffre", f"« {text} » : financement non chiffré.", place, action.title)
     return lines

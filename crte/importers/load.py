@@ -2,6 +2,7 @@
 stable ids and updated only when something changed (no duplicate, no empty history row);
 what people changed since (maturity, financing statuses) is kept on re-import."""
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,7 @@ from crte.importers.funding import FunderDirectory
 from crte.importers.matching import likeness
 from crte.importers.plan import ActionPlan, ImportPlan
 from crte.importers.report import Report
-from crte.indicators.models import Indicator, Target
+from crte.indicators.models import Indicator, Measurement, Target
 
 UNSORTED = "À classer"
 # Owners written as a group rather than a named body.
@@ -111,6 +112,7 @@ class Writer:
             self.write_action(contract, orientations, action_plan)
         self.write_programmes(contract)
         self.write_targets(contract)
+        self.write_facts(contract)
         return contract
 
     # -- contract ---------------------------------------------------------------------------
@@ -122,9 +124,7 @@ class Writer:
             if existing:
                 self.report.count("contrat", "unchanged")
                 return existing
-            self.report.info(
-                "contrat", f"Le contrat « {slug} » n'existait pas : créé en brouillon."
-            )
+            self.report.info("contrat", f"Le contrat « {slug} » n'existait pas : créé en brouillon.")
             return self.upsert(Contract, "contrat", {"slug": slug}, {"name": slug})
         epci = self.organisation(plan.epci_short or plan.epci_name, Organisation.Category.EPCI)
         territory = existing.territory if existing and existing.territory else None
@@ -168,9 +168,7 @@ class Writer:
         category = GENERIC_OWNERS.get(normalize_label(label), category)
         organisation = Organisation.objects.filter(name=label).first()
         if organisation is None:
-            organisation = Organisation.objects.create(
-                name=label, category=category, source=self.plan.source
-            )
+            organisation = Organisation.objects.create(name=label, category=category, source=self.plan.source)
             self.report.count("organisation", "created")
             self.report.info(
                 "organisation-nouvelle",
@@ -316,6 +314,37 @@ class Writer:
             partners = [self.catalogue.organisations[p] for p in plan.partners]
             programme.partners.set(partners)
 
+    def write_facts(self, contract: Contract) -> None:
+        signed = f"Contrat signé le {contract.signed_on:%d/%m/%Y}" if contract.signed_on else "Contrat"
+        for fact in self.plan.facts:
+            indicator = self.upsert(
+                Indicator,
+                "indicateur",
+                {"contract": contract, "code": fact.code},
+                {
+                    "name": fact.name,
+                    "unit": fact.unit,
+                    "direction": fact.direction,
+                    "level": Indicator.Level.CONTRAT,
+                    "source": signed,
+                },
+            )
+            if fact.is_target:
+                year = fact.year or contract.end_year or contract.start_year
+                self.upsert(
+                    Target,
+                    "cible",
+                    {"indicator": indicator, "year": year},
+                    {"value": fact.value, "note": f"« {fact.text} »"},
+                )
+            else:
+                self.upsert(
+                    Measurement,
+                    "valeur",
+                    {"indicator": indicator, "date": fact_date(fact, contract)},
+                    {"value": fact.value, "source": f"{signed} : « {fact.text} »"[:300]},
+                )
+
     def write_targets(self, contract: Contract) -> None:
         for plan in self.plan.targets:
             catalogue_entry = (
@@ -345,6 +374,13 @@ class Writer:
             )
 
 
+def fact_date(fact, contract: Contract) -> dt.date:
+    """A figure dated by the text (« en 2015 »), else known at the signature."""
+    if fact.year:
+        return dt.date(fact.year, 1, 1)
+    return contract.signed_on or dt.date(contract.start_year or dt.date.today().year, 1, 1)
+
+
 def quantize_share(share: Decimal | None) -> Decimal | None:
     return None if share is None else share.quantize(Decimal("0.00000001"))
 
@@ -356,8 +392,6 @@ def match_priority(orientation: Orientation, hint: str) -> Priority | None:
     first = re.split(r"[,;]|\.\.\.|…", hint)[0]
     if not normalize_label(first):
         return None
-    scored = [
-        (likeness(first, p.label[: len(first) + 20]), p) for p in orientation.priorities.all()
-    ]
+    scored = [(likeness(first, p.label[: len(first) + 20]), p) for p in orientation.priorities.all()]
     score, best = max(scored, key=lambda pair: pair[0], default=(0, None))
     return best if score >= 0.7 else None

@@ -8,11 +8,7 @@ STOPWORDS = {"les", "des", "une", "pour", "dans", "avec", "sur", "aux", "par", "
 
 
 def significant_words(text: str) -> set[str]:
-    return {
-        w.rstrip("sx") or w
-        for w in normalize_label(text).split()
-        if len(w) >= 3 and w not in STOPWORDS
-    }
+    return {w.rstrip("sx") or w for w in normalize_label(text).split() if len(w) >= 3 and w not in STOPWORDS}
 
 
 def likeness(a: str, b: str) -> float:

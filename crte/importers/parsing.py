@@ -104,16 +104,12 @@ def parse_calendar(text: str) -> ParsedCalendar:
     if span:
         start, end = int(span[1]), int(span[2])
         if end < start:
-            return ParsedCalendar(
-                None, None, note=text, warnings=(f"Années dans le désordre : « {text} »",)
-            )
+            return ParsedCalendar(None, None, note=text, warnings=(f"Années dans le désordre : « {text} »",))
         return ParsedCalendar(start, end, note=text)
     # A year may have a footnote digit glued after it only when followed by a space or ')'.
     years = [int(y) for y in re.findall(rf"\b({_YEAR})(?!\d)", text)]
     if not years:
-        return ParsedCalendar(
-            None, None, note=text, warnings=(f"Calendrier sans année : « {text} »",)
-        )
+        return ParsedCalendar(None, None, note=text, warnings=(f"Calendrier sans année : « {text} »",))
     if len(years) > 1:
         return ParsedCalendar(min(years), max(years), note=text)
     year = years[0]

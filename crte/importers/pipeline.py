@@ -30,9 +30,7 @@ class ImportResult:
     contract: Contract | None
 
 
-def read_source(
-    path: Path, *, name: str, catalogue: Catalogue, report: Report
-) -> ImportPlan | None:
+def read_source(path: Path, *, name: str, catalogue: Catalogue, report: Report) -> ImportPlan | None:
     suffix = Path(name).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
         text = decode_text(path.read_bytes(), name, report)

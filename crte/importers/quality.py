@@ -75,9 +75,7 @@ def check_financing(action: ActionPlan, report: Report) -> None:
         )
     if action.amount is None or not action.lines:
         if action.amount is not None and action.maturity in ADVANCED:
-            report.warn(
-                "sans-financement", "Aucun plan de financement.", action.place, action.title
-            )
+            report.warn("sans-financement", "Aucun plan de financement.", action.place, action.title)
         return
     bases = {line.is_annual for line in action.lines if line.amount is not None}
     if bases and bases != {action.amount_basis == "annuel"}:

@@ -94,9 +94,7 @@ def read_table(path: Path, name: str, report: Report) -> list[Table]:
             return [read_csv(path.read_bytes(), name, report)]
         return read_workbook(path)
     except UnicodeDecodeError:
-        report.error(
-            "encodage", "Encodage non reconnu : enregistrez le fichier en UTF-8.", Place(name)
-        )
+        report.error("encodage", "Encodage non reconnu : enregistrez le fichier en UTF-8.", Place(name))
     except csv.Error as exc:
         report.error("csv", f"Fichier CSV mal formé : {exc}.", Place(name))
     except Exception as exc:  # calamine raises its own errors on damaged files
@@ -205,11 +203,7 @@ def find_header(table: Table, directory: FunderDirectory) -> tuple[int, list[Col
             below = [cell_text(c) for c in table.rows[i + 1]]
             below_columns = map_header(below, directory)
             for index, under in enumerate(below_columns):
-                if (
-                    index < len(columns)
-                    and not columns[index].field
-                    and under.field == "financement"
-                ):
+                if index < len(columns) and not columns[index].field and under.field == "financement":
                     columns[index] = under
         fields = {c.field for c in columns if c.field}
         score = len([c for c in columns if c.field])
@@ -312,9 +306,7 @@ def _is_second_header(row, columns) -> bool:
     """The row under a header that names the financers of a merged 'Financements' cell."""
     cells = [cell_text(c) for c in row]
     named = sum(
-        1
-        for c in columns
-        if c.field == "financement" and c.index < len(cells) and cells[c.index] == c.header
+        1 for c in columns if c.field == "financement" and c.index < len(cells) and cells[c.index] == c.header
     )
     title = next(c.index for c in columns if c.field == "intitule")
     return named > 0 and (title >= len(cells) or not cells[title])
@@ -365,11 +357,7 @@ def _action(values, by_field, source, line, taken, report) -> ActionPlan:
         place=Place(source, line),
         description=cell_text(values.get("contenu")),
         priority_hint=cell_text(values.get("enjeu")),
-        owners=[
-            o.strip()
-            for o in re.split(r"[;/\n]", cell_text(values.get("maitre_ouvrage")))
-            if o.strip()
-        ],
+        owners=[o.strip() for o in re.split(r"[;/\n]", cell_text(values.get("maitre_ouvrage"))) if o.strip()],
         communes=re.findall(r"\b\d[\dAB]\d{3}\b", cell_text(values.get("communes"))),
     )
     if "montant" in by_field:
@@ -397,9 +385,7 @@ MATURITY_WORDS = [  # normalized words -> Action.Maturity value; first match win
 
 def maturity_of(text: str) -> str:
     words = normalize_label(text)
-    return (
-        next((m for pattern, m in MATURITY_WORDS if re.search(pattern, words)), "") if words else ""
-    )
+    return next((m for pattern, m in MATURITY_WORDS if re.search(pattern, words)), "") if words else ""
 
 
 def money(value, place: Place, report: Report) -> tuple[Decimal | None, str]:
@@ -432,9 +418,7 @@ def rate(value, place: Place, report: Report) -> Decimal | None:
         return None
     percent = text.endswith("%")
     number = (
-        parse_number(text.rstrip("% ").strip())
-        if not isinstance(value, int | float)
-        else Decimal(str(value))
+        parse_number(text.rstrip("% ").strip()) if not isinstance(value, int | float) else Decimal(str(value))
     )
     if number is None:
         report.warn("taux", f"Taux non compris : « {text} ».", place)
@@ -475,15 +459,9 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
         if "subvention" in by_field
         else None
     )
-    share = (
-        rate(share_value, by_field["taux"].place(source, line), report)
-        if "taux" in by_field
-        else None
-    )
+    share = rate(share_value, by_field["taux"].place(source, line), report) if "taux" in by_field else None
     status_text = normalize_label(cell_text(values.get("statut")))
-    status = next(
-        (s for phrase, s in STATUS_WORDS if re.search(rf"\b{phrase}\b", status_text)), "prevu"
-    )
+    status = next((s for phrase, s in STATUS_WORDS if re.search(rf"\b{phrase}\b", status_text)), "prevu")
     action.lines.append(
         LinePlan(
             external_id=f"{slugify(funder_text) or 'financement'}-{len(action.lines) + 1}",
@@ -494,9 +472,7 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
             is_annual=action.amount_basis == "annuel",
             status=status,
             scheme=funder_text if scheme else "",
-            source_text=" ".join(
-                filter(None, [funder_text, cell_text(subsidy), cell_text(share_value)])
-            ),
+            source_text=" ".join(filter(None, [funder_text, cell_text(subsidy), cell_text(share_value)])),
             place=place,
         )
     )
@@ -518,8 +494,6 @@ def _wide_lines(text, column: Column, action, source, line, directory, report) -
     for plan_line in lines:
         plan_line.scheme = plan_line.scheme or column.scheme
         plan_line.funder_known = (
-            plan_line.funder_known
-            and not column.own_funding
-            or (column.own_funding and funder is not None)
+            plan_line.funder_known and not column.own_funding or (column.own_funding and funder is not None)
         )
     return lines

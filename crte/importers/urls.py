@@ -7,4 +7,5 @@ app_name = "importers"
 urlpatterns = [
     path("<slug:slug>/import/", views.upload, name="upload"),
     path("<slug:slug>/import/<str:token>/confirmer/", views.confirm, name="confirm"),
+    path("<slug:slug>/indicateurs/valeurs/", views.values_upload, name="values_upload"),
 ]

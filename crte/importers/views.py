@@ -14,17 +14,16 @@ from django.views.decorators.http import require_POST
 from crte.contracts.models import Contract
 from crte.contracts.perms import can_manage_contract
 from crte.core.perms import get_for_user
-from crte.importers.forms import UploadForm
+from crte.importers.forms import UploadForm, ValuesForm
 from crte.importers.pipeline import import_source
+from crte.importers.values import import_values
 
 SESSION_KEY = "pending_imports"
 
 
 @login_required
 def upload(request, slug):
-    contract = get_for_user(
-        Contract.objects.all(), request.user, slug=slug, check=can_manage_contract
-    )
+    contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token, path = store_upload(form.cleaned_data["file"])
@@ -48,9 +47,7 @@ def upload(request, slug):
 @login_required
 @require_POST
 def confirm(request, slug, token):
-    contract = get_for_user(
-        Contract.objects.all(), request.user, slug=slug, check=can_manage_contract
-    )
+    contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
     pending = request.session.get(SESSION_KEY, {}).get(token)
     if not pending or pending["slug"] != slug or not Path(pending["path"]).exists():
         raise Http404("Import expiré : déposez le fichier à nouveau.")
@@ -80,3 +77,24 @@ def store_upload(upload) -> tuple[str, Path]:
         for chunk in upload.chunks():
             handle.write(chunk)
     return token, path
+
+
+@login_required
+def values_upload(request, slug):
+    """Indicator values from a spreadsheet: all or nothing, with the report."""
+    contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
+    form = ValuesForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        token, path = store_upload(form.cleaned_data["file"])
+        report = import_values(
+            contract=contract, path=path, name=form.cleaned_data["file"].name, user=request.user
+        )
+        path.unlink(missing_ok=True)
+        if report.written:
+            created, updated = report.created.get("valeur", 0), report.updated.get("valeur", 0)
+            messages.success(request, f"Valeurs importées : {created} nouvelle(s), {updated} corrigée(s).")
+            return redirect("indicators:indicator_list", slug=slug)
+    return render(
+        request, "importers/values_upload.html", {"contract": contract, "form": form, "report": report}
+    )

@@ -1,10 +1,16 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Orientation, plausible_year
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IndicatorQuerySet":
+        return self.filter(contract__in=Contract.objects.visible_to(user))
 
 
 class Indicator(models.Model):
@@ -41,6 +47,7 @@ class Indicator(models.Model):
     baseline_value = models.DecimalField(
         "valeur de référence", max_digits=20, decimal_places=6, null=True, blank=True
     )
+    baseline_is_demo = models.BooleanField("référence de démonstration", default=False)
     catalogue_entry = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -49,6 +56,8 @@ class Indicator(models.Model):
         related_name="+",
         verbose_name="indicateur national",
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "indicateur"
@@ -68,21 +77,20 @@ class Indicator(models.Model):
                 | Q(level="action", orientation__isnull=True, action__isnull=False),
                 name="indicator_level_matches_object",
             ),
-            models.CheckConstraint(
-                condition=plausible_year("baseline_year"), name="indicator_baseline_year"
-            ),
+            models.CheckConstraint(condition=plausible_year("baseline_year"), name="indicator_baseline_year"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:indicator_detail", args=[self.pk])
+
 
 class Target(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField("année")
-    value = models.DecimalField(
-        "valeur cible", max_digits=20, decimal_places=6, null=True, blank=True
-    )
+    value = models.DecimalField("valeur cible", max_digits=20, decimal_places=6, null=True, blank=True)
     relative_change = models.DecimalField(
         "évolution visée par rapport à la référence",
         max_digits=12,

@@ -6,7 +6,5 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "contrats/<slug:slug>/donnees-ouvertes.zip", views.contract_export, name="contract_export"
-    ),
+    path("contrats/<slug:slug>/donnees-ouvertes.zip", views.contract_export, name="contract_export"),
 ]

@@ -42,9 +42,7 @@ def pivot_rows(maquette: Maquette, rows: str, columns: list, column_dimension: s
     result = []
     for row_label, values in table.items():
         amounts = [values.get(c, 0) for c in columns]
-        result.append(
-            [year_label(row_label) if rows == "year" else row_label, *amounts, sum(amounts)]
-        )
+        result.append([year_label(row_label) if rows == "year" else row_label, *amounts, sum(amounts)])
     return result
 
 

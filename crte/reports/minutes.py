@@ -25,8 +25,7 @@ def minutes_content(meeting: Meeting) -> dict:
     return {
         "meeting": meeting,
         "contract": meeting.committee.contract,
-        "title": f"Compte rendu — {meeting.committee.get_kind_display()} "
-        f"du {format_date(meeting.date)}",
+        "title": f"Compte rendu — {meeting.committee.get_kind_display()} du {format_date(meeting.date)}",
         "items": [MinutesItem(i.title, i.notes, list(i.decisions.all())) for i in items],
         "other_decisions": loose,
         "organisations": list(meeting.attending_organisations.all()),
@@ -60,9 +59,7 @@ def minutes_docx(meeting: Meeting) -> bytes:
     for number, item in enumerate(content["items"], start=1):
         document.add_heading(f"{number}. {item.title}", level=2)
         for line in item.notes.splitlines():
-            document.add_paragraph(
-                line, style="List Bullet" if len(item.notes.splitlines()) > 1 else None
-            )
+            document.add_paragraph(line, style="List Bullet" if len(item.notes.splitlines()) > 1 else None)
         for decision in item.decisions:
             _decision_paragraph(document, decision)
         if not item.decisions:

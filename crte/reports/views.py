@@ -1,13 +1,25 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from crte.contracts.models import Contract
+from crte.contracts.perms import access_for, can_manage_contract
+from crte.core.charts import stacked_bars, trajectory_chart
 from crte.core.perms import get_for_user
+from crte.finance.maquette import GROUP_LABELS
 from crte.finance.models import FundingAgreement
 from crte.finance.overview import contract_maquette
 from crte.governance.models import Meeting
 from crte.reports.convention import convention_docx, convention_pdf
+from crte.reports.dashboard import dashboard_figures
+from crte.reports.evaluation import create_evaluation, evaluation_docx, evaluation_pdf, readable
+from crte.reports.forms import DashboardForm
+from crte.reports.map import commune_map
 from crte.reports.maquette_xlsx import maquette_workbook
 from crte.reports.minutes import minutes_docx, minutes_pdf
+from crte.reports.models import EvaluationReport
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -26,13 +38,9 @@ def attachment(body: bytes, fmt: str, name: str) -> HttpResponse:
 def meeting_minutes(request, pk, fmt):
     if fmt not in ("pdf", "docx"):
         raise Http404("Format inconnu : pdf ou docx.")
-    meeting = get_for_user(
-        Meeting.objects.select_related("committee__contract"), request.user, pk=pk
-    )
+    meeting = get_for_user(Meeting.objects.select_related("committee__contract"), request.user, pk=pk)
     body = minutes_pdf(meeting) if fmt == "pdf" else minutes_docx(meeting)
-    return attachment(
-        body, fmt, f"compte-rendu-{meeting.committee.kind.lower()}-{meeting.date:%Y-%m-%d}"
-    )
+    return attachment(body, fmt, f"compte-rendu-{meeting.committee.kind.lower()}-{meeting.date:%Y-%m-%d}")
 
 
 def maquette_xlsx(request, slug):
@@ -51,3 +59,68 @@ def agreement_document(request, slug, year, fmt):
     agreement = agreement or FundingAgreement(contract=contract, year=year)  # a preview
     body = convention_pdf(agreement) if fmt == "pdf" else convention_docx(agreement)
     return attachment(body, fmt, f"convention-financiere-{year}-{contract.slug}")
+
+
+def dashboard(request, slug):
+    contract = get_for_user(CONTRACTS, request.user, slug=slug)
+    form = DashboardForm(request.GET or None, contract=contract)
+    as_of, orientation = form.choice()
+    figures = dashboard_figures(contract, as_of=as_of, orientation=orientation)
+    financing = figures["financing"]
+    context = {
+        "contract": contract,
+        "access": access_for(request.user, contract),
+        "form": form,
+        "orientation": orientation,
+        "figures": figures,
+        "statuses": GROUP_LABELS,
+        "frequency_warnings": [w for year in figures["frequency"] for w in year.warnings],
+        "chart_funders": stacked_bars(
+            {
+                row["funder"]: {GROUP_LABELS[k]: row[k] for k in GROUP_LABELS}
+                for row in financing["by_funder"]
+            },
+            list(GROUP_LABELS.values()),
+            title="Financements mobilisés par financeur et par statut",
+        ),
+        "map": commune_map(contract.territory.communes.all(), figures["communes"]["per_commune"])
+        if contract.territory
+        else "",
+        "charts": {
+            row["indicator"].pk: trajectory_chart(
+                row["series"], row["trajectory"], unit=row["indicator"].unit, title=row["indicator"].name
+            )
+            for row in figures["indicators"]
+        },
+        "evaluations": contract.evaluations.all()[:5],
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def evaluation_create(request, slug):
+    contract = get_for_user(CONTRACTS, request.user, slug=slug, check=can_manage_contract)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        messages.error(request, "Indiquez l'année évaluée.")
+        return redirect("reports:dashboard", slug=slug)
+    report = create_evaluation(contract, year, by=request.user)
+    messages.success(request, f"Évaluation {year} établie : chiffres arrêtés au {report.as_of:%d/%m/%Y}.")
+    return redirect(report)
+
+
+def evaluation_detail(request, pk):
+    report = get_for_user(EvaluationReport.objects.select_related("contract"), request.user, pk=pk)
+    return render(request, "reports/evaluation_detail.html", readable(report) | {"contract": report.contract})
+
+
+def evaluation_document(request, pk, fmt):
+    if fmt not in ("pdf", "docx"):
+        raise Http404("Format inconnu : pdf ou docx.")
+    report = get_for_user(EvaluationReport.objects.select_related("contract"), request.user, pk=pk)
+    body = evaluation_pdf(report) if fmt == "pdf" else evaluation_docx(report)
+    return attachment(body, fmt, f"evaluation-{report.year}-{report.contract.slug}")

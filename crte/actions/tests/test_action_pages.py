@@ -59,9 +59,7 @@ def test_anonymous_is_sent_to_login_on_edit_of_a_published_action(client, action
     assert reverse("core:login") in response["Location"]
 
 
-def test_financer_and_owner_members_cannot_edit_the_action(
-    client, funder_member, owner_member, action
-):
+def test_financer_and_owner_members_cannot_edit_the_action(client, funder_member, owner_member, action):
     for user in (funder_member, owner_member):
         client.force_login(user)
         assert client.get(reverse("actions:action_edit", args=[action.pk])).status_code == 403
@@ -93,9 +91,7 @@ def test_managers_edit_an_action_and_the_history_records_who(client, action, per
         ({"title": ""}, "title", "Ce champ est obligatoire"),
     ],
 )
-def test_edit_rejects_bad_input_with_a_french_message(
-    client, manager, action, changes, field, message
-):
+def test_edit_rejects_bad_input_with_a_french_message(client, manager, action, changes, field, message):
     client.force_login(manager)
     url = reverse("actions:action_edit", args=[action.pk])
     response = client.post(url, edit_data(action, **changes))
@@ -113,9 +109,7 @@ def test_edit_refuses_an_orientation_of_another_contract(client, manager, action
     assert "orientation" in response.context["form"].errors
 
 
-def test_concurrent_edits_do_not_silently_overwrite_each_other(
-    client, manager, state_referent, action
-):
+def test_concurrent_edits_do_not_silently_overwrite_each_other(client, manager, state_referent, action):
     url = reverse("actions:action_edit", args=[action.pk])
     stale = edit_data(action, title="Version du chef de projet")
     client.force_login(state_referent)

@@ -43,9 +43,7 @@ def test_each_move_checks_the_current_state_and_writes_history(ready_action, man
     ready_action.commit(by=manager)
     ready_action.start(by=manager)
     ready_action.complete(by=manager, reason="Réception des travaux")
-    history = list(
-        ready_action.transitions.order_by("at", "id").values_list("from_state", "to_state")
-    )
+    history = list(ready_action.transitions.order_by("at", "id").values_list("from_state", "to_state"))
     assert history == [
         ("prete", "validee"),
         ("validee", "engagee"),

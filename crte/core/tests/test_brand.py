@@ -24,7 +24,5 @@ def test_login_page_is_in_french_and_logs_in(client, django_user_model):
     assert "Connexion" in page and 'lang="fr"' in page
     bad = client.post(reverse("core:login"), {"username": "camille", "password": "faux"})
     assert "Saisissez un nom d’utilisateur et un mot de passe valides" in bad.content.decode()
-    good = client.post(
-        reverse("core:login"), {"username": "camille", "password": "un-mot-de-passe-long"}
-    )
+    good = client.post(reverse("core:login"), {"username": "camille", "password": "un-mot-de-passe-long"})
     assert good.status_code == 302

@@ -28,9 +28,7 @@ def reference():
 
 def test_reference_maquette_shows_the_annex_financers_with_matching_totals(reference, client):
     maquette, facts = contract_maquette(reference)
-    lines = FundingLine.objects.filter(action__contract=reference).select_related(
-        "action", "funder"
-    )
+    lines = FundingLine.objects.filter(action__contract=reference).select_related("action", "funder")
     for name in [
         "État",
         "Région Hauts-de-France",
@@ -40,11 +38,7 @@ def test_reference_maquette_shows_the_annex_financers_with_matching_totals(refer
         assert name in maquette.funders
     # ANAH: 200 K€ over 2022-2027 (OPAH-RU) + 5 M€ (PIG, no year): 5 200 000 € in all.
     anah = sum(
-        (
-            line.resolved_amount()
-            for line in lines
-            if line.funder and line.funder.short_name == "ANAH"
-        ),
+        (line.resolved_amount() for line in lines if line.funder and line.funder.short_name == "ANAH"),
         Decimal(0),
     )
     assert anah == Decimal("5200000")
@@ -62,9 +56,7 @@ def test_maquette_filters_narrow_the_totals(reference, client):
     assert region == contract_maquette(reference)[0].total(funder="Région Hauts-de-France")
 
 
-def test_maquette_page_query_count_does_not_grow_with_lines(
-    reference, client, django_assert_max_num_queries
-):
+def test_maquette_page_query_count_does_not_grow_with_lines(reference, client, django_assert_max_num_queries):
     url = reverse("finance:maquette", args=[reference.slug])
     with django_assert_max_num_queries(30) as before:
         client.get(url)
@@ -103,9 +95,7 @@ def test_2022_convention_lists_the_actions_validated_for_2022(reference):
     assert 'Aménagement du parking relais à Haisnes ex friche station "Oil"' in titles  # 2022
     assert "Programme d'Intérêt Général" not in titles  # en cours, no year
     assert "Gigafactory ACC" not in titles  # en maturation
-    haisnes = [
-        r for r in rows if r.action_title.startswith("Aménagement du parking relais à Haisnes")
-    ]
+    haisnes = [r for r in rows if r.action_title.startswith("Aménagement du parking relais à Haisnes")]
     assert {(r.funder, r.amount) for r in haisnes} == {
         ("Communauté d'Agglomération de Béthune-Bruay, Artois Lys Romane", Decimal("250000")),
         ("État", Decimal("250000")),

@@ -33,9 +33,7 @@ def test_financer_member_gets_403_on_another_financers_line(client, funder_membe
     assert other.status == FundingLine.Status.PREVU
 
 
-def test_reader_and_owner_member_get_403_on_a_funding_line(
-    client, reader, owner_member, funding_line
-):
+def test_reader_and_owner_member_get_403_on_a_funding_line(client, reader, owner_member, funding_line):
     for user in (reader, owner_member):
         client.force_login(user)
         assert post(client, funding_line).status_code == 403
@@ -57,9 +55,7 @@ def test_share_resolves_against_the_action_amount_exactly(action, funder):
     assert line.resolved_amount() == Decimal("0.3530958") * Decimal("100000")
 
 
-def test_action_page_shows_the_update_link_to_the_financer_only(
-    client, funder_member, reader, funding_line
-):
+def test_action_page_shows_the_update_link_to_the_financer_only(client, funder_member, reader, funding_line):
     link = reverse("finance:funding_line_edit", args=[funding_line.pk])
     client.force_login(funder_member)
     assert link in client.get(funding_line.action.get_absolute_url()).content.decode()

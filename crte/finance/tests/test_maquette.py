@@ -40,9 +40,7 @@ def test_the_cells_always_add_up_to_the_sum_of_the_lines(facts):
     assert maquette.total() == expected
     assert sum(maquette.status_totals().values(), Decimal(0)) == expected
     by_funder = maquette.pivot("funder", "year")
-    assert (
-        sum((sum(row.values(), Decimal(0)) for row in by_funder.values()), Decimal(0)) == expected
-    )
+    assert sum((sum(row.values(), Decimal(0)) for row in by_funder.values()), Decimal(0)) == expected
     assert all(isinstance(v, Decimal) for v in maquette.cells.values())
 
 
@@ -58,26 +56,16 @@ def test_a_total_amount_splits_over_its_years_to_the_cent(facts):
 
 
 def test_the_spreading_rule_on_examples():
-    base = dict(
-        funder="État", funder_category="ETAT", orientation="O", credit_type="c", status="prevu"
-    )
-    total = LineFacts(
-        **base, amount=Decimal("100"), is_annual=False, start_year=2022, end_year=2024
-    )
+    base = dict(funder="État", funder_category="ETAT", orientation="O", credit_type="c", status="prevu")
+    total = LineFacts(**base, amount=Decimal("100"), is_annual=False, start_year=2022, end_year=2024)
     assert spread(total, PERIOD) == {
         2022: Decimal("33.33"),
         2023: Decimal("33.33"),
         2024: Decimal("33.34"),
     }
-    annual = LineFacts(
-        **base, amount=Decimal("150000"), is_annual=True, start_year=2015, end_year=2022
-    )
+    annual = LineFacts(**base, amount=Decimal("150000"), is_annual=True, start_year=2015, end_year=2022)
     assert spread(annual, PERIOD) == {2021: Decimal("150000"), 2022: Decimal("150000")}
-    open_ended = LineFacts(
-        **base, amount=Decimal("2000000"), is_annual=True, start_year=2021, end_year=None
-    )
+    open_ended = LineFacts(**base, amount=Decimal("2000000"), is_annual=True, start_year=2021, end_year=None)
     assert list(spread(open_ended, PERIOD)) == [2021, 2022, 2023, 2024, 2025, 2026]
-    unknown = LineFacts(
-        **base, amount=Decimal("5"), is_annual=False, start_year=None, end_year=None
-    )
+    unknown = LineFacts(**base, amount=Decimal("5"), is_annual=False, start_year=None, end_year=None)
     assert spread(unknown, PERIOD) == {None: Decimal("5")}

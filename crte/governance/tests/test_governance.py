@@ -66,9 +66,7 @@ def test_a_decision_that_cannot_apply_records_nothing(cotech, action, manager):
             by=manager,
             kind=Decision.Kind.INTEGRATION_PROJET,
             subject="Intégrer",
-            action=ActionFactory(
-                orientation=action.orientation, maturity="en_maturation", description=""
-            ),
+            action=ActionFactory(orientation=action.orientation, maturity="en_maturation", description=""),
         )
     assert not Decision.objects.exists()
 
@@ -107,12 +105,8 @@ def test_charter_adhesion_is_decided_by_the_committee(cotech, contract, funder, 
 
 def test_an_amendment_adding_an_action_creates_version_1(contract, copil, action, manager):
     ensure_initial_version(contract)
-    amendment = Amendment.objects.create(
-        contract=contract, number=1, title="Ajout de la voie verte"
-    )
-    ActionFactory(
-        orientation=action.orientation, title="Voie verte", amount="250000", added_by=amendment
-    )
+    amendment = Amendment.objects.create(contract=contract, number=1, title="Ajout de la voie verte")
+    ActionFactory(orientation=action.orientation, title="Voie verte", amount="250000", added_by=amendment)
     with pytest.raises(Exception, match="avis du comité de pilotage"):
         approve_amendment(amendment, on=date(2024, 12, 1))
     record_decision(
@@ -156,9 +150,7 @@ def test_frequency_flags_years_below_the_minimum(contract, cotech, copil):
     assert years[2025].warnings == []  # the year is not over
 
 
-def test_minutes_contain_the_decisions_in_docx_and_pdf(
-    client, reader, cotech, ready_action, manager
-):
+def test_minutes_contain_the_decisions_in_docx_and_pdf(client, reader, cotech, ready_action, manager):
     build_agenda(cotech)
     item = cotech.agenda.get(action=ready_action)
     record_decision(
@@ -212,12 +204,8 @@ def test_only_managers_prepare_meetings_and_record_decisions(
 def test_outsider_gets_404_on_meetings_and_governance(client, outsider, contract, cotech):
     client.force_login(outsider)
     assert client.get(cotech.get_absolute_url()).status_code == 404
-    assert (
-        client.get(reverse("governance:governance_home", args=[contract.slug])).status_code == 404
-    )
-    assert (
-        client.get(reverse("reports:meeting_minutes", args=[cotech.pk, "pdf"])).status_code == 404
-    )
+    assert client.get(reverse("governance:governance_home", args=[contract.slug])).status_code == 404
+    assert client.get(reverse("reports:meeting_minutes", args=[cotech.pk, "pdf"])).status_code == 404
 
 
 def test_manager_creates_a_meeting_whose_agenda_is_built(client, manager, contract, ready_action):

@@ -44,9 +44,7 @@ def write_ods(path: Path, rows: list[list]) -> Path:
             f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
         )
 
-    body = "".join(
-        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
-    )
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -65,9 +63,7 @@ def write_ods(path: Path, rows: list[list]) -> Path:
         "</manifest:manifest>"
     )
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
-        )
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return path

@@ -71,9 +71,7 @@ def test_programming_items_become_actions_without_duplicating_annex_rows(referen
     titles = set(items.values_list("title", flat=True))
     assert "Gigafactory ACC" in titles  # programmed for 2022, not in the annex
     assert "Construction d'une légumerie territoriale" in titles  # forecast 2023-2026
-    assert (
-        "Aménagement du pôle gare d'Isbergues – phase 2" in titles
-    )  # phase 2 is another operation
+    assert "Aménagement du pôle gare d'Isbergues – phase 2" in titles  # phase 2 is another operation
     # Items that are annex rows written differently are not imported twice.
     assert not any(t.startswith("Aménagement du parking relais de Haisnes") for t in titles)
     assert "Le Contrat Local de santé" not in titles

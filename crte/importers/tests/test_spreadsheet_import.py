@@ -317,9 +317,7 @@ def test_scheme_and_own_funding_columns_totals_and_sections(tmp_path):
         ("État", "DSIL", Decimal("80000")),
         ("Commune d'Amettes", "", Decimal("120000")),
     }
-    assert not any(
-        e.code == "sous-finance" for e in result.report.entries if e.action == presbytery.title
-    )
+    assert not any(e.code == "sous-finance" for e in result.report.entries if e.action == presbytery.title)
     health = Action.objects.get(title="Maison de santé")
     assert health.maturity == "en_maturation"
     assert health.funding_lines.get().share == Decimal("0.3")

@@ -30,8 +30,7 @@ class Command(BaseCommand):
         slug = slug or suggested_slug(path)
         if not slug:
             raise CommandError(
-                "Précisez le contrat avec --contract ID : un tableur ne dit pas à quel "
-                "contrat il appartient."
+                "Précisez le contrat avec --contract ID : un tableur ne dit pas à quel contrat il appartient."
             )
         result = import_source(path=path, slug=slug, dry_run=dry_run)
         if report:

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from crte.importers.demo import (
     load_demo_governance,
+    load_demo_indicators,
     load_reference_contract,
     load_reference_data,
     setup_demo,
@@ -16,15 +18,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--demo", action="store_true", help="Forcer le mode démo (sinon CRTE_DEMO)."
-        )
+        parser.add_argument("--demo", action="store_true", help="Forcer le mode démo (sinon CRTE_DEMO).")
 
     def handle(self, *args, demo: bool = False, **options):
         counts = load_reference_data()
-        self.stdout.write(
-            "Données de référence : " + ", ".join(f"{n} {name}" for name, n in counts.items())
-        )
+        self.stdout.write("Données de référence : " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         contract, created = load_reference_contract()
         state = "importé" if created else "déjà présent, conservé tel quel"
         actions = contract.actions.count()
@@ -34,6 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Mode démo : contrat publié, comptes {', '.join(accounts)}.")
             meetings = load_demo_governance(contract)
             if meetings:
-                self.stdout.write(
-                    f"Démonstration : {meetings} réunions de 2022 avec leurs décisions."
-                )
+                self.stdout.write(f"Démonstration : {meetings} réunions de 2022 avec leurs décisions.")
+            values = load_demo_indicators(contract, timezone.localdate().year)
+            if values:
+                self.stdout.write(f"Démonstration : {values} valeurs d'indicateurs PCAET.")

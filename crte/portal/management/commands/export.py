@@ -21,6 +21,4 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"Contrat introuvable : « {contract} ».")
         paths = write_export(found, Path(out))
-        self.stdout.write(
-            f"{len(paths)} fichiers écrits dans {out} : " + ", ".join(p.name for p in paths)
-        )
+        self.stdout.write(f"{len(paths)} fichiers écrits dans {out} : " + ", ".join(p.name for p in paths))

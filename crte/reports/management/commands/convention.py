@@ -24,11 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"Contrat introuvable : « {contract} ».")
         agreement = FundingAgreement.objects.filter(contract=found, year=int(year)).first()
         agreement = agreement or FundingAgreement(contract=found, year=int(year))
-        body = (
-            convention_pdf(agreement)
-            if path.suffix.lower() == ".pdf"
-            else convention_docx(agreement)
-        )
+        body = convention_pdf(agreement) if path.suffix.lower() == ".pdf" else convention_docx(agreement)
         path.write_bytes(body)
         state = "signée" if agreement.status == FundingAgreement.Status.SIGNEE else "projet"
         self.stdout.write(f"Convention {year} ({state}) écrite dans {path}.")

@@ -17,9 +17,7 @@ class Command(BaseCommand):
         path = Path(out)
         if path.suffix.lower() not in {".docx", ".pdf"}:
             raise CommandError("Le fichier de sortie doit finir par .docx ou .pdf.")
-        meeting = (
-            Meeting.objects.select_related("committee__contract").filter(pk=meeting_id).first()
-        )
+        meeting = Meeting.objects.select_related("committee__contract").filter(pk=meeting_id).first()
         if meeting is None:
             raise CommandError(f"Réunion introuvable : {meeting_id}.")
         body = minutes_pdf(meeting) if path.suffix.lower() == ".pdf" else minutes_docx(meeting)

@@ -1,0 +1,96 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from crte.indicators.models import Indicator, Measurement, Target
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeasurementForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Measurement
+        fields = ["date", "value", "source"]
+        widgets = {"date": DATE}
+        help_texts = {"date": "Le 1er janvier pour une valeur annuelle."}
+
+    def __init__(self, *args, indicator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["value"].localize = True
+        self.fields["value"].widget.is_localized = True
+        self.fields["source"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if day and not 1990 <= day.year <= 2100:
+            self.add_error("date", "Indiquez une date entre 1990 et 2100.")
+        return cleaned
+
+
+class IndicatorForm(DsfrBaseForm, forms.ModelForm):
+    target_year = forms.IntegerField(
+        label="Année de la cible", required=False, min_value=2000, max_value=2100
+    )
+    target_value = forms.DecimalField(label="Valeur cible", required=False, localize=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "unit",
+            "direction",
+            "level",
+            "orientation",
+            "action",
+            "source",
+            "description",
+            "baseline_year",
+            "baseline_value",
+            "catalogue_entry",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, contract=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        self.fields["orientation"].queryset = contract.orientations.all()
+        self.fields["action"].queryset = contract.actions.order_by("title")
+        self.fields["catalogue_entry"].queryset = Indicator.objects.filter(contract=None)
+        self.fields["baseline_value"].localize = True
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level")
+        if level == Indicator.Level.ORIENTATION and not cleaned.get("orientation"):
+            self.add_error("orientation", "Choisissez l'orientation suivie.")
+        if level == Indicator.Level.ACTION and not cleaned.get("action"):
+            self.add_error("action", "Choisissez l'action suivie.")
+        if level != Indicator.Level.ORIENTATION:
+            cleaned["orientation"] = None
+        if level != Indicator.Level.ACTION:
+            cleaned["action"] = None
+        if (cleaned.get("target_year") is None) != (cleaned.get("target_value") is None):
+            self.add_error("target_value", "Indiquez l'année et la valeur de la cible.")
+        year = cleaned.get("baseline_year")
+        if year is not None and not 2000 <= year <= 2100:
+            self.add_error("baseline_year", "Indiquez une année entre 2000 et 2100.")
+        return cleaned
+
+    def save(self, commit=True):
+        indicator = super().save(commit=False)
+        indicator.contract = self.contract
+        if not indicator.code:
+            from django.utils.text import slugify
+
+            indicator.code = slugify(indicator.name)[:60] or "indicateur"
+        indicator.orientation = self.cleaned_data.get("orientation")
+        indicator.action = self.cleaned_data.get("action")
+        indicator.save()
+        if self.cleaned_data.get("target_year") is not None:
+            Target.objects.update_or_create(
+                indicator=indicator,
+                year=self.cleaned_data["target_year"],
+                defaults={"value": self.cleaned_data["target_value"]},
+            )
+        return indicator

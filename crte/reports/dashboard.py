@@ -1,0 +1,207 @@
+"""The tableau de bord (Art. 8) of a contract or of one orientation, as of a date: every
+figure the dashboard page and the annual evaluation report show, computed once, in a
+fixed number of queries. Past dates read the change history (django-simple-history)."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+
+from crte.actions.models import Action
+from crte.finance.maquette import GROUP_LABELS, LineFacts, Period, build_maquette
+from crte.finance.models import FundingLine
+from crte.finance.overview import NO_CREDIT_TYPE, NO_FUNDER
+from crte.governance.frequency import committee_frequency
+from crte.indicators.progress import indicator_rows
+
+M = Action.Maturity
+DONE = {M.ACHEVEE}
+STARTED = {M.ENGAGEE, M.EN_COURS, M.ACHEVEE}
+PIPELINE = [m for m in M.values if m != M.ABANDONNEE]
+
+
+def end_of(day: dt.date):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def actions_as_of(contract, as_of: dt.date | None):
+    if as_of is None or as_of >= timezone.localdate():
+        return list(contract.actions.all())
+    return list(Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk))
+
+
+def lines_as_of(action_ids: list[int], as_of: dt.date | None):
+    if as_of is None or as_of >= timezone.localdate():
+        return list(FundingLine.objects.filter(action_id__in=action_ids))
+    return list(FundingLine.history.as_of(end_of(as_of)).filter(action_id__in=action_ids))
+
+
+def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=None) -> dict:
+    today = as_of or timezone.localdate()
+    orientations = {o.pk: o for o in contract.orientations.all()}
+    actions = [
+        a for a in actions_as_of(contract, as_of) if orientation is None or a.orientation_id == orientation.pk
+    ]
+    by_id = {a.pk: a for a in actions}
+    lines = lines_as_of(list(by_id), as_of)
+    funders = {o.pk: o for o in _funders(lines)}
+    facts = [_facts(line, by_id[line.action_id], orientations, funders) for line in lines]
+    period = Period(contract.start_year, contract.end_year)
+    maquette = build_maquette([f for f in facts if by_id[f.action_id].maturity != M.ABANDONNEE], period)
+    return {
+        "as_of": today,
+        "completion": completion(actions),
+        "by_orientation": by_orientation(actions, orientations),
+        "financing": {
+            "totals": maquette.status_totals(),
+            "by_funder": _funder_rows(maquette),
+            "unquantified": maquette.unquantified,
+        },
+        "indicators": indicator_rows(contract, orientation, today),
+        "late": late_actions(actions, today.year),
+        "frequency": committee_frequency(contract, today) if orientation is None else [],
+        "quality": data_quality(actions, lines),
+        "communes": commune_figures(contract, actions),
+    }
+
+
+def _funders(lines):
+    from crte.core.models import Organisation
+
+    ids = {line.funder_id for line in lines if line.funder_id}
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def _facts(line, action, orientations, funders) -> LineFacts:
+    if line.amount is not None:
+        amount = line.amount
+    elif line.share is not None and action.amount is not None:
+        amount = line.share * action.amount
+    else:
+        amount = None
+    funder = funders.get(line.funder_id)
+    return LineFacts(
+        funder=funder.name if funder else NO_FUNDER,
+        funder_category=funder.category if funder else "INCONNU",
+        orientation=orientations[action.orientation_id].name,
+        credit_type=line.get_credit_type_display() if line.credit_type else NO_CREDIT_TYPE,
+        status=line.status,
+        amount=amount,
+        is_annual=line.is_annual,
+        start_year=line.start_year or action.start_year,
+        end_year=line.end_year or action.end_year,
+        action_id=action.pk,
+        action_title=action.title,
+    )
+
+
+def _funder_rows(maquette) -> list[dict]:
+    table = maquette.pivot("funder", "status")
+    rows = [
+        {
+            "funder": funder,
+            **{k: values.get(k, Decimal(0)) for k in GROUP_LABELS},
+            "total": sum(values.values(), Decimal(0)),
+        }
+        for funder, values in table.items()
+    ]
+    return sorted(rows, key=lambda row: -row["total"])
+
+
+def completion(actions) -> dict:
+    """Actions by maturity, in number and weighted by amount (amounts given as totals)."""
+    live = [a for a in actions if a.maturity != M.ABANDONNEE]
+    counts = Counter(a.maturity for a in actions)
+    amounts = defaultdict(Decimal)
+    for action in live:
+        if action.amount is not None and action.amount_basis != Action.AmountBasis.ANNUAL:
+            amounts[action.maturity] += action.amount
+    weighted_total = sum(amounts.values(), Decimal(0))
+    return {
+        "total": len(live),
+        "abandoned": counts.get(M.ABANDONNEE, 0),
+        "by_maturity": [(M(m).label, counts.get(m, 0), amounts.get(m, Decimal(0))) for m in PIPELINE],
+        "done_rate": ratio(sum(counts.get(m, 0) for m in DONE), len(live)),
+        "started_rate": ratio(sum(counts.get(m, 0) for m in STARTED), len(live)),
+        "started_rate_amount": ratio(sum((amounts[m] for m in STARTED), Decimal(0)), weighted_total),
+        "amount_total": weighted_total,
+    }
+
+
+def ratio(part, whole) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)) if whole else None
+
+
+def by_orientation(actions, orientations) -> list[dict]:
+    rows = []
+    for orientation in orientations.values():
+        mine = [a for a in actions if a.orientation_id == orientation.pk]
+        if not mine:
+            continue
+        live = [a for a in mine if a.maturity != M.ABANDONNEE]
+        rows.append(
+            {
+                "orientation": orientation,
+                "actions": len(live),
+                "started": sum(1 for a in live if a.maturity in STARTED),
+                "done": sum(1 for a in live if a.maturity in DONE),
+                "amount": sum(
+                    (a.amount for a in live if a.amount is not None and a.amount_basis != "annuel"),
+                    Decimal(0),
+                ),
+            }
+        )
+    return rows
+
+
+def late_actions(actions, year: int) -> list[tuple[Action, str]]:
+    late = []
+    for action in actions:
+        if action.maturity == M.VALIDEE and action.start_year and action.start_year < year:
+            late.append((action, f"validée, non engagée ; démarrage prévu en {action.start_year}"))
+        elif action.maturity == M.EN_COURS and action.end_year and action.end_year < year:
+            late.append((action, f"en cours ; achèvement prévu en {action.end_year}"))
+    return late
+
+
+def data_quality(actions, lines) -> list[tuple[str, int]]:
+    live = [a for a in actions if a.maturity != M.ABANDONNEE]
+    financed = {line.action_id for line in lines}
+    advanced = [a for a in live if a.maturity in {M.VALIDEE, *STARTED}]
+    return [
+        ("Actions sans montant chiffré", sum(1 for a in live if a.amount is None)),
+        (
+            "Actions sans calendrier",
+            sum(1 for a in live if not a.start_year and not a.calendar_text),
+        ),
+        (
+            "Actions validées ou engagées sans plan de financement",
+            sum(1 for a in advanced if a.pk not in financed),
+        ),
+        (
+            "Lignes de financement non chiffrées",
+            sum(1 for line in lines if line.amount is None and line.share is None),
+        ),
+        (
+            "Lignes de financement sans financeur identifié",
+            sum(1 for line in lines if not line.funder_id),
+        ),
+    ]
+
+
+def commune_figures(contract, actions) -> dict:
+    """Actions and amounts per commune (INSEE code); actions with no commune concern the
+    whole territory."""
+    ids = [a.pk for a in actions if a.maturity != M.ABANDONNEE]
+    through = Action.communes.through.objects.filter(action_id__in=ids).values_list(
+        "action_id", "commune__insee_code"
+    )
+    amounts = {a.pk: a.amount for a in actions if a.amount is not None and a.amount_basis != "annuel"}
+    per_commune: dict[str, dict] = defaultdict(lambda: {"actions": 0, "amount": Decimal(0)})
+    located = set()
+    for action_id, code in through:
+        located.add(action_id)
+        per_commune[code]["actions"] += 1
+        per_commune[code]["amount"] += amounts.get(action_id, Decimal(0))
+    return {"per_commune": dict(per_commune), "territory_wide": len(set(ids) - located)}
