@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 DEPS := requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 
-.PHONY: run test lint format check-migrations install clean lock
+.PHONY: run test lint format check-migrations install clean lock bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus requis"'
@@ -28,6 +28,10 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks print figures (bench/); DATABASE_URL selects the database.
+bench: install
+	$(BIN)/python bench/dashboard.py
 
 lint: install
 	$(BIN)/ruff check .

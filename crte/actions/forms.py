@@ -4,7 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from crte.actions.models import Action, ActionChange, MaturationAssessment
-from crte.core.forms import OptimisticLockForm
+from crte.core.forms import OptimisticLockForm, localized_decimal
 from crte.core.models import Organisation
 
 
@@ -33,8 +33,7 @@ class ActionForm(OptimisticLockForm):
             orientation__contract=contract
         )
         self.fields["owners"].queryset = Organisation.objects.order_by("name")
-        self.fields["amount"].localize = True
-        self.fields["amount"].widget.is_localized = True
+        localized_decimal(self.fields["amount"])
         self.fields["amount"].min_value = 0
 
     def clean_amount(self):
@@ -88,8 +87,7 @@ class ChangeProposalForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].localize = True
-        self.fields["amount"].widget.is_localized = True
+        localized_decimal(self.fields["amount"])
 
     def diff(self) -> dict:
         original = Action.objects.get(pk=self.instance.pk)

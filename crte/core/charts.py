@@ -112,7 +112,8 @@ def trajectory_chart(series, trajectory, *, unit: str, title: str, width=520, he
         for day, value, demo in series:
             label = f"{day:%d/%m/%Y} : {_short(value)} {unit}" + (" (démonstration)" if demo else "")
             parts.append(
-                f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="4" fill="#000091" data-value="{value}">'
+                f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="4" fill="#000091" '
+                f'data-value="{Decimal(value).normalize():f}">'
                 f"<title>{escape(label)}</title></circle>"
             )
     parts.append("</svg>")

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
@@ -46,3 +48,19 @@ class OptimisticLockForm(DsfrBaseForm, forms.ModelForm):
             self.instance.revision = expected + 1
             super().save(commit=True)
         return True
+
+
+def localized_decimal(field: forms.DecimalField) -> None:
+    """French decimal input: `1 234 567,89` typed in a text box (a number box refuses the
+    comma and the spaces in some browsers)."""
+    field.localize = True
+    field.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    field.widget.is_localized = True
+    parse = field.to_python
+
+    def to_python(value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f€]", "", value)  # thousands spaces and the unit
+        return parse(value)
+
+    field.to_python = to_python

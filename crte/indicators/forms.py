@@ -1,6 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from crte.core.forms import localized_decimal
 from crte.indicators.models import Indicator, Measurement, Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,8 +17,7 @@ class MeasurementForm(DsfrBaseForm, forms.ModelForm):
     def __init__(self, *args, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        self.fields["value"].localize = True
-        self.fields["value"].widget.is_localized = True
+        localized_decimal(self.fields["value"])
         self.fields["source"].required = True
 
     def clean(self):
@@ -57,7 +57,7 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
         self.fields["orientation"].queryset = contract.orientations.all()
         self.fields["action"].queryset = contract.actions.order_by("title")
         self.fields["catalogue_entry"].queryset = Indicator.objects.filter(contract=None)
-        self.fields["baseline_value"].localize = True
+        localized_decimal(self.fields["baseline_value"])
 
     def clean(self):
         cleaned = super().clean()

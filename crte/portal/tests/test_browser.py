@@ -149,3 +149,31 @@ def test_a_cotech_validates_a_ready_action_and_the_minutes_carry_the_decision(
     history = page.get_by_test_id("transitions").inner_text()
     assert "Prête → Validée" in " ".join(history.split())
     assert "Comité technique du 15/03/2023" in history
+
+
+def test_a_referent_enters_a_value_and_the_dashboard_and_chart_change(live_server, page, reference):
+    from crte.importers.demo import load_demo_indicators
+
+    load_demo_indicators(reference, 2024)
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("referent.etat")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(live_server.url + reference.get_absolute_url())
+    page.get_by_role("link", name="Tableau de bord").click()
+    card = page.get_by_test_id("indicator-card").filter(has_text="Émissions de gaz à effet de serre")
+    points_before = card.locator("circle").count()
+    assert points_before == 6  # demo values 2018-2023
+    card.get_by_role("link", name="Émissions de gaz à effet de serre du territoire").click()
+    page.locator("#id_date").fill("2024-01-01")
+    page.locator("#id_value").fill("1 234 567")
+    page.locator("#id_source").fill("Observatoire régional (Atmo)")
+    page.get_by_role("button", name="Enregistrer la valeur").click()
+    assert "Valeur enregistrée" in page.content()
+    page.go_back()
+    page.go_back()
+    page.reload()
+    card = page.get_by_test_id("indicator-card").filter(has_text="Émissions de gaz à effet de serre")
+    assert card.locator("circle").count() == points_before + 1
+    assert " ".join(card.get_by_test_id("indicator-last").inner_text().split()) == "1 234 567,00"
+    assert card.locator('circle[data-value="1234567"]').count() == 1
