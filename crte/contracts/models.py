@@ -25,6 +25,7 @@ class Territory(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="territories", verbose_name="EPCI"
     )
     departement_code = models.CharField("département", max_length=3, db_index=True)
+    region_code = models.CharField("région (code INSEE)", max_length=2, blank=True, db_index=True)
     communes = models.ManyToManyField(Commune, related_name="territories", blank=True)
 
     class Meta:
@@ -47,10 +48,21 @@ class ContractQuerySet(models.QuerySet):
         if user.is_national_admin:
             return self.all()
         visible = Q(is_published=True) | Q(pk__in=Membership.objects.filter(user=user).values("contract_id"))
-        departements = user.departement_codes()
+        departements, regions = user.departement_codes(), user.region_codes()
         if departements:
             visible |= Q(territory__departement_code__in=departements)
+        if regions:
+            visible |= Q(territory__region_code__in=regions)
         return self.filter(visible)
+
+    def in_perimeter_of(self, user) -> "ContractQuerySet":
+        """The contracts a perimeter access covers (national: all): the roll-up's scope."""
+        if user.is_national_admin:
+            return self.all()
+        return self.filter(
+            Q(territory__departement_code__in=user.departement_codes())
+            | Q(territory__region_code__in=user.region_codes())
+        )
 
 
 class Contract(models.Model):

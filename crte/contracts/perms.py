@@ -35,8 +35,14 @@ def _compute_access(user, contract: Contract) -> ContractAccess:
         return ContractAccess(can_read=contract.is_published)
     memberships = list(Membership.objects.filter(user=user, contract=contract))
     roles = frozenset(m.role for m in memberships)
-    departement = contract.territory.departement_code if contract.territory else None
-    in_perimeter = user.is_national_admin or departement in user.departement_codes()
+    territory = contract.territory
+    in_perimeter = user.is_national_admin or bool(
+        territory
+        and (
+            territory.departement_code in user.departement_codes()
+            or territory.region_code in user.region_codes()
+        )
+    )
     return ContractAccess(
         can_read=bool(memberships) or contract.is_published or in_perimeter,
         can_manage=user.is_superuser or bool(roles & set(Membership.MANAGER_ROLES)),

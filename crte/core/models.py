@@ -34,18 +34,29 @@ class User(AbstractUser):
             a.code for a in self.perimeter_accesses_cached if a.level == PerimeterAccess.Level.DEPARTEMENT
         }
 
+    def region_codes(self) -> set[str]:
+        return {a.code for a in self.perimeter_accesses_cached if a.level == PerimeterAccess.Level.REGION}
+
+    @property
+    def has_perimeter(self) -> bool:
+        """Attached to a département, a region or the national level (roll-up pages)."""
+        return self.is_authenticated and (self.is_superuser or bool(self.perimeter_accesses_cached))
+
 
 class PerimeterAccess(models.Model):
-    """Read access to every contract of a perimeter: a département (préfecture) or the
-    whole country (national administrator, evaluators)."""
+    """Read access to every contract of a perimeter: a département (préfecture), a region,
+    or the whole country (national administrator, evaluators)."""
 
     class Level(models.TextChoices):
         NATIONAL = "national", "National"
+        REGION = "region", "Région"
         DEPARTEMENT = "departement", "Département"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="perimeter_accesses")
     level = models.CharField("niveau", max_length=20, choices=Level.choices)
-    code = models.CharField("code", max_length=3, blank=True, help_text="Code du département")
+    code = models.CharField(
+        "code", max_length=3, blank=True, help_text="Code INSEE du département ou de la région"
+    )
 
     class Meta:
         verbose_name = "accès à un périmètre"
@@ -53,7 +64,8 @@ class PerimeterAccess(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "level", "code"], name="perimeter_unique"),
             models.CheckConstraint(
-                condition=Q(level="national", code="") | (Q(level="departement") & ~Q(code="")),
+                condition=Q(level="national", code="")
+                | (Q(level__in=["departement", "region"]) & ~Q(code="")),
                 name="perimeter_code_matches_level",
             ),
         ]

@@ -33,6 +33,8 @@ REFERENCE_SLUG = "crte-cabbalr"
 REFERENCE_DOCUMENT = Path(__file__).resolve().parent / "data" / "crte-cabbalr-2022.txt"
 # SIREN of the CA de Béthune-Bruay, Artois Lys Romane (crte/core/data/SOURCES.md).
 REFERENCE_EPCI_SIREN = "200072460"
+# INSEE code of the Hauts-de-France region (COG), where the Pas-de-Calais lies.
+REFERENCE_REGION_CODE = "32"
 DEMO_PASSWORD = "crte-demo-2022"
 
 # username, first name, last name, role, organisation alias (for organisation roles)
@@ -70,6 +72,7 @@ def load_reference_contract() -> tuple[Contract, bool]:
     communes = load_communes()
     territory.communes.set(communes)
     territory.departement_code = Counter(c.departement_code for c in communes).most_common(1)[0][0]
+    territory.region_code = REFERENCE_REGION_CODE
     territory.save()
     territory.epci.siren = REFERENCE_EPCI_SIREN
     territory.epci.save(update_fields=["siren"])

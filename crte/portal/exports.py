@@ -250,24 +250,10 @@ def iso_utc(moment) -> str:
 
 def export_files(contract: Contract) -> dict[str, str]:
     """File name -> CSV text, plus datapackage.json."""
-    actions = list(export_actions(contract))
-    indicators = list(
-        Indicator.objects.filter(contract=contract)
-        .select_related("orientation", "action")
-        .prefetch_related("measurements", "targets")
-    )
-    tables = {
-        "contrats": contract_rows(contract),
-        "orientations": orientation_rows(contract),
-        "enjeux": priority_rows(contract),
-        "actions": action_rows(contract, actions),
-        "financements": funding_rows(contract, actions),
-        "indicateurs": indicator_rows(contract, indicators),
-        "valeurs": value_rows(contract, indicators),
-        "decisions": decision_rows(contract),
-    }
-    files = {f"{name}.csv": to_csv(fields_of(name), rows) for name, rows in tables.items()}
-    files[PROJECTS_FILE] = to_csv(PROJECTS_FIELDS, project_rows(contract, actions))
+    files = {}
+    for name, rows in contract_tables(contract).items():
+        fields = PROJECTS_FIELDS if name == "projets-territoire" else fields_of(name)
+        files[f"{name}.csv"] = to_csv(fields, rows)
     files["datapackage.json"] = json.dumps(PACKAGE, ensure_ascii=False, indent=2)
     return files
 
@@ -296,3 +282,51 @@ def export_zip(contract: Contract) -> bytes:
         for name, text in export_files(contract).items():
             archive.writestr(f"{contract.slug}/{name}", text)
     return buffer.getvalue()
+
+
+def contract_tables(contract: Contract) -> dict[str, Iterable[dict]]:
+    """Every resource's rows for one contract (and projets-territoire)."""
+    actions = list(export_actions(contract))
+    indicators = list(
+        Indicator.objects.filter(contract=contract)
+        .select_related("orientation", "action")
+        .prefetch_related("measurements", "targets")
+    )
+    return {
+        "contrats": contract_rows(contract),
+        "orientations": orientation_rows(contract),
+        "enjeux": priority_rows(contract),
+        "actions": action_rows(contract, actions),
+        "financements": funding_rows(contract, actions),
+        "indicateurs": indicator_rows(contract, indicators),
+        "valeurs": value_rows(contract, indicators),
+        "decisions": decision_rows(contract),
+        "projets-territoire": project_rows(contract, actions),
+    }
+
+
+def write_all(out: Path, contracts=None, progress=None) -> int:
+    """One data package for every contract of the instance, streamed: each CSV is written
+    contract by contract, so memory holds one contract at a time."""
+    out.mkdir(parents=True, exist_ok=True)
+    contracts = contracts if contracts is not None else Contract.objects.select_related("territory__epci")
+    names = [r["name"] for r in PACKAGE["resources"]] + ["projets-territoire"]
+    handles, writers = {}, {}
+    try:
+        for name in names:
+            fields = PROJECTS_FIELDS if name == "projets-territoire" else fields_of(name)
+            handles[name] = (out / f"{name}.csv").open("w", encoding="utf-8", newline="")
+            writers[name] = csv.DictWriter(handles[name], fieldnames=fields, lineterminator="\n")
+            writers[name].writeheader()
+        count = 0
+        for contract in contracts.order_by("pk").iterator(chunk_size=100):
+            for name, rows in contract_tables(contract).items():
+                writers[name].writerows(rows)
+            count += 1
+            if progress:
+                progress(count)
+    finally:
+        for handle in handles.values():
+            handle.close()
+    (out / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2), encoding="utf-8")
+    return count

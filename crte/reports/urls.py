@@ -5,6 +5,7 @@ from crte.reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("perimetre/", views.perimeter_rollup, name="rollup"),
     path("contrats/<slug:slug>/tableau-de-bord/", views.dashboard, name="dashboard"),
     path("contrats/<slug:slug>/evaluations/", views.evaluation_create, name="evaluation_create"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),

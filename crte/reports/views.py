@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from crte.reports.map import commune_map
 from crte.reports.maquette_xlsx import maquette_workbook
 from crte.reports.minutes import minutes_docx, minutes_pdf
 from crte.reports.models import EvaluationReport
+from crte.reports.rollup import rollup
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -124,3 +126,17 @@ def evaluation_document(request, pk, fmt):
     report = get_for_user(EvaluationReport.objects.select_related("contract"), request.user, pk=pk)
     body = evaluation_pdf(report) if fmt == "pdf" else evaluation_docx(report)
     return attachment(body, fmt, f"evaluation-{report.year}-{report.contract.slug}")
+
+
+@login_required
+def perimeter_rollup(request):
+    """What a préfecture, a region or the national level follows: every contract of its
+    perimeter, summed, with a link to each."""
+    if not request.user.has_perimeter:
+        raise PermissionDenied("Cette page est réservée aux accès départementaux, régionaux ou nationaux.")
+    contracts = Contract.objects.in_perimeter_of(request.user)
+    departement = request.GET.get("departement", "").strip()
+    if departement:
+        contracts = contracts.filter(territory__departement_code=departement)
+    context = rollup(contracts) | {"departement": departement}
+    return render(request, "reports/rollup.html", context)

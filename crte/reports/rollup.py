@@ -1,0 +1,112 @@
+"""Roll-ups over many contracts (a département, a region, the country), computed by the
+database: counts, amounts by financer and engagement year, recovery-plan actions to report
+upward (Art. 7-3), additive indicators summed. A fixed number of queries, whatever the
+number of contracts."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from crte.actions.models import Action
+from crte.finance.models import FundingLine
+from crte.indicators.models import Indicator, Measurement
+
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+# Units whose values add up across territories (not rates, not per inhabitant).
+ADDITIVE_UNITS = {"teq CO2", "GWh", "MWh", "ha", "km", "t", "km²"}
+RECOVERY_LIMIT = 200
+
+
+def resolved_amount():
+    """A line's amount, or its share of its action's amount, in SQL."""
+    return Coalesce(
+        F("amount"),
+        ExpressionWrapper(F("share") * F("action__amount"), output_field=MONEY),
+        output_field=MONEY,
+    )
+
+
+def funding_by_funder_and_year(contracts):
+    return (
+        FundingLine.objects.filter(action__contract__in=contracts)
+        .exclude(action__maturity=Action.Maturity.ABANDONNEE)
+        .values(funder_name=F("funder__name"), year=Coalesce("start_year", "action__start_year"))
+        .annotate(total=Sum(resolved_amount()))
+        .order_by()
+    )
+
+
+def rollup(contracts) -> dict:
+    per_contract = list(
+        contracts.annotate(
+            n_actions=Count("actions", distinct=True),
+            amount=Sum(
+                "actions__amount",
+                filter=~Q(actions__amount_basis=Action.AmountBasis.ANNUAL)
+                & ~Q(actions__maturity=Action.Maturity.ABANDONNEE),
+            ),
+        )
+        .select_related("territory")
+        .order_by("territory__departement_code", "name")
+    )
+    table: dict = defaultdict(lambda: defaultdict(Decimal))
+    years: set = set()
+    for row in funding_by_funder_and_year(contracts):
+        funder = row["funder_name"] or "Financeur non précisé"
+        table[funder][row["year"]] += row["total"] or Decimal(0)
+        years.add(row["year"])
+    ordered_years = sorted(y for y in years if y is not None) + ([None] if None in years else [])
+    funders = sorted(table.items(), key=lambda item: -sum(item[1].values(), Decimal(0)))
+    recovery = (
+        Action.objects.filter(contract__in=contracts, funding_lines__credit_type="relance")
+        .values("pk", "title", "contract__slug", "contract__name")
+        .annotate(total=Sum(Coalesce("funding_lines__amount", Decimal(0), output_field=MONEY)))
+        .order_by("contract__name", "title")
+    )
+    return {
+        "contracts": per_contract,
+        "count": len(per_contract),
+        "actions": sum(c.n_actions for c in per_contract),
+        "amount": sum((c.amount or Decimal(0) for c in per_contract), Decimal(0)),
+        "years": ordered_years,
+        "by_funder": [
+            (funder, [values.get(y) for y in ordered_years], sum(values.values(), Decimal(0)))
+            for funder, values in funders
+        ],
+        "recovery": list(recovery[:RECOVERY_LIMIT]),
+        "recovery_count": recovery.count(),
+        "indicators": additive_indicators(contracts),
+    }
+
+
+def additive_indicators(contracts) -> list[dict]:
+    """The last value of every contract's indicator that refines a national one with an
+    additive unit, summed by national indicator."""
+    last = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date").values("value")[:1]
+    rows = (
+        Indicator.objects.filter(
+            contract__in=contracts,
+            catalogue_entry__isnull=False,
+            catalogue_entry__unit__in=ADDITIVE_UNITS,
+        )
+        .annotate(last_value=Subquery(last))
+        .values("catalogue_entry__code", "catalogue_entry__name", "catalogue_entry__unit", "last_value")
+    )
+    totals: dict = {}
+    for row in rows:
+        key = row["catalogue_entry__code"]
+        entry = totals.setdefault(
+            key,
+            {
+                "name": row["catalogue_entry__name"],
+                "unit": row["catalogue_entry__unit"],
+                "total": Decimal(0),
+                "contracts": 0,
+            },
+        )
+        if row["last_value"] is not None:
+            entry["total"] += row["last_value"]
+            entry["contracts"] += 1
+    return sorted(totals.values(), key=lambda e: e["name"])
