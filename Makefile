@@ -32,6 +32,7 @@ test: install
 # Benchmarks print figures (bench/); DATABASE_URL selects the database.
 bench: install
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/national.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -140,9 +140,8 @@ def main() -> None:
             )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    print(
-        f"Base : {connection.vendor} · machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}"
-    )
+    machine = f"{platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}"
+    print(f"Base : {connection.vendor} · machine : {machine}")
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")

@@ -41,7 +41,7 @@ def funding_by_funder_and_year(contracts):
 def rollup(contracts) -> dict:
     per_contract = list(
         contracts.annotate(
-            n_actions=Count("actions", distinct=True),
+            n_actions=Count("actions"),
             amount=Sum(
                 "actions__amount",
                 filter=~Q(actions__amount_basis=Action.AmountBasis.ANNUAL)

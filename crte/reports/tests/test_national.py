@@ -1,0 +1,148 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from frictionless import Package, system
+
+from crte.contracts.models import Contract
+from crte.core.models import PerimeterAccess
+from crte.core.reference import load_funders
+from crte.core.tests.factories import UserFactory
+from crte.importers.generate import generate
+from crte.indicators.reference import load_indicator_catalogue
+from crte.reports.rollup import rollup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    load_funders()
+    load_indicator_catalogue()
+
+
+def signature():
+    return [
+        (
+            c.slug,
+            c.territory.departement_code,
+            [
+                (
+                    a.title,
+                    a.amount,
+                    a.maturity,
+                    [
+                        (line.funder_id is not None, line.amount, line.share, line.status)
+                        for line in a.funding_lines.order_by("external_id")
+                    ],
+                )
+                for a in c.actions.order_by("external_id")
+            ],
+            sorted(c.territory.communes.values_list("insee_code", flat=True)),
+        )
+        for c in Contract.objects.filter(slug__startswith="crte-gen-").order_by("slug")
+    ]
+
+
+class Rollback(Exception):
+    pass
+
+
+def generated_signature(contracts, seed):
+    captured = []
+    try:
+        with transaction.atomic():
+            generate(contracts, seed)
+            captured.append(signature())
+            raise Rollback
+    except Rollback:
+        pass
+    return captured[0]
+
+
+def test_the_generator_is_deterministic(catalogue):
+    first = generated_signature(2, seed=7)
+    assert first == generated_signature(2, seed=7)
+    assert first != generated_signature(2, seed=8)
+    for _slug, _dep, actions, communes in first:
+        assert 30 <= len(actions) <= 150
+        assert all(0 <= len(lines) <= 6 for *_, lines in actions)
+        assert 2 <= len(communes) <= 6
+        assert all(amount is None or amount >= 0 for _, amount, _, _ in actions)
+
+
+def test_generated_contracts_are_labelled_as_demonstration(catalogue):
+    generate(1, seed=3)
+    contract = Contract.objects.get(slug__startswith="crte-gen-")
+    assert "démonstration" in contract.source
+    assert contract.committees.get(kind="COPIL").meetings.filter(is_demo=False).count() == 0
+
+
+def test_perimeters_read_their_contracts_in_the_rollup(client, catalogue, contract):
+    generate(3, seed=11)
+    departement = Contract.objects.filter(slug__startswith="crte-gen-").first().territory.departement_code
+    prefecture = UserFactory(username="prefecture")
+    PerimeterAccess.objects.create(user=prefecture, level="departement", code=departement)
+    client.force_login(prefecture)
+    page = client.get(reverse("reports:rollup"))
+    shown = {c.slug for c in page.context["contracts"]}
+    assert shown == set(
+        Contract.objects.filter(territory__departement_code=departement).values_list("slug", flat=True)
+    )
+    national = UserFactory(username="national")
+    PerimeterAccess.objects.create(user=national, level="national")
+    client.force_login(national)
+    assert client.get(reverse("reports:rollup")).context["count"] == Contract.objects.count()
+
+
+def test_region_access_reads_the_contracts_of_its_region(client, contract):
+    contract.territory.region_code = "32"
+    contract.territory.save()
+    regional = UserFactory(username="region")
+    PerimeterAccess.objects.create(user=regional, level="region", code="32")
+    client.force_login(regional)
+    assert client.get(contract.get_absolute_url()).status_code == 200
+    assert client.get(reverse("reports:rollup")).context["count"] == 1
+
+
+def test_the_rollup_is_refused_without_a_perimeter(client, reader):
+    client.force_login(reader)
+    assert client.get(reverse("reports:rollup")).status_code == 403
+
+
+def test_rollup_query_count_does_not_grow_with_contracts(client, catalogue, django_assert_max_num_queries):
+    national = UserFactory(username="national")
+    PerimeterAccess.objects.create(user=national, level="national")
+    client.force_login(national)
+    generate(2, seed=1)
+    with django_assert_max_num_queries(20) as before:
+        client.get(reverse("reports:rollup"))
+    generate(6, seed=2)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get(reverse("reports:rollup"))
+    assert response.context["count"] == 8
+
+
+def test_rollup_amounts_match_the_lines(catalogue):
+    generate(2, seed=4)
+    figures = rollup(Contract.objects.all())
+    from crte.finance.models import FundingLine
+
+    expected = sum(
+        (line.resolved_amount() or Decimal(0))
+        for line in FundingLine.objects.exclude(action__maturity="abandonnee").select_related("action")
+    )
+    assert sum(total for _, _, total in figures["by_funder"]) == expected
+
+
+def test_national_export_is_one_valid_data_package(catalogue, tmp_path):
+    generate(2, seed=9)
+    call_command("export", all=True, out=str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
+    with system.use_context(trusted=True):
+        report = Package(str(tmp_path / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+    contracts = (tmp_path / "contrats.csv").read_text(encoding="utf-8").splitlines()
+    assert len(contracts) == 3
