@@ -103,6 +103,10 @@ class FundingLine(models.Model):
         verbose_name = "ligne de financement"
         verbose_name_plural = "lignes de financement"
         ordering = ["action", "id"]
+        indexes = [
+            # The national roll-up lists the recovery-plan lines (Art. 7-3) among all others.
+            models.Index(fields=["action"], condition=Q(credit_type="relance"), name="funding_relance"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["action", "external_id"], name="funding_external_id"),
             models.CheckConstraint(

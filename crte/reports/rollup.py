@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef
 from django.db.models.functions import Coalesce
 
 from crte.actions.models import Action
+from crte.contracts.models import Contract
 from crte.finance.models import FundingLine
 from crte.indicators.models import Indicator, Measurement
 
@@ -28,9 +29,15 @@ def resolved_amount():
     )
 
 
+def scoped(queryset, path: str, contracts):
+    """Filter on the contracts, unless the scope is the whole instance (None): the national
+    level reads everything, and the database then scans without a join to filter."""
+    return queryset if contracts is None else queryset.filter(**{f"{path}__in": contracts})
+
+
 def funding_by_funder_and_year(contracts):
     return (
-        FundingLine.objects.filter(action__contract__in=contracts)
+        scoped(FundingLine.objects.all(), "action__contract", contracts)
         .exclude(action__maturity=Action.Maturity.ABANDONNEE)
         .values(funder_name=F("funder__name"), year=Coalesce("start_year", "action__start_year"))
         .annotate(total=Sum(resolved_amount()))
@@ -39,8 +46,11 @@ def funding_by_funder_and_year(contracts):
 
 
 def rollup(contracts) -> dict:
+    """`contracts`: a queryset, or None for every contract of the instance."""
+    everything = contracts is None
     per_contract = list(
-        contracts.annotate(
+        (Contract.objects.all() if everything else contracts)
+        .annotate(
             n_actions=Count("actions"),
             amount=Sum(
                 "actions__amount",
@@ -59,10 +69,12 @@ def rollup(contracts) -> dict:
         years.add(row["year"])
     ordered_years = sorted(y for y in years if y is not None) + ([None] if None in years else [])
     funders = sorted(table.items(), key=lambda item: -sum(item[1].values(), Decimal(0)))
+    recovery_lines = scoped(FundingLine.objects.filter(credit_type="relance"), "action__contract", contracts)
     recovery = (
-        Action.objects.filter(contract__in=contracts, funding_lines__credit_type="relance")
-        .values("pk", "title", "contract__slug", "contract__name")
-        .annotate(total=Sum(Coalesce("funding_lines__amount", Decimal(0), output_field=MONEY)))
+        recovery_lines.values(
+            pk=F("action_id"), title=F("action__title"), contract__name=F("action__contract__name")
+        )
+        .annotate(total=Sum(resolved_amount()))
         .order_by("contract__name", "title")
     )
     return {
@@ -76,7 +88,7 @@ def rollup(contracts) -> dict:
             for funder, values in funders
         ],
         "recovery": list(recovery[:RECOVERY_LIMIT]),
-        "recovery_count": recovery.count(),
+        "recovery_count": recovery_lines.values("action_id").distinct().count(),
         "indicators": additive_indicators(contracts),
     }
 
@@ -86,8 +98,8 @@ def additive_indicators(contracts) -> list[dict]:
     additive unit, summed by national indicator."""
     last = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date").values("value")[:1]
     rows = (
-        Indicator.objects.filter(
-            contract__in=contracts,
+        scoped(Indicator.objects.filter(contract__isnull=False), "contract", contracts)
+        .filter(
             catalogue_entry__isnull=False,
             catalogue_entry__unit__in=ADDITIVE_UNITS,
         )

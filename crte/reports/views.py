@@ -134,9 +134,11 @@ def perimeter_rollup(request):
     perimeter, summed, with a link to each."""
     if not request.user.has_perimeter:
         raise PermissionDenied("Cette page est réservée aux accès départementaux, régionaux ou nationaux.")
-    contracts = Contract.objects.in_perimeter_of(request.user)
     departement = request.GET.get("departement", "").strip()
+    contracts = Contract.objects.in_perimeter_of(request.user)
     if departement:
         contracts = contracts.filter(territory__departement_code=departement)
+    elif request.user.is_national_admin:
+        contracts = None  # the whole instance: no filter to apply
     context = rollup(contracts) | {"departement": departement}
     return render(request, "reports/rollup.html", context)
