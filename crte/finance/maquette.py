@@ -45,6 +45,10 @@ SPREAD_RULE = (
 )
 
 
+def year_label(year) -> str:
+    return str(year) if year is not UNKNOWN_YEAR else "Année non précisée"
+
+
 @dataclass(frozen=True)
 class LineFacts:
     """What the maquette needs of a financing line, independent of the database."""

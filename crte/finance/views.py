@@ -14,7 +14,7 @@ from crte.finance.agreements import (
     sign_agreement,
 )
 from crte.finance.forms import DateForm, FundingLineStatusForm, MaquetteFilterForm
-from crte.finance.maquette import GROUP_LABELS, SPREAD_RULE
+from crte.finance.maquette import GROUP_LABELS, SPREAD_RULE, year_label
 from crte.finance.models import FundingAgreement, FundingLine
 from crte.finance.overview import contract_maquette
 from crte.finance.perms import can_update_funding_line
@@ -47,6 +47,7 @@ def maquette(request, slug):
         "maquette": overview,
         "years": overview.years,
         "statuses": GROUP_LABELS,
+        "status_labels": list(GROUP_LABELS.values()),
         "totals": overview.status_totals(**filters),
         "grand_total": overview.total(**filters),
         "by_funder_year": table_rows(by_funder_year, overview.years),
@@ -66,10 +67,6 @@ def maquette(request, slug):
         "query": request.GET.urlencode(),
     }
     return render(request, "finance/maquette.html", context)
-
-
-def year_label(year) -> str:
-    return str(year) if year is not None else "Année non précisée"
 
 
 def table_rows(table: dict, columns: list) -> list[tuple]:

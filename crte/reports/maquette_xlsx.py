@@ -7,16 +7,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from crte.finance.maquette import GROUP_LABELS, SPREAD_RULE, STATUS_GROUPS, Maquette, spread
+from crte.finance.maquette import GROUP_LABELS, SPREAD_RULE, STATUS_GROUPS, Maquette, spread, year_label
 from crte.finance.overview import contract_period
 
 EURO = '#,##0.00 "€";-#,##0.00 "€"'
 HEADER = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="000091")
-
-
-def year_label(year) -> str:
-    return str(year) if year is not None else "Année non précisée"
 
 
 def write_table(sheet, title: str, header: list, rows: list[list], money_from: int) -> None:
