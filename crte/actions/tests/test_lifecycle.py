@@ -132,3 +132,13 @@ def test_maturation_assessment_scores_four_criteria(client, manager, orientation
     assert project.assessments.get().total == 14
     bad = client.post(url, data | {"feasibility": 7})
     assert bad.status_code == 200 and "feasibility" in bad.context["form"].errors
+
+
+@pytest.mark.parametrize("persona", ["reader", "funder_member", "owner_member"])
+def test_only_managers_propose_changes_or_assess_projects(client, action, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    data = {"title": "Autre intitulé", "description": "x", "amount": "1", "reason": "x"}
+    assert client.post(reverse("actions:change_propose", args=[action.pk]), data).status_code == 403
+    assessment = {"compatibility": 1, "feasibility": 1, "exemplarity": 1, "collective": 1}
+    assert client.post(reverse("actions:assessment_create", args=[action.pk]), assessment).status_code == 403
+    assert not action.changes.exists() and not action.assessments.exists()
