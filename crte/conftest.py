@@ -2,6 +2,8 @@
 contract (not published) with a manager, a State referent, a financer's member, a project
 owner's member, a reader, and an outsider who belongs to another contract."""
 
+from decimal import Decimal
+
 import pytest
 
 from crte.actions.tests.factories import ActionFactory
@@ -9,6 +11,7 @@ from crte.contracts.models import Membership
 from crte.contracts.tests.factories import ContractFactory, MembershipFactory, OrientationFactory
 from crte.core.tests.factories import FunderFactory, OrganisationFactory, UserFactory
 from crte.finance.tests.factories import FundingLineFactory
+from crte.indicators.models import Indicator
 
 
 @pytest.fixture
@@ -88,10 +91,6 @@ def pytest_report_header(config):
 @pytest.fixture
 def ready_action(orientation, owner_org, funder):
     """An action that meets every condition of Art. 4-2, declared ready."""
-    from decimal import Decimal
-
-    from crte.indicators.models import Indicator
-
     action = ActionFactory(
         orientation=orientation,
         owners=[owner_org],

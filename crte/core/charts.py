@@ -4,7 +4,7 @@ the page and in PDF documents."""
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from crte.core.formats import format_euros
+from crte.core.formats import format_euros, format_number
 
 # DSFR illustrative colours (blue France, then the system's named hues)
 PALETTE = [
@@ -121,7 +121,5 @@ def trajectory_chart(series, trajectory, *, unit: str, title: str, width=520, he
 
 
 def _short(value) -> str:
-    from crte.core.formats import format_number
-
     decimals = 0 if abs(value) >= 100 else 2
     return format_number(value, decimals)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils.text import slugify
+from python_calamine import CalamineWorkbook
 
 from crte.core.text import normalize_label
 from crte.importers.contract_document import clean_cell, is_heading
@@ -129,8 +130,6 @@ def read_csv(data: bytes, name: str, report: Report) -> Table:
 
 
 def read_workbook(path: Path) -> list[Table]:
-    from python_calamine import CalamineWorkbook
-
     workbook = CalamineWorkbook.from_path(str(path))
     tables = []
     for sheet_name in workbook.sheet_names:

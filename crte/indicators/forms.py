@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import slugify
 from dsfr.forms import DsfrBaseForm
 
 from crte.core.forms import localized_decimal
@@ -81,8 +82,6 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
         indicator = super().save(commit=False)
         indicator.contract = self.contract
         if not indicator.code:
-            from django.utils.text import slugify
-
             indicator.code = slugify(indicator.name)[:60] or "indicateur"
         indicator.orientation = self.cleaned_data.get("orientation")
         indicator.action = self.cleaned_data.get("action")

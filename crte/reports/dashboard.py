@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from crte.actions.models import Action
+from crte.core.models import Organisation
 from crte.finance.maquette import GROUP_LABELS, LineFacts, Period, build_maquette
 from crte.finance.models import FundingLine
 from crte.finance.overview import NO_CREDIT_TYPE, NO_FUNDER
@@ -67,8 +68,6 @@ def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=Non
 
 
 def _funders(lines):
-    from crte.core.models import Organisation
-
     ids = {line.funder_id for line in lines if line.funder_id}
     return Organisation.objects.filter(pk__in=ids)
 
