@@ -357,3 +357,20 @@ def test_rates_as_documents_write_them(value, share):
     from crte.importers.spreadsheet import rate
 
     assert rate(value, Place("f"), Report()) == Decimal(share)
+
+
+def test_a_draft_contract_created_by_a_spreadsheet_has_working_pages(client, tmp_path, django_user_model):
+    run(write_xlsx(tmp_path / "prog.xlsx", [LONG_HEADER, *LONG_ROWS]), slug="crte-brouillon")
+    admin = django_user_model.objects.create_superuser("admin", password="un-mot-de-passe-long")
+    client.force_login(admin)
+    contract = Contract.objects.get(slug="crte-brouillon")
+    assert contract.territory is None
+    for url in [
+        contract.get_absolute_url(),
+        f"/contrats/{contract.slug}/tableau-de-bord/",
+        f"/contrats/{contract.slug}/maquette/",
+        f"/contrats/{contract.slug}/gouvernance/",
+        f"/contrats/{contract.slug}/indicateurs/",
+        f"/contrats/{contract.slug}/donnees-ouvertes.zip",
+    ]:
+        assert client.get(url).status_code == 200, url
