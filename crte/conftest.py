@@ -2,6 +2,7 @@
 contract (not published) with a manager, a State referent, a financer's member, a project
 owner's member, a reader, and an outsider who belongs to another contract."""
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -110,3 +111,16 @@ def ready_action(orientation, owner_org, funder):
         action=action,
     )
     return action
+
+
+def pytest_runtest_setup(item):
+    """PDF tests need Pango (Debian's libpango-1.0-0): skipped on a machine without it,
+    a failure in CI, which installs it."""
+    if item.get_closest_marker("pdf") is None:
+        return
+    from crte.reports.pdf import pdf_available
+
+    if not pdf_available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Pango est introuvable : installez le paquet Debian libpango-1.0-0.")
+        pytest.skip("Pango n'est pas installé (apt-get install libpango-1.0-0)")

@@ -9,6 +9,7 @@ from docx.shared import Pt
 
 from crte.core.formats import format_date, format_euros
 from crte.finance.agreements import convention_content
+from crte.reports.pdf import html_to_pdf
 
 
 def convention_title(agreement) -> str:
@@ -72,10 +73,8 @@ def convention_docx(agreement) -> bytes:
 
 
 def convention_pdf(agreement) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
-
     content = convention_content(agreement)
     content["title"] = convention_title(agreement)
     signatory_names = {p.organisation.name for p in content["signatories"]}
     content["other_funders"] = [f for f in content["by_funder"] if f not in signatory_names]
-    return HTML(string=render_to_string("reports/convention.html", content)).write_pdf()
+    return html_to_pdf(render_to_string("reports/convention.html", content))

@@ -18,6 +18,7 @@ from crte.governance.models import Decision
 from crte.indicators.trajectory import Trajectory
 from crte.reports.dashboard import dashboard_figures
 from crte.reports.models import EvaluationReport
+from crte.reports.pdf import html_to_pdf
 
 
 def money(value) -> str:
@@ -184,9 +185,7 @@ def _dec(value):
 
 
 def evaluation_pdf(report: EvaluationReport) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
-
-    return HTML(string=render_to_string("reports/evaluation.html", readable(report))).write_pdf()
+    return html_to_pdf(render_to_string("reports/evaluation.html", readable(report)))
 
 
 def evaluation_docx(report: EvaluationReport) -> bytes:

@@ -10,6 +10,7 @@ from docx.shared import Pt
 
 from crte.core.formats import format_date
 from crte.governance.models import Meeting
+from crte.reports.pdf import html_to_pdf
 
 
 @dataclass
@@ -85,7 +86,5 @@ def _decision_paragraph(document, decision) -> None:
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, needed only for PDFs
-
     html = render_to_string("reports/minutes.html", minutes_content(meeting))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,7 @@ from crte.reports.map import commune_map
 from crte.reports.maquette_xlsx import maquette_workbook
 from crte.reports.minutes import minutes_docx, minutes_pdf
 from crte.reports.models import EvaluationReport
+from crte.reports.pdf import PdfUnavailable
 from crte.reports.rollup import rollup
 
 CONTENT_TYPES = {
@@ -31,12 +34,26 @@ CONTENT_TYPES = {
 CONTRACTS = Contract.objects.select_related("territory__epci")
 
 
+def pdf_errors(view):
+    """A PDF that cannot be produced here answers a French page, not a crash."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PdfUnavailable as error:
+            return render(request, "reports/pdf_unavailable.html", {"message": str(error)}, status=503)
+
+    return wrapped
+
+
 def attachment(body: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
+@pdf_errors
 def meeting_minutes(request, pk, fmt):
     if fmt not in ("pdf", "docx"):
         raise Http404("Format inconnu : pdf ou docx.")
@@ -53,6 +70,7 @@ def maquette_xlsx(request, slug):
     )
 
 
+@pdf_errors
 def agreement_document(request, slug, year, fmt):
     if fmt not in ("pdf", "docx"):
         raise Http404("Format inconnu : pdf ou docx.")
@@ -120,6 +138,7 @@ def evaluation_detail(request, pk):
     return render(request, "reports/evaluation_detail.html", readable(report) | {"contract": report.contract})
 
 
+@pdf_errors
 def evaluation_document(request, pk, fmt):
     if fmt not in ("pdf", "docx"):
         raise Http404("Format inconnu : pdf ou docx.")

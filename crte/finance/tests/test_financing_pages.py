@@ -102,6 +102,7 @@ def test_2022_convention_lists_the_actions_validated_for_2022(reference):
     }
 
 
+@pytest.mark.pdf
 def test_convention_documents_carry_the_same_totals(reference, client):
     total = sum((r.amount for r in live_participations(reference, 2022)), Decimal(0))
     docx = client.get(reverse("reports:agreement_document", args=[reference.slug, 2022, "docx"]))

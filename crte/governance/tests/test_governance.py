@@ -150,6 +150,7 @@ def test_frequency_flags_years_below_the_minimum(contract, cotech, copil):
     assert years[2025].warnings == []  # the year is not over
 
 
+@pytest.mark.pdf
 def test_minutes_contain_the_decisions_in_docx_and_pdf(client, reader, cotech, ready_action, manager):
     build_agenda(cotech)
     item = cotech.agenda.get(action=ready_action)
@@ -217,3 +218,18 @@ def test_manager_creates_a_meeting_whose_agenda_is_built(client, manager, contra
     assert response.status_code == 302
     meeting = contract.committees.get(kind="COTECH").meetings.get()
     assert meeting.agenda.filter(action=ready_action).exists()
+
+
+def test_without_pango_a_pdf_answers_a_french_page_not_a_crash(client, reader, cotech, monkeypatch):
+    from crte.reports import pdf
+
+    def missing():
+        raise pdf.PdfUnavailable("La génération des PDF demande la bibliothèque Pango.")
+
+    monkeypatch.setattr(pdf, "_html_class", missing)
+    client.force_login(reader)
+    response = client.get(reverse("reports:meeting_minutes", args=[cotech.pk, "pdf"]))
+    assert response.status_code == 503
+    assert "bibliothèque Pango" in response.content.decode()
+    docx = client.get(reverse("reports:meeting_minutes", args=[cotech.pk, "docx"]))
+    assert docx.status_code == 200

@@ -130,6 +130,7 @@ def test_dashboard_query_count_does_not_grow_with_actions(
     assert response.context["figures"]["completion"]["total"] == 41
 
 
+@pytest.mark.pdf
 def test_the_evaluation_report_equals_the_dashboard_on_the_same_date(db, client):
     load_reference_data()
     contract, _ = load_reference_contract()

@@ -83,6 +83,7 @@ def test_import_a_spreadsheet_with_preview_then_confirm(live_server, page, refer
     assert page.get_by_role("link", name="Rénovation de l'école").is_visible()
 
 
+@pytest.mark.pdf
 def test_a_cotech_validates_a_ready_action_and_the_minutes_carry_the_decision(
     live_server, page, reference, tmp_path
 ):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from crte.contracts.models import Contract
 from crte.finance.models import FundingAgreement
 from crte.reports.convention import convention_docx, convention_pdf
+from crte.reports.pdf import PdfUnavailable
 
 
 class Command(BaseCommand):
@@ -15,7 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="Année de la convention")
         parser.add_argument("--out", required=True, help="Fichier de sortie (.docx ou .pdf)")
 
-    def handle(self, *args, contract: str, year: int, out: str, **options):
+    def handle(self, *args, **options):
+        try:
+            self.write(*args, **options)
+        except PdfUnavailable as error:
+            raise CommandError(str(error)) from error
+
+    def write(self, *args, contract: str, year: int, out: str, **options):
         path = Path(out)
         if path.suffix.lower() not in {".docx", ".pdf"}:
             raise CommandError("Le fichier de sortie doit finir par .docx ou .pdf.")

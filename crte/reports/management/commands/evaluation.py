@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from crte.contracts.models import Contract
 from crte.reports.evaluation import create_evaluation, evaluation_docx, evaluation_pdf
+from crte.reports.pdf import PdfUnavailable
 
 
 class Command(BaseCommand):
@@ -14,7 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="Année évaluée")
         parser.add_argument("--out", required=True, help="Fichier de sortie (.pdf ou .docx)")
 
-    def handle(self, *args, contract: str, year: int, out: str, **options):
+    def handle(self, *args, **options):
+        try:
+            self.write(*args, **options)
+        except PdfUnavailable as error:
+            raise CommandError(str(error)) from error
+
+    def write(self, *args, contract: str, year: int, out: str, **options):
         path = Path(out)
         if path.suffix.lower() not in {".docx", ".pdf"}:
             raise CommandError("Le fichier de sortie doit finir par .pdf ou .docx.")

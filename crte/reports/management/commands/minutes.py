@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from crte.governance.models import Meeting
 from crte.reports.minutes import minutes_docx, minutes_pdf
+from crte.reports.pdf import PdfUnavailable
 
 
 class Command(BaseCommand):
@@ -13,7 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("meeting_id", type=int, help="Identifiant de la réunion")
         parser.add_argument("--out", required=True, help="Fichier de sortie (.docx ou .pdf)")
 
-    def handle(self, *args, meeting_id: int, out: str, **options):
+    def handle(self, *args, **options):
+        try:
+            self.write(*args, **options)
+        except PdfUnavailable as error:
+            raise CommandError(str(error)) from error
+
+    def write(self, *args, meeting_id: int, out: str, **options):
         path = Path(out)
         if path.suffix.lower() not in {".docx", ".pdf"}:
             raise CommandError("Le fichier de sortie doit finir par .docx ou .pdf.")
