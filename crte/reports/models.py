@@ -5,6 +5,11 @@ from django.urls import reverse
 from crte.contracts.models import Contract, plausible_year
 
 
+class EvaluationReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EvaluationReportQuerySet":
+        return self.filter(contract__in=Contract.objects.visible_to(user))
+
+
 class EvaluationReport(models.Model):
     """The annual evaluation for the COPIL (Art. 8-9), its figures frozen at a date: the
     documents are drawn from this copy, not from the live data."""
@@ -17,6 +22,8 @@ class EvaluationReport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = EvaluationReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "évaluation annuelle"

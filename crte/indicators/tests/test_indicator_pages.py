@@ -160,3 +160,22 @@ def test_dashboard_as_of_a_past_date_reads_the_history(db, manager, ready_action
     assert dashboard_figures(contract, as_of=yesterday)["completion"]["total"] == 0  # did not exist yet
     today = dashboard_figures(contract)["completion"]
     assert today["total"] == 1
+
+
+def test_manager_establishes_an_evaluation_that_readers_open(
+    client, manager, reader, outsider, contract, ghg
+):
+    client.force_login(manager)
+    response = client.post(reverse("reports:evaluation_create", args=[contract.slug]), {"year": "2024"})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Évaluation annuelle 2024" in page.content.decode()
+    client.force_login(reader)
+    assert client.get(response["Location"]).status_code == 200
+    assert (
+        client.post(reverse("reports:evaluation_create", args=[contract.slug]), {"year": "2024"}).status_code
+        == 403
+    )
+    client.force_login(outsider)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.get(reverse("reports:evaluation_detail", args=[999])).status_code == 404
