@@ -145,7 +145,10 @@ class Action(models.Model):
     def readiness(self) -> list["ReadinessCheck"]:
         """What Art. 4-2 asks before validation: an owner, a description, a financing plan
         that covers the amount (or a recorded reason), an indicator, a start."""
-        total = sum((line.resolved_amount() or Decimal(0) for line in self.funding_lines.all()), Decimal(0))
+        lines = list(self.funding_lines.all())
+        for line in lines:
+            line.action = self  # resolved_amount() reads the action: no query per line
+        total = sum((line.resolved_amount() or Decimal(0) for line in lines), Decimal(0))
         if self.financing_gap_reason:
             financed, detail = True, f"plan incomplet justifié : {self.financing_gap_reason}"
         elif self.amount is None:
@@ -160,6 +163,16 @@ class Action(models.Model):
             ReadinessCheck("Au moins un indicateur", self.indicators.exists(), ""),
             ReadinessCheck("Une année de démarrage", bool(self.start_year), ""),
         ]
+
+    def lateness(self, year: int) -> str:
+        """Why the action is late in `year` ("" when it is not): validated but not engaged
+        after its start year, or under way past its end year."""
+        M = self.Maturity
+        if self.maturity == M.VALIDEE and self.start_year and self.start_year < year:
+            return f"validée, non engagée ; démarrage prévu en {self.start_year}"
+        if self.maturity == M.EN_COURS and self.end_year and self.end_year < year:
+            return f"en cours ; achèvement prévu en {self.end_year}"
+        return ""
 
     def missing_for_validation(self) -> list[str]:
         return [check.label for check in self.readiness() if not check.ok]

@@ -54,7 +54,6 @@ class LineFacts:
     """What the maquette needs of a financing line, independent of the database."""
 
     funder: str
-    funder_category: str
     orientation: str
     credit_type: str
     status: str

@@ -23,7 +23,6 @@ def facts_of(line: FundingLine) -> LineFacts:
     action = line.action
     return LineFacts(
         funder=line.funder.name if line.funder else NO_FUNDER,
-        funder_category=line.funder.category if line.funder else "INCONNU",
         orientation=action.orientation.name,
         credit_type=line.get_credit_type_display() if line.credit_type else NO_CREDIT_TYPE,
         status=line.status,

@@ -86,7 +86,8 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
 
 def late_items(actions, year: int) -> list[AgendaItem]:
     """One point per late action when there are few, one point listing them otherwise."""
-    late = list(late_actions(actions, year))
+    statuses = [Action.Maturity.VALIDEE, Action.Maturity.EN_COURS]
+    late = [(a, a.lateness(year)) for a in actions.filter(maturity__in=statuses) if a.lateness(year)]
     if len(late) <= 3:
         return [
             AgendaItem(kind=K.ACTION_RETARD, title=f"Action en retard : « {a.title} »", action=a, notes=why)
@@ -94,17 +95,6 @@ def late_items(actions, year: int) -> list[AgendaItem]:
         ]
     notes = "\n".join(f"« {a.title} » : {why}" for a, why in late)
     return [AgendaItem(kind=K.ACTION_RETARD, title=f"{len(late)} actions en retard ou bloquées", notes=notes)]
-
-
-def late_actions(actions, year: int):
-    """Validated actions not engaged after their start year; actions under way past their
-    end year."""
-    M = Action.Maturity
-    for action in actions.filter(maturity__in=[M.VALIDEE, M.ENGAGEE, M.EN_COURS]):
-        if action.maturity in (M.VALIDEE,) and action.start_year and action.start_year < year:
-            yield action, f"Validée, non engagée, démarrage prévu en {action.start_year}."
-        elif action.maturity == M.EN_COURS and action.end_year and action.end_year < year:
-            yield action, f"En cours, achèvement prévu en {action.end_year}."
 
 
 def indicators_due(contract, year: int) -> list[Indicator]:

@@ -24,7 +24,6 @@ from crte.indicators.models import Indicator
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PACKAGE = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-PROJECTS_FILE = "projets-territoire.csv"
 PROJECTS_FIELDS = [
     f["name"]
     for f in json.loads(

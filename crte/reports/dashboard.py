@@ -60,7 +60,7 @@ def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=Non
             "unquantified": maquette.unquantified,
         },
         "indicators": indicator_rows(contract, orientation, today),
-        "late": late_actions(actions, today.year),
+        "late": [(a, a.lateness(today.year)) for a in actions if a.lateness(today.year)],
         "frequency": committee_frequency(contract, today) if orientation is None else [],
         "quality": data_quality(actions, lines),
         "communes": commune_figures(contract, actions),
@@ -82,7 +82,6 @@ def _facts(line, action, orientations, funders) -> LineFacts:
     funder = funders.get(line.funder_id)
     return LineFacts(
         funder=funder.name if funder else NO_FUNDER,
-        funder_category=funder.category if funder else "INCONNU",
         orientation=orientations[action.orientation_id].name,
         credit_type=line.get_credit_type_display() if line.credit_type else NO_CREDIT_TYPE,
         status=line.status,
@@ -152,16 +151,6 @@ def by_orientation(actions, orientations) -> list[dict]:
             }
         )
     return rows
-
-
-def late_actions(actions, year: int) -> list[tuple[Action, str]]:
-    late = []
-    for action in actions:
-        if action.maturity == M.VALIDEE and action.start_year and action.start_year < year:
-            late.append((action, f"validée, non engagée ; démarrage prévu en {action.start_year}"))
-        elif action.maturity == M.EN_COURS and action.end_year and action.end_year < year:
-            late.append((action, f"en cours ; achèvement prévu en {action.end_year}"))
-    return late
 
 
 def data_quality(actions, lines) -> list[tuple[str, int]]:

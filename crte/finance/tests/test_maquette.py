@@ -18,7 +18,6 @@ def lines(draw):
     end = draw(st.one_of(st.none(), st.integers(min_value=start or 2015, max_value=2032)))
     return LineFacts(
         funder=draw(st.sampled_from(["État", "Région", "CD62", "CABBALR"])),
-        funder_category="ETAT",
         orientation=draw(st.sampled_from(["Se déplacer", "Habiter"])),
         credit_type=draw(st.sampled_from(["relance", "contractualise", "non précisé"])),
         status=draw(st.sampled_from(["prevu", "demande", "accorde", "verse", "refuse"])),
@@ -56,7 +55,7 @@ def test_a_total_amount_splits_over_its_years_to_the_cent(facts):
 
 
 def test_the_spreading_rule_on_examples():
-    base = dict(funder="État", funder_category="ETAT", orientation="O", credit_type="c", status="prevu")
+    base = dict(funder="État", orientation="O", credit_type="c", status="prevu")
     total = LineFacts(**base, amount=Decimal("100"), is_annual=False, start_year=2022, end_year=2024)
     assert spread(total, PERIOD) == {
         2022: Decimal("33.33"),
