@@ -27,4 +27,4 @@ class DocumentCommand(BaseCommand):
         except PdfUnavailable as error:
             raise CommandError(str(error)) from error
         path.write_bytes(body)
-        self.stdout.write(f"{summary} écrit dans {path} ({len(body)} octets).")
+        self.stdout.write(f"{summary} : fichier {path} écrit ({len(body)} octets).")
