@@ -4,9 +4,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from crte.core.limits import YEAR_MAX, YEAR_MIN
 from crte.core.models import Commune, Organisation
-
-YEAR_MIN, YEAR_MAX = 2000, 2100  # plausible years for contracts, actions and financing
 
 
 def plausible_year(field: str) -> Q:

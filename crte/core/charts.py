@@ -1,8 +1,11 @@
 """Bar charts as inline SVG, drawn on the server: no script, no CDN, the same picture on
-the page and in PDF documents."""
+the page and in PDF documents. Every piece goes through `format_html`, which escapes text
+and attribute values alike (quotes included): what people wrote never becomes markup."""
 
 from decimal import Decimal
-from xml.sax.saxutils import escape
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from crte.core.formats import format_euros, format_number
 
@@ -20,6 +23,25 @@ PALETTE = [
 ]
 
 
+def svg_open(width: int, height: int, title: str, **attributes) -> SafeString:
+    """The opening tag with an accessible name, and the title element."""
+    extra = mark_safe("".join(format_html(' {}="{}"', k.replace("_", "-"), v) for k, v in attributes.items()))
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
+        'aria-label="{}" font-family="Marianne, Arial, sans-serif"{}><title>{}</title>',
+        width,
+        height,
+        title,
+        extra,
+        title,
+    )
+
+
+def join(parts: list) -> SafeString:
+    """Pieces built with format_html, closed by </svg>."""
+    return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part is escaped
+
+
 def stacked_bars(rows: dict, series: list, *, title: str, width: int = 760) -> str:
     """Horizontal bars, one per row, stacked by series. `rows`: {label: {serie: amount}}."""
     rows = {label: values for label, values in rows.items() if sum(values.values(), Decimal(0))}
@@ -29,38 +51,49 @@ def stacked_bars(rows: dict, series: list, *, title: str, width: int = 760) -> s
     plot = width - label_width - 110
     largest = max(sum(v.values(), Decimal(0)) for v in rows.values())
     height = legend_height + len(rows) * (bar_height + gap) + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-label="{escape(title)}" '
-        'font-family="Marianne, Arial, sans-serif" font-size="12">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = [svg_open(width, height, title, font_size=12)]
     for index, serie in enumerate(series):
         x, y = (index % 3) * (width // 3), (index // 3) * 22
         colour = PALETTE[index % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="{y + 4}" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 18}" y="{y + 15}">{escape(str(serie))[:40]}</text>')
+        parts.append(format_html('<rect x="{}" y="{}" width="12" height="12" fill="{}"/>', x, y + 4, colour))
+        parts.append(format_html('<text x="{}" y="{}">{}</text>', x + 18, y + 15, str(serie)[:40]))
     for row_index, (label, values) in enumerate(rows.items()):
         y = legend_height + 10 + row_index * (bar_height + gap)
-        name = escape(str(label))[:34]
-        parts.append(f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">{name}</text>')
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end">{}</text>', label_width - 8, y + 13, str(label)[:34]
+            )
+        )
         x = label_width
         for index, serie in enumerate(series):
             amount = values.get(serie, Decimal(0))
             if not amount:
                 continue
             span = float(amount / largest) * plot  # pixels, not money
-            colour = PALETTE[index % len(PALETTE)]
-            tip = f"{escape(str(label))} — {escape(str(serie))} : {format_euros(amount)}"
             parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{span:.1f}" height="{bar_height}" '
-                f'fill="{colour}"><title>{tip}</title></rect>'
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} — {} : {}</title></rect>',
+                    f"{x:.1f}",
+                    y,
+                    f"{span:.1f}",
+                    bar_height,
+                    PALETTE[index % len(PALETTE)],
+                    label,
+                    serie,
+                    format_euros(amount),
+                )
             )
             x += span
         total = sum(values.values(), Decimal(0))
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + 13}">{format_euros(total.quantize(Decimal(1)))}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}">{}</text>',
+                f"{x + 6:.1f}",
+                y + 13,
+                format_euros(total.quantize(Decimal(1))),
+            )
+        )
+    return join(parts)
 
 
 def trajectory_chart(series, trajectory, *, unit: str, title: str, width=520, height=220) -> str:
@@ -82,42 +115,51 @@ def trajectory_chart(series, trajectory, *, unit: str, title: str, width=520, he
     left, right, top, bottom = 70, 20, 20, 30
     span_days = max((last - first).days, 1)
 
-    def x(day) -> float:
-        return left + (day - first).days / span_days * (width - left - right)
+    def x(day) -> str:
+        return f"{left + (day - first).days / span_days * (width - left - right):.1f}"
 
-    def y(value) -> float:
-        return top + float((high - value) / (high - low)) * (height - top - bottom)
+    def y(value) -> str:
+        return f"{top + float((high - value) / (high - low)) * (height - top - bottom):.1f}"
 
+    base = height - bottom
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-label="{escape(title)}" font-size="11" '
-        'font-family="Marianne, Arial, sans-serif">',
-        f"<title>{escape(title)}</title>",
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" '
-        f'y2="{height - bottom}" stroke="#929292"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{escape(_short(high))}</text>',
-        f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end">{escape(_short(low))}</text>',
-        f'<text x="{left}" y="{height - 8}">{first.year}</text>',
-        f'<text x="{width - right}" y="{height - 8}" text-anchor="end">{last.year}</text>',
+        svg_open(width, height, title, font_size=11),
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#929292"/>', left, base, width - right, base
+        ),
+        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 4, _short(high)),
+        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, base, _short(low)),
+        format_html('<text x="{}" y="{}">{}</text>', left, height - 8, first.year),
+        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', width - right, height - 8, last.year),
     ]
     if trajectory is not None:
         parts.append(
-            f'<line x1="{x(trajectory.baseline_date):.1f}" y1="{y(trajectory.baseline):.1f}" '
-            f'x2="{x(trajectory.target_date):.1f}" y2="{y(trajectory.target):.1f}" stroke="#009081" '
-            'stroke-width="2" stroke-dasharray="6 4"><title>Trajectoire</title></line>'
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#009081" stroke-width="2" '
+                'stroke-dasharray="6 4"><title>Trajectoire</title></line>',
+                x(trajectory.baseline_date),
+                y(trajectory.baseline),
+                x(trajectory.target_date),
+                y(trajectory.target),
+            )
         )
     if series:
-        points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v, _ in series)
-        parts.append(f'<polyline points="{points}" fill="none" stroke="#000091" stroke-width="2"/>')
+        points = " ".join(f"{x(d)},{y(v)}" for d, v, _ in series)
+        parts.append(
+            format_html('<polyline points="{}" fill="none" stroke="#000091" stroke-width="2"/>', points)
+        )
         for day, value, demo in series:
             label = f"{day:%d/%m/%Y} : {_short(value)} {unit}" + (" (démonstration)" if demo else "")
             parts.append(
-                f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="4" fill="#000091" '
-                f'data-value="{Decimal(value).normalize():f}">'
-                f"<title>{escape(label)}</title></circle>"
+                format_html(
+                    '<circle cx="{}" cy="{}" r="4" fill="#000091" data-value="{}"><title>{}</title></circle>',
+                    x(day),
+                    y(value),
+                    f"{Decimal(value).normalize():f}",
+                    label,
+                )
             )
-    parts.append("</svg>")
-    return "".join(parts)
+    return join(parts)
 
 
 def _short(value) -> str:

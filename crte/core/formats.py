@@ -1,5 +1,6 @@
 """French formats for people: `1 234 567,89 €`, `21/01/2022`, `35 %`. Pure functions."""
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -39,3 +40,25 @@ def format_share(share: Decimal | None, empty: str = "") -> str:
 
 def format_date(value: date | None, empty: str = "") -> str:
     return value.strftime("%d/%m/%Y") if value else empty
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def neutralize_formula(value):
+    """A text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1+cmd…`, `@SUM`) gets a
+    leading apostrophe, so it stays text; numbers and other values are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def harden_workbook(workbook) -> None:
+    """openpyxl stores any string starting with `=` as a formula: every such cell becomes
+    text (the platform never writes formulas of its own)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

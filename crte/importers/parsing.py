@@ -44,6 +44,8 @@ def parse_number(text: str) -> Decimal | None:
     if re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?", text):
         text = text.replace(" ", "").replace(".", "")
     text = text.replace(" ", "").replace(",", ".")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", text):  # no exponent, NaN, Infinity or sign
+        return None
     try:
         return Decimal(text)
     except InvalidOperation:

@@ -5,11 +5,14 @@ Pure: reads the plan, writes entries into the report."""
 from decimal import Decimal
 
 from crte.core.formats import format_euros, format_share
+from crte.core.limits import decimal_problem, year_problem
 from crte.importers.plan import ActionPlan, ImportPlan
 from crte.importers.report import Report
 
 ADVANCED = {"validee", "engagee", "en_cours", "achevee"}  # maturities that need the basics
 TOLERANCE = Decimal("1")  # euros: rounding of shares written as percentages
+MONEY_DIGITS = (14, 2)  # Action.amount, FundingLine.amount: DECIMAL(14, 2)
+VALUE_DIGITS = (20, 6)  # Measurement.value, Target.value: DECIMAL(20, 6)
 
 
 def check_plan(plan: ImportPlan, report: Report) -> None:
@@ -27,6 +30,22 @@ def check_plan(plan: ImportPlan, report: Report) -> None:
             )
         seen[action.external_id] = action
         check_action(action, report)
+    check_figures(plan, report)
+
+
+def check_figures(plan: ImportPlan, report: Report) -> None:
+    """The contract's stated figures and targets: storable values, plausible years."""
+    for fact in plan.facts:
+        problem = decimal_problem(fact.value, *VALUE_DIGITS) if fact.value is not None else None
+        problem = problem or year_problem(fact.year)
+        if problem:
+            report.error("nombre-hors-limite", f"« {fact.text} » : {problem}.", None, fact.name)
+    for target in plan.targets:
+        problem = year_problem(target.year) or year_problem(target.baseline_year)
+        if target.relative_change is not None:
+            problem = problem or decimal_problem(target.relative_change, *VALUE_DIGITS)
+        if problem:
+            report.error("nombre-hors-limite", f"« {target.text} » : {problem}.", None, target.name)
 
 
 def check_action(action: ActionPlan, report: Report) -> None:
@@ -34,6 +53,7 @@ def check_action(action: ActionPlan, report: Report) -> None:
     gap = report.warn if advanced else report.info
     if not action.title.strip():
         report.error("intitule", "Action sans intitulé.", action.place)
+    check_limits(action, report)
     if not action.owners:
         gap("maitre-ouvrage", "Aucun maître d'ouvrage.", action.place, action.title)
     if action.start_year is None and not action.calendar_text:
@@ -47,6 +67,21 @@ def check_action(action: ActionPlan, report: Report) -> None:
         )
     if action.has_financing_columns:
         check_financing(action, report)
+
+
+def check_limits(action: ActionPlan, report: Report) -> None:
+    """Figures the database could not hold are errors where they are, never a crash."""
+    for label, value, place in [
+        ("montant", action.amount, action.place),
+        *[("montant financé", line.amount, line.place or action.place) for line in action.lines],
+    ]:
+        problem = value is not None and decimal_problem(value, *MONEY_DIGITS)
+        if problem:
+            report.error("nombre-hors-limite", f"Le {label} {value} {problem}.", place, action.title)
+    for year in sorted({y for y in (action.start_year, action.end_year) if y is not None}):
+        problem = year_problem(year)
+        if problem:
+            report.error("annee-hors-limite", f"Calendrier : {problem}.", action.place, action.title)
 
 
 def check_financing(action: ActionPlan, report: Report) -> None:

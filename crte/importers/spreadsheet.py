@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from crte.core.text import normalize_label
 from crte.importers.contract_document import clean_cell, is_heading
+from crte.importers import guard
 from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
 from crte.importers.parsing import parse_amount, parse_calendar, parse_number
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
@@ -89,11 +90,17 @@ class Table:
 
 
 def read_table(path: Path, name: str, report: Report) -> list[Table]:
+    """Every sheet of the file. What it would cost is checked first (guard.py); a file too
+    large, a zip bomb or a sheet spanning too many cells is an error of the report."""
     suffix = Path(name).suffix.lower()
     try:
+        guard.check_size(Path(path).stat().st_size, name)
         if suffix == ".csv":
             return [read_csv(path.read_bytes(), name, report)]
-        return read_workbook(path)
+        guard.check_archive(path, name)
+        return guard.read_bounded(read_workbook, path, name)
+    except guard.TooCostly as error:
+        report.error("trop-volumineux", str(error), Place(name))
     except UnicodeDecodeError:
         report.error("encodage", "Encodage non reconnu : enregistrez le fichier en UTF-8.", Place(name))
     except csv.Error as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from crte.core.limits import field_problem
 from crte.core.text import normalize_label
 from crte.importers.parsing import parse_number
 from crte.importers.plan import Place
@@ -42,6 +43,13 @@ def find_columns(row) -> dict[str, int]:
     return found
 
 
+def safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 31/02/2022
+        return None
+
+
 def value_date(raw, year_raw) -> dt.date | None:
     if isinstance(raw, dt.datetime):
         return raw.date()
@@ -50,13 +58,23 @@ def value_date(raw, year_raw) -> dt.date | None:
     text = cell_text(raw) or cell_text(year_raw)
     match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     if match:
-        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+        return safe_date(int(match[3]), int(match[2]), int(match[1]))
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     if match:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        return safe_date(int(match[1]), int(match[2]), int(match[3]))
     if re.fullmatch(r"(19|20)\d{2}", text):
         return dt.date(int(text), 1, 1)
     return None
+
+
+def cell_number(raw) -> Decimal | None:
+    """A cell's number: a spreadsheet number (finite) or French text; None when unreadable."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        number = Decimal(str(raw))
+        return number if number.is_finite() else None
+    return parse_number(cell_text(raw).replace("%", ""))
 
 
 def import_values(*, contract, path: Path, name: str, user) -> Report:
@@ -95,15 +113,24 @@ def import_values(*, contract, path: Path, name: str, user) -> Report:
             report.error("indicateur", f"Indicateur inconnu : « {key} ».", Place(name, line, "indicateur"))
             continue
         day = value_date(cell("date"), cell("annee"))
-        if day is None or not 1990 <= day.year <= 2100:
+        if day is None:
             report.error("date", "Date ou année manquante ou illisible.", Place(name, line, "date"))
             continue
+        if day.year < 1990:
+            report.error("date", f"Date {day:%d/%m/%Y} antérieure à 1990.", Place(name, line, "date"))
+            continue
+        if day > dt.date.today():
+            report.error("date", f"Date {day:%d/%m/%Y} dans le futur.", Place(name, line, "date"))
+            continue
         raw = cell("valeur")
-        number = raw if isinstance(raw, int | float) else parse_number(cell_text(raw).replace("%", ""))
+        number = cell_number(raw)
         if number is None:
             report.error("valeur", f"Valeur illisible : « {cell_text(raw)} ».", Place(name, line, "valeur"))
             continue
-        values.append((indicator, day, Decimal(str(number)), cell_text(cell("source")) or name))
+        if problem := field_problem(Measurement, "value", number):
+            report.error("valeur", f"Valeur {cell_text(raw)} : {problem}.", Place(name, line, "valeur"))
+            continue
+        values.append((indicator, day, number, cell_text(cell("source")) or name))
     if report.errors:
         return report
     with transaction.atomic():

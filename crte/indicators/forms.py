@@ -33,7 +33,9 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
     target_year = forms.IntegerField(
         label="Année de la cible", required=False, min_value=2000, max_value=2100
     )
-    target_value = forms.DecimalField(label="Valeur cible", required=False, localize=True)
+    target_value = forms.DecimalField(
+        label="Valeur cible", required=False, localize=True, max_digits=20, decimal_places=6
+    )
 
     class Meta:
         model = Indicator

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract
+from crte.core.formats import neutralize_formula
 from crte.finance.models import FundingLine
 from crte.governance.models import Decision
 from crte.indicators.models import Indicator
@@ -261,8 +262,14 @@ def to_csv(fields: list[str], rows: Iterable[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_rows(rows))
     return buffer.getvalue()
+
+
+def safe_rows(rows: Iterable[dict]) -> Iterable[dict]:
+    """No cell of an open-data CSV runs as a formula when opened in a spreadsheet."""
+    for row in rows:
+        yield {key: neutralize_formula(value) for key, value in row.items()}
 
 
 def write_export(contract: Contract, out: Path) -> list[Path]:
@@ -320,7 +327,7 @@ def write_all(out: Path, contracts=None, progress=None) -> int:
         count = 0
         for contract in contracts.order_by("pk").iterator(chunk_size=100):
             for name, rows in contract_tables(contract).items():
-                writers[name].writerows(rows)
+                writers[name].writerows(safe_rows(rows))
             count += 1
             if progress:
                 progress(count)

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from crte.core.formats import harden_workbook
 from crte.finance.maquette import GROUP_LABELS, SPREAD_RULE, STATUS_GROUPS, Maquette, spread, year_label
 from crte.finance.overview import contract_period
 
@@ -105,5 +106,6 @@ def maquette_workbook(contract, maquette: Maquette, facts) -> bytes:
     notes.column_dimensions["A"].width = 120
     notes["A2"].alignment = Alignment(wrap_text=True)
     buffer = io.BytesIO()
+    harden_workbook(workbook)
     workbook.save(buffer)
     return buffer.getvalue()

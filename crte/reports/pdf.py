@@ -20,8 +20,16 @@ def _html_class():
     return HTML
 
 
+def local_fetcher():
+    """Documents are self-contained: only inline `data:` resources are read, never the
+    network or the disk, whatever an attribute written by a user says."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+
 def html_to_pdf(html: str) -> bytes:
-    return _html_class()(string=html).write_pdf()
+    return _html_class()(string=html, url_fetcher=local_fetcher()).write_pdf()
 
 
 def pdf_available() -> bool:

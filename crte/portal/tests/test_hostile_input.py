@@ -1,0 +1,182 @@
+"""Hostile input is normal input: stored XSS in charts, a dense spreadsheet, numbers the
+database cannot hold, NaN and formulas. Each case is one that broke the first version."""
+
+import csv
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from crte.actions.models import Action
+from crte.core.charts import stacked_bars, trajectory_chart
+from crte.core.formats import neutralize_formula
+from crte.core.limits import decimal_problem
+from crte.finance.tests.factories import FundingLineFactory
+from crte.importers import guard
+from crte.importers.pipeline import import_source
+from crte.importers.tests.sheets import write_csv, write_xlsx
+from crte.indicators.models import Indicator, Measurement, Target
+from crte.portal.exports import export_zip
+from crte.reports.pdf import local_fetcher
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = '"><script>alert(1)</script><img src="http://attacker.example/x" onerror="alert(2)">'
+HEADER = ["Maître d'ouvrage", "Intitulé du projet", "Coût HT", "Financeur", "Montant sollicité", "Année"]
+
+
+def test_a_chart_escapes_quotes_in_attributes_and_text():
+    svg = stacked_bars({PAYLOAD: {PAYLOAD: Decimal(10)}}, [PAYLOAD], title=PAYLOAD)
+    assert "<script>" not in svg and 'src="http' not in svg
+    assert "&quot;&gt;&lt;script&gt;" in svg  # the aria-label keeps the text, escaped
+    assert str(svg).count("<svg") == 1
+
+
+def test_an_indicator_named_with_a_payload_is_inert_on_every_page(client, contract, manager):
+    contract.is_published = True
+    contract.save()
+    indicator = Indicator.objects.create(contract=contract, code="x", name=PAYLOAD, unit=PAYLOAD)
+    Measurement.objects.create(indicator=indicator, date="2022-01-01", value=1, source="s")
+    Measurement.objects.create(indicator=indicator, date="2023-01-01", value=2, source="s")
+    for url in (indicator.get_absolute_url(), reverse("reports:dashboard", args=[contract.slug])):
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page and 'onerror="alert' not in page, url
+    assert trajectory_chart([], None, unit="", title=PAYLOAD) == ""
+
+
+def test_pdf_documents_never_fetch_the_network_or_the_disk():
+    fetcher = local_fetcher()
+    for url in ("http://attacker.example/x", "https://attacker.example/x", "file:///etc/passwd"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            fetcher.fetch(url)
+    fetcher.fetch("data:text/plain,ok")  # inline resources still work
+
+
+def dense_xlsx(path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "Intitulé du projet"
+    sheet["XFD1048576"] = "loin"
+    workbook.save(path)
+    return path
+
+
+def test_a_dense_sheet_is_refused_before_it_is_read(tmp_path, contract):
+    path = dense_xlsx(tmp_path / "dense.xlsx")
+    assert path.stat().st_size < 10_000
+    result = import_source(path=path, slug=contract.slug)
+    messages = [e.message for e in result.report.errors]
+    assert any("A1 à XFD1048576" in m and "Sheet" in m for m in messages), messages
+    assert not Action.objects.exists()
+
+
+def test_a_zip_bomb_is_refused(tmp_path, contract):
+    path = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (50 * 1024**2) + b">")
+    result = import_source(path=path, slug=contract.slug)
+    assert any("archive piégée" in e.message for e in result.report.errors)
+
+
+def test_a_reader_that_runs_out_of_memory_is_a_report_line_not_a_dead_server(tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "READ_MEMORY_BYTES", 64 * 1024**2)
+
+    def greedy(_path):
+        return bytearray(512 * 1024**2)
+
+    with pytest.raises(guard.TooCostly, match="mémoire"):
+        guard.read_bounded(greedy, tmp_path, "gros.xlsx")
+    assert guard.read_bounded(lambda p: [["ok"]], tmp_path, "petit.xlsx") == [["ok"]]
+
+
+@pytest.mark.parametrize("amount", ["1e20", "100000000000000000000", "NaN", "Infinity", "-inf"])
+def test_numbers_the_database_cannot_hold_are_reported_where_they_are(tmp_path, contract, amount):
+    path = write_csv(
+        tmp_path / "prog.csv",
+        [HEADER, ["Commune d'Auchel", "École", amount, "DSIL", amount, "2023"]],
+    )
+    result = import_source(path=path, slug=contract.slug)
+    assert not Action.objects.filter(contract=contract).exists() or result.report.written
+    for action in Action.objects.filter(contract=contract):
+        assert action.amount is None or decimal_problem(action.amount, 14, 2) is None
+    if amount.isdigit():
+        errors = [e for e in result.report.errors if e.code == "nombre-hors-limite"]
+        assert errors and "ligne 2" in str(errors[0].place), result.report.entries
+
+
+def test_a_huge_number_in_a_spreadsheet_cell_is_an_error_with_its_place(tmp_path, contract):
+    path = write_xlsx(
+        tmp_path / "prog.xlsx", [HEADER, ["Commune d'Auchel", "École", 1e20, "DSIL", 5, "2023"]]
+    )
+    result = import_source(path=path, slug=contract.slug)
+    assert [e.code for e in result.report.errors] == ["nombre-hors-limite"]
+    assert "ligne 2" in str(result.report.errors[0].place)
+    assert not Action.objects.filter(contract=contract).exists()
+
+
+def test_years_out_of_the_plausible_window_are_errors_not_500(tmp_path, contract):
+    path = write_csv(
+        tmp_path / "prog.csv", [HEADER, ["Commune d'Auchel", "École", "1000 €", "DSIL", "", "1901"]]
+    )
+    result = import_source(path=path, slug=contract.slug)
+    assert [e.code for e in result.report.errors] == ["annee-hors-limite"]
+
+
+def test_a_target_of_1e20_is_refused_by_the_form_and_pages_stay_up(client, manager, contract):
+    client.force_login(manager)
+    data = {"name": "Arbres", "unit": "arbres", "direction": "hausse", "level": "contrat"}
+    url = reverse("indicators:indicator_create", args=[contract.slug])
+    response = client.post(url, data | {"target_year": "2026", "target_value": "1e20"})
+    assert response.status_code == 200 and not Target.objects.exists()
+    assert client.post(url, data | {"target_year": "2026", "target_value": "1200"}).status_code == 302
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e20", "-1e300"])
+def test_values_import_refuses_non_finite_and_huge_values(client, manager, contract, tmp_path, value):
+    Indicator.objects.create(contract=contract, code="ges", name="GES", unit="t")
+    client.force_login(manager)
+    path = write_csv(
+        tmp_path / "v.csv", [["indicateur", "année", "valeur", "source"], ["ges", "2021", value, "x"]]
+    )
+    with path.open("rb") as handle:
+        page = client.post(reverse("importers:values_upload", args=[contract.slug]), {"file": handle})
+    assert page.status_code == 200
+    assert "ligne 2" in page.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_formula_cells_stay_text_in_the_maquette_and_the_open_data(client, manager, action):
+    action.title = '=HYPERLINK("http://attacker.example","clic")'
+    action.save()
+    FundingLineFactory(action=action, note="+cmd|' /C calc'!A0", amount=Decimal(100))
+    client.force_login(manager)
+    response = client.get(reverse("reports:maquette_xlsx", args=[action.contract.slug]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(action.contract)))
+    text = archive.read(f"{action.contract.slug}/actions.csv").decode()
+    titles = [row["intitule"] for row in csv.DictReader(io.StringIO(text)) if "HYPERLINK" in row["intitule"]]
+    assert titles == ["'" + action.title]
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 6", "'+33 6"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-0.13", "-0.13"),
+        ("-5", "-5"),
+        ("Parking", "Parking"),
+        (12, 12),
+        ("\tx", "'\tx"),
+    ],
+)
+def test_neutralize_formula(value, expected):
+    assert neutralize_formula(value) == expected
