@@ -87,14 +87,15 @@ def check_archive(path, name: str) -> None:
         unpacked = sum(m.file_size for m in members)
         if unpacked > MAX_UNPACKED_BYTES:
             raise TooCostly(
-                f"{name} : le classeur décompressé ferait {unpacked / 1024**2:.0f} Mo, au-delà de la limite de "
-                f"{MAX_UNPACKED_BYTES // 1024**2} Mo."
+                f"{name} : le classeur décompressé ferait {unpacked / 1024**2:.0f} Mo, "
+                f"au-delà de la limite de {MAX_UNPACKED_BYTES // 1024**2} Mo."
             )
         for member in members:
-            if member.file_size > 1024**2 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size // max(member.compress_size, 1)
+            if member.file_size > 1024**2 and ratio > MAX_RATIO:
                 raise TooCostly(
-                    f"{name} : l'élément « {member.filename} » se décompresse {member.file_size // max(member.compress_size, 1)} "
-                    "fois : fichier refusé (archive piégée)."
+                    f"{name} : l'élément « {member.filename} » se décompresse {ratio} fois : "
+                    "fichier refusé (archive piégée)."
                 )
         names = sheet_names(archive)
         for member in members:

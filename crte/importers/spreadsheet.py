@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from python_calamine import CalamineWorkbook
 
 from crte.core.text import normalize_label
-from crte.importers.contract_document import clean_cell, is_heading
 from crte.importers import guard
+from crte.importers.contract_document import clean_cell, is_heading
 from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
 from crte.importers.parsing import parse_amount, parse_calendar, parse_number
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
