@@ -5,7 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from crte.core.limits import YEAR_MAX, YEAR_MIN
-from crte.core.models import Commune, Organisation
+from crte.core.models import Commune, Departement, Grouping, Organisation, Region
 
 
 def plausible_year(field: str) -> Q:
@@ -16,16 +16,41 @@ def ordered_years(start: str, end: str) -> Q:
     return Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)})
 
 
+class TerritoryQuerySet(models.QuerySet):
+    def in_perimeter(self, user) -> "TerritoryQuerySet":
+        """Territories touching one of the user's départements or régions (a subquery: a
+        territory on two départements is counted once)."""
+        return self.filter(
+            Q(departements__code__in=user.departement_codes())
+            | Q(regions__code__in=user.region_codes())
+            | Q(departement_code__in=user.departement_codes())
+            | Q(region_code__in=user.region_codes())
+        ).values("pk")
+
+
 class Territory(models.Model):
-    """The territory of a contract: an EPCI (or a group of them) and its member communes."""
+    """The territory of a contract: one or several groupings of the national reference (an
+    EPCI, several EPCI, a PETR or Pays, an EPT). Its communes, départements and régions are
+    derived from them (`derive`), so that perimeter accesses see every contract."""
 
     name = models.CharField("nom", max_length=200)
     epci = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="territories", verbose_name="EPCI"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="territories",
+        verbose_name="structure porteuse",
+        help_text="L'EPCI ou le groupement qui porte le contrat",
     )
-    departement_code = models.CharField("département", max_length=3, db_index=True)
-    region_code = models.CharField("région (code INSEE)", max_length=2, blank=True, db_index=True)
+    groupings = models.ManyToManyField(
+        Grouping, related_name="territories", blank=True, verbose_name="groupements"
+    )
+    departement_code = models.CharField("département principal", max_length=3, db_index=True)
+    region_code = models.CharField("région principale (code INSEE)", max_length=3, blank=True, db_index=True)
     communes = models.ManyToManyField(Commune, related_name="territories", blank=True)
+    departements = models.ManyToManyField(Departement, related_name="territories", blank=True)
+    regions = models.ManyToManyField(Region, related_name="territories", blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "territoire"
@@ -33,6 +58,40 @@ class Territory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_in_perimeter_of(self, user) -> bool:
+        departements, regions = user.departement_codes(), user.region_codes()
+        if not departements and not regions:
+            return False
+        if self.departement_code in departements or self.region_code in regions:
+            return True
+        return (
+            self.departements.filter(code__in=departements).exists()
+            or self.regions.filter(code__in=regions).exists()
+        )
+
+    def derive(self) -> None:
+        """Communes, départements and régions from the groupings (current communes only;
+        a commune merged since is replaced by its successor). The main département and
+        région are those holding most of the population."""
+        communes = set()
+        for grouping in self.groupings.all():
+            for commune in grouping.all_communes().select_related("successor"):
+                communes.add(commune if commune.is_current or not commune.successor else commune.successor)
+        if not communes:
+            return
+        self.communes.set(communes)
+        weight: dict[tuple, int] = {}
+        for commune in communes:
+            key = (commune.departement_id, commune.region_id)
+            weight[key] = weight.get(key, 0) + (commune.population or 1)
+        self.departements.set({d for d, _ in weight if d})
+        self.regions.set({r for _, r in weight if r})
+        main_departement, _ = max(weight, key=weight.get)
+        departement = Departement.objects.select_related("region").filter(pk=main_departement).first()
+        if departement:
+            self.departement_code, self.region_code = departement.code, departement.region.code
+            self.save(update_fields=["departement_code", "region_code"])
 
 
 class ContractQuerySet(models.QuerySet):
@@ -47,21 +106,15 @@ class ContractQuerySet(models.QuerySet):
         if user.is_national_admin:
             return self.all()
         visible = Q(is_published=True) | Q(pk__in=Membership.objects.filter(user=user).values("contract_id"))
-        departements, regions = user.departement_codes(), user.region_codes()
-        if departements:
-            visible |= Q(territory__departement_code__in=departements)
-        if regions:
-            visible |= Q(territory__region_code__in=regions)
+        if user.departement_codes() or user.region_codes():
+            visible |= Q(territory__in=Territory.objects.in_perimeter(user))
         return self.filter(visible)
 
     def in_perimeter_of(self, user) -> "ContractQuerySet":
         """The contracts a perimeter access covers (national: all): the roll-up's scope."""
         if user.is_national_admin:
             return self.all()
-        return self.filter(
-            Q(territory__departement_code__in=user.departement_codes())
-            | Q(territory__region_code__in=user.region_codes())
-        )
+        return self.filter(territory__in=Territory.objects.in_perimeter(user))
 
 
 class Contract(models.Model):

@@ -36,13 +36,7 @@ def _compute_access(user, contract: Contract) -> ContractAccess:
     memberships = list(Membership.objects.filter(user=user, contract=contract))
     roles = frozenset(m.role for m in memberships)
     territory = contract.territory
-    in_perimeter = user.is_national_admin or bool(
-        territory
-        and (
-            territory.departement_code in user.departement_codes()
-            or territory.region_code in user.region_codes()
-        )
-    )
+    in_perimeter = user.is_national_admin or bool(territory and territory.is_in_perimeter_of(user))
     return ContractAccess(
         can_read=bool(memberships) or contract.is_published or in_perimeter,
         can_manage=user.is_superuser or bool(roles & set(Membership.MANAGER_ROLES)),

@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
     name = "crte.core"
     verbose_name = "Socle"
+
+    def ready(self) -> None:
+        post_migrate.connect(load_reference_after_migrate, sender=self)
+
+
+def load_reference_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:
+    """The national reference comes with the database: loaded when the shipped vintage is
+    not there yet (a fresh database, or a new vintage shipped with the code)."""
+    from crte.core.national import VINTAGE, load_national_reference, reference_loaded
+
+    if reference_loaded():
+        return
+    counts = load_national_reference()
+    if verbosity:
+        print(
+            f"Référentiel national chargé ({VINTAGE}) : " + ", ".join(f"{v} {k}" for k, v in counts.items())
+        )

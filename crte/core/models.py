@@ -74,14 +74,57 @@ class PerimeterAccess(models.Model):
         return f"{self.user} · {self.get_level_display()} {self.code}".strip()
 
 
+class Region(models.Model):
+    """A région (COG code), overseas ones included."""
+
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=120)
+    article = models.CharField("charnière", max_length=6, blank=True, help_text="« de la », « d' »…")
+    zone = models.CharField("zone", max_length=5, blank=True)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=120)
+    article = models.CharField("charnière", max_length=6, blank=True, help_text="« du », « de l' »…")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    zone = models.CharField("zone", max_length=5, blank=True)
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 class Commune(models.Model):
-    """A French commune, identified by its INSEE code (COG)."""
+    """A French commune, identified by its INSEE code (COG). A commune merged into another
+    since the vintage it came from stays, marked not current, pointing to its successor, so
+    that what referred to it keeps working."""
 
     insee_code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=120)
+    key = models.CharField("nom normalisé", max_length=120, db_index=True, blank=True, editable=False)
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     postal_code = models.CharField("code postal", max_length=30, blank=True)
     siren = models.CharField("SIREN", max_length=9, blank=True)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="communes"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    arrondissement_code = models.CharField("arrondissement", max_length=4, blank=True)
+    is_current = models.BooleanField("commune actuelle", default=True)
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="devenue"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -95,9 +138,98 @@ class Commune(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.key = normalize_label(self.name)
+        super().save(*args, **kwargs)
+
     @property
     def departement_code(self) -> str:
         return self.insee_code[:3] if self.insee_code.startswith("97") else self.insee_code[:2]
+
+
+class FormerCommune(models.Model):
+    """A delegated, associated or former commune, or a municipal arrondissement, and the
+    current commune it belongs to: documents still name them, old outlines carry their
+    codes."""
+
+    code = models.CharField("code INSEE", max_length=5, db_index=True)
+    name = models.CharField("nom", max_length=120)
+    kind = models.CharField("nature", max_length=30)
+    current = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="former_communes")
+
+    class Meta:
+        verbose_name = "commune déléguée ou ancienne"
+        verbose_name_plural = "communes déléguées ou anciennes"
+        constraints = [models.UniqueConstraint(fields=["code", "kind", "current"], name="former_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code}) → {self.current}"
+
+
+class Grouping(models.Model):
+    """A grouping of communes a contract can cover: an EPCI (CC, CA, CU, Métropole), an
+    EPT, or a PETR, Pays, syndicat mixte or PNR (whose members are EPCI). Identified by SIREN."""
+
+    class Nature(models.TextChoices):
+        CC = "CC", "Communauté de communes"
+        CA = "CA", "Communauté d'agglomération"
+        CU = "CU", "Communauté urbaine"
+        METRO = "METRO", "Métropole"
+        EPT = "EPT", "Établissement public territorial"
+        PETR = "PETR", "Pôle d'équilibre territorial et rural"
+        PAYS = "PAYS", "Pays"
+        SM = "SM", "Syndicat mixte"
+        PNR = "PNR", "Parc naturel régional"
+
+    siren = models.CharField("SIREN", max_length=9, unique=True)
+    name = models.CharField("nom", max_length=200)
+    short_name = models.CharField("sigle", max_length=40, blank=True)
+    key = models.CharField("nom normalisé", max_length=200, db_index=True, blank=True, editable=False)
+    nature = models.CharField("nature", max_length=5, choices=Nature.choices)
+    population = models.PositiveIntegerField("population municipale", null=True, blank=True)
+    communes = models.ManyToManyField(Commune, related_name="groupings", blank=True)
+    members = models.ManyToManyField(
+        "self", symmetrical=False, related_name="parents", blank=True, verbose_name="EPCI membres"
+    )
+    organisation = models.OneToOneField(
+        "Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="grouping"
+    )
+    is_current = models.BooleanField("en vigueur", default=True)
+    vintage = models.CharField("millésime", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "groupement"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(siren__regex=r"^[0-9]{9}$"), name="grouping_siren"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = normalize_label(self.name)
+        super().save(*args, **kwargs)
+
+    def all_communes(self):
+        """Its own communes, or those of its member EPCI (a PETR, a Pays)."""
+        if self.nature in (self.Nature.PETR, self.Nature.PAYS, self.Nature.SM, self.Nature.PNR):
+            return Commune.objects.filter(Q(groupings=self) | Q(groupings__parents=self)).distinct()
+        return self.communes.all()
+
+
+class ReferenceVintage(models.Model):
+    """Which official vintage of the national reference is loaded, and what it held."""
+
+    name = models.CharField("millésime", max_length=40, unique=True)
+    loaded_at = models.DateTimeField("chargé le", auto_now=True)
+    counts = models.JSONField("effectifs", default=dict)
+
+    class Meta:
+        verbose_name = "millésime du référentiel"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Organisation(models.Model):
@@ -124,6 +256,17 @@ class Organisation(models.Model):
     siren = models.CharField("SIREN", max_length=9, blank=True)
     commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source = models.CharField("source", max_length=200, blank=True)
+    # Where a body acts, so that « Région », « CD », « Agence de l'eau » mean the right one
+    # for a contract: its kind (services-etat.csv) and its territory.
+    kind = models.CharField("nature", max_length=30, blank=True, db_index=True)
+    region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    departement = models.ForeignKey(
+        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    area_code = models.CharField(
+        "zone d'action", max_length=40, blank=True, help_text="Bassin, arrondissement…"
+    )
+    is_reference = models.BooleanField("du référentiel national", default=False)
 
     class Meta:
         ordering = ["name"]
@@ -146,22 +289,28 @@ class Organisation(models.Model):
 
 class OrganisationAliasQuerySet(models.QuerySet):
     def resolve(self, text: str) -> "Organisation | None":
-        alias = self.select_related("organisation").filter(key=normalize_label(text)).first()
-        return alias.organisation if alias else None
+        """The one body this name designates wherever it is written; None when the name is
+        unknown or names several bodies (« Région »: see core.resolve for a contract)."""
+        found = {
+            a.organisation_id: a.organisation
+            for a in self.select_related("organisation").filter(key=normalize_label(text))[:2]
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
 
 
 class OrganisationAlias(models.Model):
     """A way documents write an organisation: 'CD62', 'AENP', 'Région', 'ETAT'."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
-    label = models.CharField("libellé", max_length=120)
-    key = models.CharField(max_length=120, unique=True, editable=False)
+    label = models.CharField("libellé", max_length=200)
+    key = models.CharField(max_length=200, db_index=True, editable=False)
 
     objects = OrganisationAliasQuerySet.as_manager()
 
     class Meta:
         verbose_name = "autre nom"
         verbose_name_plural = "autres noms"
+        constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="alias_unique")]
 
     def __str__(self) -> str:
         return self.label

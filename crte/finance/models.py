@@ -24,6 +24,13 @@ class Scheme(models.Model):
         related_name="schemes",
         verbose_name="financeur",
     )
+    funder_kind = models.CharField(
+        "financeur selon le territoire",
+        max_length=30,
+        blank=True,
+        help_text="Nature du financeur quand il dépend du territoire (agence de l'eau, DRAAF…)",
+    )
+    credit_type = models.CharField("type de crédits usuel", max_length=20, blank=True)
     description = models.TextField("description", blank=True)
     aliases = models.JSONField(
         "autres noms", default=list, blank=True, help_text="Comme les documents l'écrivent"

@@ -66,6 +66,33 @@ class ContractDocument:
     targets: list["DocTarget"] = field(default_factory=list)
     facts: list["DocFact"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    text: str = ""  # the whole text, for what is looked up in the reference (SIREN)
+
+
+# The grouping that signs: any nature, with or without its acronym in brackets.
+GROUPING_NATURES = (
+    r"(?i:Communaut[ée] (?:de communes|d['’]agglom[ée]ration|urbaine)|M[ée]tropole|"
+    r"[ÉE]tablissement public territorial|P[ôo]le d['’][ée]quilibre territorial et rural|PETR|Pays|"
+    r"Syndicat mixte|Parc naturel r[ée]gional)"
+)
+GROUPING_WITH_ACRONYM = re.compile(
+    rf"^\W*(?:La |Le |L['’])?({GROUPING_NATURES}\s+[^\n()*]{{1,150}}?)\s*\(([^()\n]{{2,20}})\)", re.MULTILINE
+)
+GROUPING_LINE = re.compile(rf"^\W*(?:La |Le |L['’])?({GROUPING_NATURES}\s+[^\n()*]{{1,150}})$", re.MULTILINE)
+GROUPING_TAIL = re.compile(
+    r",?\s+(?:représentée?|ci-après|dont le siège|sise?|domiciliée?)\b.*$", re.IGNORECASE
+)
+
+
+def find_grouping(head: str) -> tuple[str, str]:
+    """The signing grouping's name and acronym, from the first lines of a contract."""
+    found = GROUPING_WITH_ACRONYM.search(head)
+    if found:
+        return found[1].strip(" ,"), found[2].strip()
+    found = GROUPING_LINE.search(head)
+    if found:
+        return GROUPING_TAIL.sub("", found[1]).strip(" ,*"), ""
+    return "", ""
 
 
 def clean_cell(text: str) -> str:
@@ -242,10 +269,8 @@ def read_contract_document(text: str) -> ContractDocument:
     title_line = _find(lines, r"CONTRAT DE (RELANCE|POUR LA R[EÉ]USSITE)")
     if title_line >= 0:
         doc.title = clean_cell(lines[title_line]).capitalize()
-    epci = re.search(r"^(La Communaut[ée] d[^\n(]+?)\s*\((\w+)\)", text, re.MULTILINE)
-    if epci:
-        doc.epci_name = re.sub(r"^La ", "", epci[1]).strip()
-        doc.epci_short = epci[2]
+    doc.text = text
+    doc.epci_name, doc.epci_short = find_grouping("\n".join(lines[:400]))
     read_parties(lines, doc)
     doc.signed_on = read_signature_date(text)
     duration = re.search(r"durée de ce contrat est de (\w+) ans", text, re.IGNORECASE)

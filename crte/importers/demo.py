@@ -2,7 +2,6 @@
 in demo mode its publication and one demo account per role."""
 
 import random
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,8 +10,8 @@ from django.db import transaction
 
 from crte.actions.models import ActionChange
 from crte.contracts.models import Contract, Membership
-from crte.core.models import OrganisationAlias, PerimeterAccess, User
-from crte.core.reference import load_communes, load_funders
+from crte.core.models import Organisation, OrganisationAlias, PerimeterAccess, User
+from crte.core.national import load_national_reference, reference_loaded
 from crte.finance.reference import load_schemes
 from crte.governance.agenda import build_agenda
 from crte.governance.decisions import record_decision
@@ -33,8 +32,6 @@ REFERENCE_SLUG = "crte-cabbalr"
 REFERENCE_DOCUMENT = Path(__file__).resolve().parent / "data" / "crte-cabbalr-2022.txt"
 # SIREN of the CA de Béthune-Bruay, Artois Lys Romane (crte/core/data/SOURCES.md).
 REFERENCE_EPCI_SIREN = "200072460"
-# INSEE code of the Hauts-de-France region (COG), where the Pas-de-Calais lies.
-REFERENCE_REGION_CODE = "32"
 DEMO_PASSWORD = "crte-demo-2022"
 
 # username, first name, last name, role, organisation alias (for organisation roles)
@@ -48,12 +45,10 @@ DEMO_ACCOUNTS = [
 
 
 def load_reference_data() -> dict[str, int]:
-    return {
-        "communes": len(load_communes()),
-        "financeurs": len(load_funders()),
-        "dispositifs": len(load_schemes()),
-        "indicateurs": len(load_indicator_catalogue()),
-    }
+    """The national reference normally comes with `migrate`; this makes sure of it (a
+    database flushed by a test, say) without reloading what is there."""
+    counts = {} if reference_loaded() else load_national_reference()
+    return counts | {"dispositifs": len(load_schemes()), "indicateurs": len(load_indicator_catalogue())}
 
 
 @transaction.atomic
@@ -67,16 +62,7 @@ def load_reference_contract() -> tuple[Contract, bool]:
     if result.contract is None:
         messages = "; ".join(e.message for e in result.report.errors)
         raise RuntimeError(f"Le contrat de référence n'a pas pu être importé : {messages}")
-    contract = result.contract
-    territory = contract.territory
-    communes = load_communes()
-    territory.communes.set(communes)
-    territory.departement_code = Counter(c.departement_code for c in communes).most_common(1)[0][0]
-    territory.region_code = REFERENCE_REGION_CODE
-    territory.save()
-    territory.epci.siren = REFERENCE_EPCI_SIREN
-    territory.epci.save(update_fields=["siren"])
-    return contract, True
+    return result.contract, True
 
 
 @transaction.atomic
@@ -128,7 +114,7 @@ def load_demo_governance(contract: Contract) -> int:
         "Le chef de projet CRTE (CABBALR)\nLe référent État (sous-préfecture)"
     )
     first = _demo_meeting(committees["COTECH"], date(2022, 5, 12), attendees)
-    caf = OrganisationAlias.objects.resolve("CAF")
+    caf = Organisation.objects.get(kind="caf", departement__code=contract.territory.departement_code)
     adhesion = CharterAdhesion.objects.create(
         contract=contract,
         organisation=caf,

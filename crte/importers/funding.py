@@ -51,22 +51,56 @@ SCHEME_RE = re.compile(r"\b(AAP|appel à projets|appel a projets)\b.*", re.IGNOR
 
 
 class FunderDirectory:
-    """Financers' names as documents write them: normalized alias -> canonical name."""
+    """Financers' names as documents write them: normalized alias -> canonical name.
+    Names are found in a text word by word, the longest alias first (a dictionary look-up
+    per word and length, so thousands of aliases cost nothing). `fallback` is asked about
+    « Commune de X », « Ville de X » when X is not among the aliases (a commune from
+    elsewhere): it returns a canonical name or None."""
 
-    def __init__(self, aliases: dict[str, str], schemes: dict[str, str] | None = None):
+    COMMUNE_WORDS = {"commune", "ville", "mairie"}
+    MAX_WORDS = 14
+
+    def __init__(self, aliases: dict[str, str], schemes: dict[str, str] | None = None, fallback=None):
         self.aliases = {normalize_label(k): v for k, v in aliases.items() if normalize_label(k)}
         self.schemes = {normalize_label(k): v for k, v in (schemes or {}).items()}
-        keys = sorted(self.aliases, key=len, reverse=True)
-        self._pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b") if keys else None
+        self.fallback = fallback
+        self.longest = min(self.MAX_WORDS, max((len(k.split()) for k in self.aliases), default=0))
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """(alias as matched in normalized text, canonical name), in reading order."""
-        if not self._pattern:
-            return []
-        return [(m.group(1), self.aliases[m.group(1)]) for m in self._pattern.finditer(normalize_label(text))]
+        words = normalize_label(text).split()
+        found, i = [], 0
+        while i < len(words):
+            match = self._match_at(words, i)
+            if match:
+                found.append(match[:2])
+                i += match[2]
+            else:
+                i += 1
+        return found
+
+    def _match_at(self, words: list[str], i: int) -> tuple[str, str, int] | None:
+        for size in range(min(self.longest, len(words) - i), 0, -1):
+            key = " ".join(words[i : i + size])
+            if key in self.aliases:
+                return key, self.aliases[key], size
+        if self.fallback and words[i] in self.COMMUNE_WORDS:
+            for size in range(min(8, len(words) - i), 1, -1):
+                key = " ".join(words[i : i + size])
+                name = self.fallback(key)
+                if name:
+                    return key, name, size
+        return None
 
     def resolve(self, text: str) -> str | None:
-        return self.aliases.get(normalize_label(text))
+        key = normalize_label(text)
+        if key in self.aliases:
+            return self.aliases[key]
+        return (
+            self.fallback(key)
+            if self.fallback and key.split()[:1] and key.split()[0] in self.COMMUNE_WORDS
+            else None
+        )
 
     def scheme(self, text: str) -> str | None:
         return self.schemes.get(normalize_label(text))

@@ -78,10 +78,8 @@ def check_archive(path, name: str) -> None:
     """An .xlsx or .ods is a zip: its declared sizes and every sheet's extent are checked."""
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as error:
-        raise TooCostly(
-            f"{name} : le classeur est endommagé ou n'est pas un fichier Office ({error})."
-        ) from None
+    except zipfile.BadZipFile as error:  # reported as unreadable by the caller
+        raise ValueError(str(error)) from None
     with archive:
         members = archive.infolist()
         unpacked = sum(m.file_size for m in members)

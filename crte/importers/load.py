@@ -4,7 +4,7 @@ what people changed since (maturity, financing statuses) is kept on re-import.""
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,7 +19,9 @@ from crte.contracts.models import (
     Programme,
     Territory,
 )
-from crte.core.models import Commune, Organisation, OrganisationAlias
+from crte.core.models import Commune, Grouping, Organisation, OrganisationAlias
+from crte.core.national import roles
+from crte.core.resolve import NOWHERE, BodyIndex, Place, choose, outside
 from crte.core.text import normalize_label
 from crte.finance.models import FundingLine, Scheme
 from crte.importers.funding import FunderDirectory
@@ -39,26 +41,88 @@ GENERIC_OWNERS = {
 
 @dataclass
 class Catalogue:
-    """The financers and schemes an import resolves names against (two queries)."""
+    """The financers and schemes an import resolves names against, for one territory:
+    « Région » is its région, « CD » its département, its communes by name (core.resolve).
+    Canonical names are unique within the catalogue."""
 
     directory: FunderDirectory
     organisations: dict[str, Organisation]
     schemes: dict[str, Scheme]
+    index: BodyIndex
+    place: Place
+    learned: list = field(default_factory=list)
 
     @classmethod
-    def load(cls) -> "Catalogue":
-        aliases = OrganisationAlias.objects.select_related("organisation")
-        organisations = {a.organisation.name: a.organisation for a in aliases}
-        schemes = {}
-        for scheme in Scheme.objects.all():
+    def load(cls, place: Place = NOWHERE) -> "Catalogue":
+        index = BodyIndex(place)
+        catalogue = cls(FunderDirectory({}), {}, {}, index, place)
+        aliases = {}
+        for key, candidates in index.by_key.items():
+            chosen = choose(candidates, place)
+            if chosen is not None:
+                aliases[key] = catalogue.canonical(chosen)
+        for key, (kind, level) in roles().items():
+            body = index.role_body(kind, level)
+            if body is not None:
+                aliases[key] = catalogue.canonical(body)
+        for organisation in Organisation.objects.filter(kind="commune", commune_id__in=place.communes):
+            for label in commune_labels(organisation.name):
+                aliases[label] = catalogue.canonical(organisation)
+        for scheme in Scheme.objects.select_related("funder"):
             for label in [scheme.name, scheme.short_name, *scheme.aliases]:
                 if label:
-                    schemes[normalize_label(label)] = scheme
-        directory = FunderDirectory(
-            {a.label: a.organisation.name for a in aliases},
-            {key: s.name for key, s in schemes.items()},
+                    catalogue.schemes[normalize_label(label)] = scheme
+        catalogue.directory = FunderDirectory(
+            aliases,
+            {key: s.name for key, s in catalogue.schemes.items()},
+            fallback=catalogue.commune_elsewhere,
         )
-        return cls(directory, organisations, schemes)
+        return catalogue
+
+    def add_alias(self, label: str, organisation: Organisation) -> None:
+        """A name the document gives a body (« (CABBALR) » after the EPCI's name): known
+        for the rest of the import, and kept as an alias by the writer."""
+        self.directory.aliases[normalize_label(label)] = self.canonical(organisation)
+        self.directory.longest = max(self.directory.longest, len(normalize_label(label).split()))
+        self.learned.append((label, organisation))
+
+    def canonical(self, organisation: Organisation) -> str:
+        """The organisation's name, made unique within this catalogue when two bodies
+        share it (two communes of the same name: « Saint-Martin (62) »)."""
+        name = organisation.name
+        known = self.organisations.get(name)
+        if known is not None and known.pk != organisation.pk:
+            code = organisation.siren or str(organisation.pk)
+            name = f"{organisation.name} ({code})"
+        self.organisations[name] = organisation
+        return name
+
+    def commune_elsewhere(self, key: str) -> str | None:
+        """« Ville de Brest » in a Pas-de-Calais contract: the commune of Brest (reported as
+        outside the territory by the writer), never another body."""
+        found = self.index.find(key)
+        return self.canonical(found.organisation) if found.ok else None
+
+    def resolve(self, text: str) -> Organisation | None:
+        name = self.directory.resolve(text)
+        if name:
+            return self.organisations[name]
+        found = self.index.find(text)
+        return found.organisation
+
+
+def commune_labels(name: str) -> set[str]:
+    """« Auchel », « Commune d'Auchel », « Ville d'Auchel », « Mairie du Portel »…"""
+    key = normalize_label(name)
+    if re.match(r"[aeiouyh]", key):
+        joined = "d " + key
+    elif key.startswith("le "):
+        joined = "du " + key[3:]
+    elif key.startswith("les "):
+        joined = "des " + key[4:]
+    else:
+        joined = "de " + key
+    return {key} | {f"{word} {joined}" for word in ("commune", "ville", "mairie")}
 
 
 class DryRun(Exception):
@@ -106,6 +170,13 @@ class Writer:
         return obj
 
     def write(self, slug: str) -> Contract:
+        for label, organisation in self.catalogue.learned:
+            OrganisationAlias.objects.get_or_create(
+                organisation=organisation, key=normalize_label(label), defaults={"label": label}
+            )
+            if not organisation.short_name and len(label) <= 40:  # the acronym its contract uses
+                organisation.short_name = label
+                organisation.save(update_fields=["short_name"])
         contract = self.write_contract(slug)
         orientations = self.write_orientations(contract)
         for action_plan in self.plan.actions:
@@ -125,13 +196,9 @@ class Writer:
                 self.report.count("contrat", "unchanged")
                 return existing
             self.report.info("contrat", f"Le contrat « {slug} » n'existait pas : créé en brouillon.")
-            return self.upsert(Contract, "contrat", {"slug": slug}, {"name": slug})
-        epci = self.organisation(plan.epci_short or plan.epci_name, Organisation.Category.EPCI)
-        territory = existing.territory if existing and existing.territory else None
-        if territory is None:
-            territory = Territory.objects.filter(epci=epci).first() or Territory.objects.create(
-                epci=epci, name=plan.epci_name or epci.name, departement_code=""
-            )
+            territory = self.territory(None)
+            return self.upsert(Contract, "contrat", {"slug": slug}, {"name": slug, "territory": territory})
+        territory = self.territory(existing.territory if existing else None)
         fields = {
             "name": plan.contract_name,
             "territory": territory,
@@ -158,12 +225,35 @@ class Writer:
             )
         return contract
 
-    def organisation(self, label: str, category: str) -> Organisation:
-        """A name as written: a known alias, or an organisation kept exactly as written
-        (reported, to be reviewed)."""
+    def territory(self, current: Territory | None) -> Territory | None:
+        """The contract's territory: the groupings the import identified (by name, acronym
+        or SIREN), with their communes, départements and régions derived from the national
+        reference. An existing territory is kept; one without groupings gets them."""
+        groupings = list(Grouping.objects.filter(siren__in=self.plan.territory_sirens))
+        if not groupings:
+            return current
+        if current is not None and current.groupings.exists():
+            return current
+        lead = groupings[0].organisation or self.organisation(groupings[0].name, Organisation.Category.EPCI)
+        name = " · ".join(g.name for g in groupings)[:200]
+        territory = current or Territory.objects.create(name=name, epci=lead, departement_code="")
+        territory.groupings.set(groupings)
+        territory.derive()
+        self.report.info(
+            "territoire",
+            f"Territoire : {name} ({territory.communes.count()} communes, département "
+            f"{territory.departement_code}, région {territory.region_code}).",
+        )
+        return territory
+
+    def organisation(self, label: str, category: str, place=None) -> Organisation:
+        """A name as written: a body of the national reference (resolved in the contract's
+        territory; one from elsewhere is kept and reported), or an organisation kept exactly
+        as written (reported, to be reviewed)."""
         label = re.sub(r"^(La|Le|Les|L['’])\s*", "", label.strip())
-        found = OrganisationAlias.objects.resolve(label)
+        found = self.catalogue.resolve(label)
         if found:
+            self.check_inside(found, label, place)
             return found
         category = GENERIC_OWNERS.get(normalize_label(label), category)
         organisation = Organisation.objects.filter(name=label).first()
@@ -247,13 +337,26 @@ class Writer:
             self.write_line(action, line)
         return action
 
+    def check_inside(self, organisation: Organisation, label: str, place=None, action: str = "") -> None:
+        """A name that designates a body of another territory keeps that body, reported."""
+        if outside(organisation, self.catalogue.place):
+            self.report.warn(
+                "hors-territoire",
+                f"« {label} » désigne {organisation.name}, qui n'est pas du territoire du contrat : "
+                "à vérifier (le financeur n'a pas été remplacé).",
+                place,
+                action,
+            )
+
     def write_line(self, action: Action, line) -> FundingLine:
         funder = self.catalogue.organisations.get(line.funder) if line.funder else None
         if line.funder and funder is None:
-            funder = self.organisation(line.funder, Organisation.Category.INCONNU)
+            funder = self.organisation(line.funder, Organisation.Category.INCONNU, line.place)
+        elif funder is not None:
+            self.check_inside(funder, line.funder, line.place, action.title)
         scheme = self.scheme(line.scheme, funder)
         if funder is None and scheme is not None:
-            funder = scheme.funder  # 'DSIL' in a financer column: the State's scheme
+            funder = scheme_funder(scheme, self.catalogue)  # 'DSIL' in a financer column: the State's
         fields = {
             "funder": funder,
             "scheme": scheme,
@@ -372,6 +475,15 @@ class Writer:
                 {"indicator": indicator, "year": plan.year},
                 {"relative_change": plan.relative_change, "note": plan.text},
             )
+
+
+def scheme_funder(scheme: Scheme, catalogue: Catalogue) -> Organisation | None:
+    """A scheme's financer: a national body, or the territory's body of a kind (the basin's
+    water agency for its programme, the région's DRAAF for the PAT)."""
+    if scheme.funder_id or not scheme.funder_kind:
+        return scheme.funder
+    levels = {kind: level for kind, level in roles().values()}
+    return catalogue.index.role_body(scheme.funder_kind, levels.get(scheme.funder_kind, "region"))
 
 
 def fact_date(fact, contract: Contract) -> dt.date:

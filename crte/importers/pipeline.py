@@ -1,14 +1,16 @@
 """One entry point for every import, from the CLI or the web page: read the source,
 check it, write it in one transaction (or not, on errors or in a dry run)."""
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.text import slugify
 
 from crte.contracts.models import Contract
+from crte.core.resolve import NOWHERE, groupings_by_siren, identify_grouping, place_for_groupings, place_of
 from crte.governance.versions import ensure_initial_version
-from crte.importers.contract_document import read_contract_document
+from crte.importers.contract_document import ContractDocument, read_contract_document
 from crte.importers.from_document import document_to_plan
 from crte.importers.load import Catalogue, run_import
 from crte.importers.plan import ImportPlan, Place
@@ -30,13 +32,17 @@ class ImportResult:
     contract: Contract | None
 
 
-def read_source(path: Path, *, name: str, catalogue: Catalogue, report: Report) -> ImportPlan | None:
+def read_source(
+    path: Path, *, name: str, catalogue: Catalogue, report: Report, doc: ContractDocument | None = None
+) -> ImportPlan | None:
     suffix = Path(name).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
-        text = decode_text(path.read_bytes(), name, report)
-        if text is None:
-            return None
-        return document_to_plan(read_contract_document(text), catalogue.directory, name, report)
+        if doc is None:
+            text = decode_text(path.read_bytes(), name, report)
+            if text is None:
+                return None
+            doc = read_contract_document(text)
+        return document_to_plan(doc, catalogue.directory, name, report)
     if suffix in SPREADSHEET_SUFFIXES:
         return read_spreadsheet(path, name=name, directory=catalogue.directory, report=report)
     report.error(
@@ -61,18 +67,78 @@ def decode_text(data: bytes, name: str, report: Report) -> str | None:
     return None
 
 
-def import_source(*, path: Path, slug: str, name: str = "", dry_run: bool = False) -> ImportResult:
+def import_source(
+    *, path: Path, slug: str, name: str = "", dry_run: bool = False, territory: str = ""
+) -> ImportResult:
+    """`territory`: the SIREN of the contract's grouping(s), comma-separated, when the
+    document does not name one the national reference knows (or for a new contract made
+    from a spreadsheet)."""
     name = name or path.name
     report = Report()
-    catalogue = Catalogue.load()
-    plan = read_source(path, name=name, catalogue=catalogue, report=report)
+    doc = None
+    if Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
+        text = decode_text(path.read_bytes(), name, report)
+        if text is None:
+            return ImportResult(None, report, None)
+        doc = read_contract_document(text)
+    groupings, place = contract_territory(slug=slug, doc=doc, territory=territory, name=name, report=report)
+    if report.errors:
+        return ImportResult(None, report, None)
+    catalogue = Catalogue.load(place)
+    if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
+        catalogue.add_alias(doc.epci_short, groupings[0].organisation)
+    plan = read_source(path, name=name, catalogue=catalogue, report=report, doc=doc)
     if plan is None:
         return ImportResult(None, report, None)
+    plan.territory_sirens = [g.siren for g in groupings]
     check_plan(plan, report)
     contract = run_import(plan, slug=slug, report=report, catalogue=catalogue, dry_run=dry_run)
     if contract is not None and plan.is_document and contract.signed_on:
         ensure_initial_version(contract)  # version 0: the contract as signed
     return ImportResult(plan, report, contract)
+
+
+def contract_territory(*, slug: str, doc, territory: str, name: str, report: Report):
+    """The groupings the contract covers and the Place names are resolved in: given by
+    SIREN, or the existing contract's, or identified in the document (name, acronym, SIREN).
+    A document whose grouping cannot be identified is an error that says what to do."""
+    existing = Contract.objects.filter(slug=slug).select_related("territory").first()
+    if territory:
+        groupings = groupings_by_siren(territory)
+        wanted = [s for s in re.split(r"[\s,;]+", territory) if s]
+        unknown = [s for s in wanted if s not in {g.siren for g in groupings}]
+        if unknown:
+            report.error(
+                "territoire",
+                f"SIREN inconnu du référentiel national des groupements : {', '.join(unknown)}.",
+                Place(name),
+            )
+            return [], NOWHERE
+        return groupings, place_for_groupings(groupings)
+    if existing and existing.territory and existing.territory.groupings.exists():
+        return list(existing.territory.groupings.all()), place_of(existing.territory)
+    if doc is not None:
+        grouping = identify_grouping(doc.epci_name, doc.epci_short, doc.text[:20000])
+        if grouping is None:
+            written = doc.epci_name or doc.epci_short or "aucun nom trouvé"
+            report.error(
+                "territoire",
+                f"Le groupement signataire du contrat (« {written} ») n'a pas été reconnu dans le "
+                "référentiel national des EPCI. Indiquez son SIREN (option --territory SIREN, ou "
+                "le champ « SIREN du groupement » de la page d'import).",
+                Place(name),
+            )
+            return [], NOWHERE
+        return [grouping], place_for_groupings([grouping])
+    if existing and existing.territory:
+        return [], place_of(existing.territory)
+    report.info(
+        "territoire",
+        "Contrat sans territoire : « Région », « Département » ou « Agence de l'eau » ne peuvent "
+        "pas être rattachés à un organisme. Indiquez le SIREN du groupement pour les résoudre.",
+        Place(name),
+    )
+    return [], NOWHERE
 
 
 def suggested_slug(path: Path) -> str | None:

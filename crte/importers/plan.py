@@ -100,6 +100,7 @@ class ImportPlan:
     contract_name: str = ""
     epci_name: str = ""
     epci_short: str = ""
+    territory_sirens: list[str] = field(default_factory=list)  # the groupings identified
     signatories: list[tuple[str, str, str]] = field(default_factory=list)  # party, person, title
     signed_on: date | None = None
     start_year: int | None = None

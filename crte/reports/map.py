@@ -1,23 +1,45 @@
-"""A map of the territory's communes as inline SVG, drawn on the server from the outlines
-shipped in crte/core/data (no tile server, no CDN: the platform runs offline)."""
+"""Maps as inline SVG, drawn on the server from the outlines shipped in crte/core/data/contours
+(IGN Admin Express COG 2018, SOURCES.md there): no tile server, no CDN, the platform runs
+offline. Outlines are of 2018; a commune merged since is drawn from its former communes'
+outlines, dissolved into one shape (the borders they share are not drawn). Every piece
+goes through format_html: names never become markup."""
 
+import gzip
 import json
 import math
+from collections import defaultdict
 from decimal import Decimal
-from functools import cache
-from xml.sax.saxutils import escape
+from functools import cache, lru_cache
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from crte.core.formats import format_euros
+from crte.core.models import FormerCommune
 from crte.core.reference import DATA_DIR
 
-OUTLINES = DATA_DIR / "cabbalr_communes.geojson"
+CONTOURS = DATA_DIR / "contours"
 SHADES = ["#f6f6f6", "#cacafb", "#8585f6", "#6a6af4", "#000091"]  # none, then more actions
 
 
 @cache
-def outlines() -> dict[str, dict]:
-    data = json.loads(OUTLINES.read_text(encoding="utf-8"))
-    return {f["properties"]["code"]: f for f in data["features"]}
+def outline_files() -> dict[str, str]:
+    """Département code -> outline file name (communes-62-pas-de-calais.geojson.gz)."""
+    files = {}
+    for path in (CONTOURS / "communes").glob("communes-*.geojson.gz"):
+        files[path.name.split("-")[1]] = path.name
+    return files
+
+
+@lru_cache(maxsize=16)
+def departement_outlines(code: str) -> dict[str, dict]:
+    """Outlines of one département's communes (2018 codes) -> geometry."""
+    name = outline_files().get(code)
+    if name is None:
+        return {}
+    with gzip.open(CONTOURS / "communes" / name, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {f["properties"]["code"]: f["geometry"] for f in data["features"]}
 
 
 def rings(geometry: dict):
@@ -26,37 +48,149 @@ def rings(geometry: dict):
         yield from polygon
 
 
+def commune_shapes(communes) -> dict[str, tuple[object, list[dict]]]:
+    """INSEE code of today's commune -> (commune, the 2018 outlines that make it up)."""
+    communes = {c.insee_code: c for c in communes}
+    parts: dict[str, list[str]] = {code: [code] for code in communes}
+    for former_code, current in FormerCommune.objects.filter(
+        current__insee_code__in=list(communes)
+    ).values_list("code", "current__insee_code"):
+        if former_code not in parts[current]:
+            parts[current].append(former_code)
+    shapes = {}
+    for code, commune in communes.items():
+        departement = commune.departement_code
+        outlines = departement_outlines(departement)
+        geometries = [outlines[c] for c in parts[code] if c in outlines]
+        if geometries:
+            shapes[code] = (commune, geometries)
+    return shapes
+
+
+class Projection:
+    """Longitude/latitude to SVG pixels, keeping proportions at the area's latitude."""
+
+    def __init__(self, points: list, width: int):
+        self.min_x, max_x = min(p[0] for p in points), max(p[0] for p in points)
+        self.min_y, self.max_y = min(p[1] for p in points), max(p[1] for p in points)
+        self.shrink = math.cos(math.radians((self.min_y + self.max_y) / 2))
+        self.scale = width / max((max_x - self.min_x) * self.shrink, 1e-9)
+        self.height = int((self.max_y - self.min_y) * self.scale) + 1
+
+    def point(self, x: float, y: float) -> str:
+        return f"{(x - self.min_x) * self.shrink * self.scale:.1f},{(self.max_y - y) * self.scale:.1f}"
+
+    def fill_path(self, geometries: list[dict]) -> str:
+        return " ".join(
+            "M" + " L".join(self.point(x, y) for x, y in ring) + " Z" for g in geometries for ring in rings(g)
+        )
+
+    def border_path(self, geometries: list[dict]) -> str:
+        """The outline of several adjoining shapes: the edges they share (found twice)
+        cancel out, what remains is the outer border."""
+        if len(geometries) == 1:
+            return self.fill_path(geometries)
+        count: dict[tuple, int] = defaultdict(int)
+        edges = []
+        for geometry in geometries:
+            for ring in rings(geometry):
+                for a, b in zip(ring, ring[1:], strict=False):
+                    a, b = (round(a[0], 5), round(a[1], 5)), (round(b[0], 5), round(b[1], 5))
+                    key = (a, b) if a <= b else (b, a)
+                    count[key] += 1
+                    edges.append((a, b, key))
+        return " ".join(f"M{self.point(*a)} L{self.point(*b)}" for a, b, key in edges if count[key] == 1)
+
+
 def commune_map(communes, figures: dict, width: int = 640) -> str:
     """`communes`: the territory's communes; `figures`: {insee: {"actions", "amount"}}."""
-    shapes = {c.insee_code: (c, outlines()[c.insee_code]) for c in communes if c.insee_code in outlines()}
+    shapes = commune_shapes(communes)
     if not shapes:
         return ""
-    points = [p for _, f in shapes.values() for ring in rings(f["geometry"]) for p in ring]
-    min_x, max_x = min(p[0] for p in points), max(p[0] for p in points)
-    min_y, max_y = min(p[1] for p in points), max(p[1] for p in points)
-    shrink = math.cos(math.radians((min_y + max_y) / 2))  # keeps the shapes' proportions
-    scale = width / ((max_x - min_x) * shrink)
-    height = int((max_y - min_y) * scale) + 1
+    points = [p for _, geometries in shapes.values() for g in geometries for ring in rings(g) for p in ring]
+    projection = Projection(points, width)
     most = max((v["actions"] for v in figures.values()), default=0)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-label="Carte des communes : actions localisées">'
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
+            'aria-label="Carte des communes : actions localisées">',
+            width,
+            projection.height,
+        )
     ]
-    for code, (commune, feature) in sorted(shapes.items()):
+    for code, (commune, geometries) in sorted(shapes.items()):
         data = figures.get(code, {"actions": 0, "amount": Decimal(0)})
         shade = (
             SHADES[0] if not data["actions"] else SHADES[min(4, 1 + (3 * data["actions"]) // max(most, 1))]
         )
-        path = " ".join(
-            "M"
-            + " L".join(f"{(x - min_x) * shrink * scale:.1f},{(max_y - y) * scale:.1f}" for x, y in ring)
-            + " Z"
-            for ring in rings(feature["geometry"])
-        )
-        tip = f"{commune.name} : {data['actions']} action(s), {format_euros(data['amount'])}"
         parts.append(
-            f'<path d="{path}" fill="{shade}" stroke="#ffffff" stroke-width="0.6" '
-            f'data-insee="{code}"><title>{escape(tip)}</title></path>'
+            format_html(
+                '<g><path d="{}" fill="{}" stroke="{}" stroke-width="0.3" data-insee="{}">'
+                "<title>{} : {} action(s), {}</title></path>"
+                '<path d="{}" fill="none" stroke="#ffffff" stroke-width="0.6"/></g>',
+                projection.fill_path(geometries),
+                shade,
+                shade,
+                code,
+                commune.name,
+                data["actions"],
+                format_euros(data["amount"]),
+                projection.border_path(geometries),
+            )
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part is escaped
+
+
+def departement_map(rows: dict[str, dict], width: int = 560) -> str:
+    """The perimeter roll-up's map: each département of metropolitan France shaded by its
+    number of contracts. `rows`: {code: {"name", "contracts", "amount"}}; départements
+    without a contract are drawn blank for context (overseas ones are listed, not drawn)."""
+    features = departement_features()
+    shown = {code: g for code, g in features.items() if code in rows} or {}
+    if not shown:
+        return ""
+    context = {code: g for code, g in features.items() if code not in rows}
+    points = [p for g in shown.values() for ring in rings(g) for p in ring]
+    projection = Projection(points, width)
+    most = max((r["contracts"] for r in rows.values()), default=0)
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
+            'aria-label="Carte des départements du périmètre : nombre de contrats">',
+            width,
+            projection.height,
+        )
+    ]
+    for _code, geometry in sorted(context.items()):
+        parts.append(
+            format_html(
+                '<path d="{}" fill="#ffffff" stroke="#cecece" stroke-width="0.5"/>',
+                projection.fill_path([geometry]),
+            )
+        )
+    for code, geometry in sorted(shown.items()):
+        row = rows[code]
+        shade = (
+            SHADES[0] if not row["contracts"] else SHADES[min(4, 1 + (3 * row["contracts"]) // max(most, 1))]
+        )
+        parts.append(
+            format_html(
+                '<path d="{}" fill="{}" stroke="#ffffff" stroke-width="0.8" data-departement="{}">'
+                "<title>{} ({}) : {} contrat(s), {}</title></path>",
+                projection.fill_path([geometry]),
+                shade,
+                code,
+                row["name"],
+                code,
+                row["contracts"],
+                format_euros(row["amount"]),
+            )
+        )
+    return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part is escaped
+
+
+@cache
+def departement_features() -> dict[str, dict]:
+    with gzip.open(CONTOURS / "departements-version-simplifiee.geojson.gz", "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {f["properties"]["code"]: f["geometry"] for f in data["features"]}

@@ -97,7 +97,7 @@ def test_2022_convention_lists_the_actions_validated_for_2022(reference):
     assert "Gigafactory ACC" not in titles  # en maturation
     haisnes = [r for r in rows if r.action_title.startswith("Aménagement du parking relais à Haisnes")]
     assert {(r.funder, r.amount) for r in haisnes} == {
-        ("Communauté d'Agglomération de Béthune-Bruay, Artois Lys Romane", Decimal("250000")),
+        ("CA de Béthune-Bruay, Artois-Lys Romane", Decimal("250000")),
         ("État", Decimal("250000")),
     }
 

@@ -37,7 +37,7 @@ def test_reference_contract_has_its_territory_period_and_signatories(reference):
     assert reference.territory.epci.siren == "200072460"
     signatories = reference.partners.filter(is_signatory=True).select_related("organisation")
     assert [p.organisation.name for p in signatories] == [
-        "Communauté d'Agglomération de Béthune-Bruay, Artois Lys Romane",
+        "CA de Béthune-Bruay, Artois-Lys Romane",
         "État",
     ]
 
@@ -104,7 +104,7 @@ def test_reference_actions_field_by_field(reference, title, amount, basis, start
 def test_owners_are_resolved_to_the_catalogue_or_kept_as_written(reference):
     action = reference.actions.get(title__startswith="Etude exploratoire")
     owners = {o.name: o.category for o in action.owners.all()}
-    assert owners["Communauté d'Agglomération de Béthune-Bruay, Artois Lys Romane"] == "EPCI"
+    assert owners["CA de Béthune-Bruay, Artois-Lys Romane"] == "EPCI"
     assert owners["AULA"] == Organisation.Category.INCONNU
 
 
@@ -155,7 +155,7 @@ D = Decimal
             [
                 ("CABBALR", None, D("0.3"), False, "prevu", ""),
                 ("État", D("133890"), None, False, "prevu", ""),
-                ("Région", None, D("0.5"), False, "en_instruction", ""),
+                ("Région Hauts-de-France", None, D("0.5"), False, "en_instruction", ""),
             ],
         ),
         (
@@ -185,9 +185,9 @@ D = Decimal
             [
                 ("CABBALR", D("332000"), None, False, "prevu", ""),
                 ("État", D("198000"), None, False, "prevu", ""),
-                ("Région", D("550000"), None, False, "prevu", ""),
+                ("Région Hauts-de-France", D("550000"), None, False, "prevu", ""),
                 ("CD62", D("40000"), None, False, "prevu", ""),
-                ("FEADER", D("20000"), None, False, "prevu", ""),
+                ("LEADER", D("20000"), None, False, "prevu", ""),
             ],
         ),
         (
@@ -239,7 +239,7 @@ def test_programmes_and_pcaet_targets_are_imported(reference):
     assert (programmes["ctg"].start_year, programmes["ctg"].end_year) == (2021, 2024)
     assert programmes["papi"].name.endswith("« Lys »")
     cte_partners = {o.short_name for o in programmes["cte"].partners.all()}
-    assert cte_partners == {"État", "Région", "ADEME", "BDT", "CABBALR"}
+    assert cte_partners == {"État", "Région Hauts-de-France", "ADEME", "BDT", "CABBALR"}
     targets = {
         t.indicator.code: (t.year, t.relative_change)
         for t in Target.objects.filter(

@@ -3,8 +3,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from crte.actions.models import Action
-from crte.core.reference import load_funders
-from crte.finance.reference import load_schemes
 from crte.importers.tests.sheets import write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +16,7 @@ ROWS = [
 @pytest.fixture(autouse=True)
 def catalogue(db, settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    load_funders()
-    load_schemes()
+    pass  # the national reference comes with the test database
 
 
 def upload(client, contract, path):

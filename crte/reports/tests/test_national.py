@@ -9,7 +9,6 @@ from frictionless import Package, system
 
 from crte.contracts.models import Contract
 from crte.core.models import PerimeterAccess
-from crte.core.reference import load_funders
 from crte.core.tests.factories import UserFactory
 from crte.importers.generate import generate
 from crte.indicators.reference import load_indicator_catalogue
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue(db):
-    load_funders()
+    pass  # the national reference comes with the test database
     load_indicator_catalogue()
 
 
