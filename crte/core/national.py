@@ -34,7 +34,7 @@ from crte.core.text import normalize_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_DIR = DATA_DIR / "national"
-VINTAGE = "COG 2026 (decoupage-administratif 6.0.0)"
+VINTAGE = (NATIONAL_DIR / "VINTAGE").read_text(encoding="utf-8").strip()  # the shipped vintage
 # INSEE's « type de nom en clair »: how a name is joined after « de » (Département du Nord)
 ARTICLES = {"0": "de ", "1": "d'", "2": "du ", "3": "de la ", "4": "des ", "5": "de l'"}
 NATURE_PREFIXES = {
@@ -221,7 +221,7 @@ def load_groupings(directory: Path = NATIONAL_DIR) -> dict[str, int]:
             nature=nature,
             population=entry.get("populationMunicipale"),
             is_current=True,
-            vintage=VINTAGE,
+            vintage=vintage_of(directory)[:20],
         )
     groupings = sync(
         Grouping,
@@ -229,9 +229,9 @@ def load_groupings(directory: Path = NATIONAL_DIR) -> dict[str, int]:
         wanted,
         ["name", "short_name", "key", "nature", "population", "is_current", "vintage"],
     )
-    Grouping.objects.filter(is_current=True, vintage__startswith="COG").exclude(
-        siren__in=list(wanted)
-    ).update(is_current=False)
+    Grouping.objects.filter(is_current=True).exclude(vintage="").exclude(siren__in=list(wanted)).update(
+        is_current=False
+    )
     through = Grouping.communes.through
     through.objects.filter(grouping__in=groupings.values()).delete()
     links = [
@@ -366,7 +366,7 @@ def fill(template: str, **values) -> str:
     return re.sub(r"\b([Dd])e ([AEIOUYÉÈÊÎÔaeiouyéèêîô])", r"\1'\2", text)
 
 
-def load_bodies() -> dict[str, int]:
+def load_bodies(directory: Path = NATIONAL_DIR) -> dict[str, int]:
     bodies = Bodies()
     regions = {r.code: r for r in Region.objects.all()}
     departements = {d.code: d for d in Departement.objects.select_related("region")}
@@ -394,7 +394,7 @@ def load_bodies() -> dict[str, int]:
                 bodies, kind, departement.code, values, region=departement.region, departement=departement
             )
     add_collectivities(bodies, regions, departements)
-    add_sub_prefectures(bodies, departements)
+    add_sub_prefectures(bodies, departements, directory)
     add_water_agencies(bodies)
     add_national(bodies)
     add_communes_and_groupings(bodies)
@@ -458,11 +458,11 @@ def add_collectivities(bodies: Bodies, regions: dict, departements: dict) -> Non
         bodies.add(identity, organisation, row["autres_noms"].split("|"))
 
 
-def add_sub_prefectures(bodies: Bodies, departements: dict) -> None:
+def add_sub_prefectures(bodies: Bodies, departements: dict, directory: Path = NATIONAL_DIR) -> None:
     names = dict(Commune.objects.values_list("insee_code", "name"))
-    prefectures = {d["code"]: d.get("chefLieu") for d in read_json("departements")}
+    prefectures = {d["code"]: d.get("chefLieu") for d in read_json("departements", directory)}
     template = template_for("sous-prefecture", "")
-    for arrondissement in read_json("arrondissements"):
+    for arrondissement in read_json("arrondissements", directory):
         departement = departements.get(arrondissement["departement"])
         seat = arrondissement.get("chefLieu")
         if (
@@ -594,9 +594,14 @@ def link_groupings() -> None:
 @transaction.atomic
 def load_national_reference(directory: Path = NATIONAL_DIR) -> dict[str, int]:
     """Everything above, in one transaction; records the vintage and its counts."""
-    counts = load_geography(directory) | load_groupings(directory) | load_bodies()
-    ReferenceVintage.objects.update_or_create(name=VINTAGE, defaults={"counts": counts})
+    counts = load_geography(directory) | load_groupings(directory) | load_bodies(directory)
+    ReferenceVintage.objects.update_or_create(name=vintage_of(directory), defaults={"counts": counts})
     return counts
+
+
+def vintage_of(directory: Path) -> str:
+    path = directory / "VINTAGE"
+    return path.read_text(encoding="utf-8").strip() if path.exists() else directory.name
 
 
 def reference_loaded() -> bool:

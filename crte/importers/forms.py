@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 from django import forms
@@ -17,6 +18,16 @@ class UploadForm(DsfrBaseForm):
         "Taille maximale : 20 Mo.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
+
+    territory = forms.CharField(
+        label="SIREN du groupement (facultatif)",
+        required=False,
+        help_text="L'EPCI, ou les EPCI séparés par des virgules, que couvre le contrat, quand le "
+        "document ne le nomme pas d'une façon que le référentiel national reconnaît.",
+    )
+
+    def clean_territory(self):
+        return clean_sirens(self.cleaned_data["territory"])
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -46,3 +57,26 @@ class ValuesForm(DsfrBaseForm):
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError("Le fichier dépasse 20 Mo.")
         return upload
+
+
+def clean_sirens(text: str) -> str:
+    """« 200 067 072, 200033579 » -> « 200067072,200033579 »; each a SIREN of nine digits."""
+    sirens = [re.sub(r"\s", "", part) for part in re.split(r"[,;]", text or "") if part.strip()]
+    wrong = [s for s in sirens if not re.fullmatch(r"\d{9}", s)]
+    if wrong:
+        raise forms.ValidationError(f"SIREN mal formé (9 chiffres attendus) : {', '.join(wrong)}.")
+    return ",".join(sirens)
+
+
+class TerritoryForm(DsfrBaseForm):
+    territory = forms.CharField(
+        label="SIREN du groupement",
+        help_text="Choisissez l'EPCI dans la liste (saisissez une partie de son nom) ou tapez son SIREN ; "
+        "plusieurs EPCI : SIREN séparés par des virgules.",
+        widget=forms.TextInput(attrs={"list": "groupements", "autocomplete": "off"}),
+    )
+
+    def clean_territory(self):
+        text = self.cleaned_data["territory"]
+        found = re.search(r"\((\d{9})\)\s*$", text)  # « CC Haut-Léon Communauté (200067072) »
+        return clean_sirens(found[1] if found else text)

@@ -1,9 +1,14 @@
 """A deterministic generator of realistic contracts for benchmarks and demos (`crte
-generate`): same seed, same data. Everything it makes is fictitious and says so (names,
-source); it invents no reference data: financers come from the catalogue, départements are
-real codes, generated communes take codes 950 to 999 of their département, a range no
-commune of the reference territory uses."""
+generate`): same seed, same data. Contracts are built on real EPCI of the national
+reference (one contract per EPCI, with its real communes, départements and région),
+funded by their own région, département and water basin, the State and its operators;
+part of their actions are real projects of their département funded by the Fonds vert in
+2023 (title, beneficiary, commune, measure and grant as published, crte/importers/data/
+SOURCES.md). The contracts, their other actions, amounts, statuses and values are
+fictitious and say so (source « démonstration »)."""
 
+import csv
+import gzip
 import random
 import sys
 import time
@@ -11,26 +16,38 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Orientation, Territory
-from crte.core.models import Commune, Organisation
-from crte.finance.models import FundingLine
+from crte.core.models import Grouping, Organisation
+from crte.core.resolve import BodyIndex, place_of
+from crte.finance.models import FundingLine, Scheme
 from crte.governance.models import Committee, Decision, Meeting
 from crte.indicators.models import Indicator, Measurement
 
 SOURCE = "Générateur (données de démonstration)"
-DEPARTEMENTS = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]
+FONDS_VERT = Path(__file__).resolve().parent / "data" / "fonds_vert_2023_projets.csv.gz"
+# The thematic axes of the planification écologique (France Nation Verte), as 2023+
+# contracts are organised; Fonds vert measures are placed under them by their words.
 ORIENTATIONS = [
-    "Se déplacer",
-    "Habiter",
-    "Travailler",
-    "S'approvisionner",
-    "Être en forme",
-    "Apprendre",
-    "S'épanouir",
+    "Mieux se déplacer",
+    "Mieux se loger",
+    "Mieux préserver et valoriser nos écosystèmes",
+    "Mieux produire",
+    "Mieux se nourrir",
+    "Mieux consommer",
+]
+THEMES = [
+    (("covoiturage", "faibles émissions", "mobilit"), "Mieux se déplacer"),
+    (("bâtiments", "éclairage", "luminaires", "foncier"), "Mieux se loger"),
+    (("biodéchets", "tri à la source"), "Mieux consommer"),
+    (
+        ("biodiversité", "renaturation", "risques", "incendies", "littoral", "GEMAPI", "cyclon"),
+        "Mieux préserver et valoriser nos écosystèmes",
+    ),
 ]
 SUBJECTS = [
     "Rénovation énergétique de l'école",
@@ -69,7 +86,7 @@ INDICATORS = [
     ("crte_3.1", "MWh", 5000, 90000),
     ("crte_6.1", "km", 5, 120),
 ]
-COMMUNE_CODES = range(950, 1000)
+NATURES = ["CC", "CA", "CU", "METRO"]
 
 
 @dataclass
@@ -84,22 +101,116 @@ def money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randrange(low, high, 100))
 
 
+@dataclass
+class Project:
+    """A real project of the Fonds vert 2023 list."""
+
+    commune: str
+    title: str
+    beneficiary: str
+    siren: str
+    measure: str
+    amount: Decimal
+
+
+def fonds_vert_projects() -> dict[str, list[Project]]:
+    """Projects by département code, in the file's order."""
+    projects: dict[str, list[Project]] = defaultdict(list)
+    with gzip.open(FONDS_VERT, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                amount = Decimal(row["montant_engage"]).quantize(Decimal("0.01"))
+            except ArithmeticError:
+                continue
+            if amount <= 0 or not row["nom_du_projet"].strip():
+                continue
+            projects[row["code_departement"].zfill(2)].append(
+                Project(
+                    row["code_commune"],
+                    " ".join(row["nom_du_projet"].split())[:300],
+                    row["nom_beneficiaire_principal"],
+                    row["siren"],
+                    row["nom_demarche_ds"],
+                    amount,
+                )
+            )
+    return projects
+
+
+def theme_of(measure: str) -> str:
+    for words, theme in THEMES:
+        if any(w.lower() in measure.lower() for w in words):
+            return theme
+    return ORIENTATIONS[2]
+
+
+@dataclass
+class Funders:
+    """What every generated contract draws from: the territory's bodies (through the
+    reference's resolution rules) and national ones."""
+
+    index: BodyIndex
+    national: list[Organisation]
+    state: Organisation
+    schemes: dict[str, Scheme]
+    projects: dict[str, list[Project]]
+    by_siren: dict[str, int]
+
+    @classmethod
+    def load(cls) -> "Funders":
+        national = list(
+            Organisation.objects.filter(
+                kind="national",
+                short_name__in=["ANAH", "ADEME", "BDT", "ANCT", "FEDER", "LEADER", "Cerema", "OFB"],
+            ).order_by("name")
+        )
+        return cls(
+            index=BodyIndex(),
+            national=national,
+            state=Organisation.objects.get(kind="national", name="État"),
+            schemes={
+                s.name.removeprefix("Fonds vert : "): s
+                for s in Scheme.objects.filter(name__startswith="Fonds vert")
+            },
+            projects=fonds_vert_projects(),
+            by_siren=dict(Organisation.objects.exclude(siren="").values_list("siren", "pk")),
+        )
+
+    def territorial(self, territory) -> list[Organisation]:
+        self.index.place = place_of(territory)
+        found = [
+            self.index.role_body(kind, level)
+            for kind, level in (
+                ("conseil-regional", "region"),
+                ("conseil-departemental", "departement"),
+                ("agence-eau", "bassin"),
+                ("caf", "departement"),
+                ("draaf", "region"),
+            )
+        ]
+        return [body for body in found if body is not None]
+
+
 def generate(contracts: int, seed: int, *, progress=None) -> Counts:
     rng = random.Random(seed)
-    funders = list(Organisation.objects.filter(is_funder=True).exclude(category="EPCI").order_by("name"))
+    funders = Funders.load()
     catalogue = {
         i.code: i for i in Indicator.objects.filter(contract=None, code__in=[c for c, *_ in INDICATORS])
     }
-    used = defaultdict(int)
-    for taken in Commune.objects.filter(insee_code__regex=r"^[0-9][0-9AB]9[5-9][0-9]$").values_list(
-        "insee_code", flat=True
-    ):
-        used[taken[:2]] += 1
+    taken = set(Grouping.objects.filter(territories__isnull=False).values_list("siren", flat=True))
+    free = list(
+        Grouping.objects.filter(nature__in=NATURES, is_current=True, organisation__isnull=False)
+        .exclude(siren__in=taken)
+        .order_by("siren")
+    )
+    if contracts > len(free):
+        raise ValueError(f"{contracts} contrats demandés, {len(free)} EPCI sans contrat dans le référentiel.")
+    chosen = rng.sample(free, contracts)
     counts = Counts()
     start = time.perf_counter()
-    for index in range(contracts):
+    for index, grouping in enumerate(chosen):
         with transaction.atomic():
-            make_contract(rng, seed, index, funders, catalogue, used, counts)
+            make_contract(rng, seed, index, grouping, funders, catalogue, counts)
         counts.contracts += 1
         if progress:
             progress(counts, contracts, time.perf_counter() - start)
@@ -107,26 +218,19 @@ def generate(contracts: int, seed: int, *, progress=None) -> Counts:
     return counts
 
 
-def make_contract(rng, seed, index, funders, catalogue, used, counts: Counts) -> Contract:
+def make_contract(rng, seed, index, grouping, funders: Funders, catalogue, counts: Counts) -> Contract:
     number = index + 1
-    departement = rng.choice([d for d in DEPARTEMENTS if used[d] < len(COMMUNE_CODES) - 6])
-    epci = Organisation.objects.create(
-        name=f"Intercommunalité générée {seed}-{number}", category="EPCI", is_funder=True, source=SOURCE
-    )
-    territory = Territory.objects.create(name=epci.name, epci=epci, departement_code=departement)
-    communes = []
-    for _ in range(rng.randint(2, 6)):
-        code = f"{departement}{COMMUNE_CODES[used[departement]]}"
-        used[departement] += 1
-        communes.append(
-            Commune(insee_code=code, name=f"Commune générée {code}", population=rng.randint(200, 20000))
-        )
-    communes = Commune.objects.bulk_create(communes)
-    territory.communes.set(communes)
+    epci = grouping.organisation
+    territory = Territory.objects.create(name=grouping.name, epci=epci, departement_code="")
+    territory.groupings.set([grouping])
+    territory.derive()
+    communes = list(territory.communes.all())
+    by_code = {c.insee_code: c for c in communes}
+    local = funders.territorial(territory)
     signed = date(2021 + rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 28))
     contract = Contract.objects.create(
         slug=f"crte-gen-{seed}-{number:04d}",
-        name=f"CRTE de l'intercommunalité générée {seed}-{number}",
+        name=f"CRTE de démonstration — {grouping.name}",
         territory=territory,
         signed_on=signed,
         start_year=2021,
@@ -137,39 +241,74 @@ def make_contract(rng, seed, index, funders, catalogue, used, counts: Counts) ->
     )
     orientations = Orientation.objects.bulk_create(
         Orientation(contract=contract, code=f"o{k}", name=name, order=k)
-        for k, name in enumerate(rng.sample(ORIENTATIONS, rng.randint(4, 7)), start=1)
+        for k, name in enumerate(ORIENTATIONS, start=1)
     )
-    actions = []
+    by_name = {o.name: o for o in orientations}
+    projects = [p for p in funders.projects.get(territory.departement_code, []) if p.commune in by_code]
+    projects = rng.sample(projects, min(len(projects), rng.randint(5, 40)))
+    plans = []  # (action, owner id, commune, State grant, scheme)
     for k in range(rng.randint(30, 150)):
         start_year = rng.randint(2021, 2026)
-        actions.append(
-            Action(
-                contract=contract,
-                external_id=f"a{k + 1}",
-                title=f"{rng.choice(SUBJECTS)} n° {k + 1}",
-                description="Action générée pour les essais de charge (démonstration).",
-                orientation=rng.choice(orientations),
-                amount=money(rng, 10_000, 5_000_000) if rng.random() > 0.08 else None,
-                start_year=start_year,
-                end_year=min(2026, start_year + rng.randint(0, 3)),
-                maturity=rng.choice(MATURITIES),
-                source=SOURCE,
-                order=k + 1,
-            )
+        project = projects[k] if k < len(projects) else None
+        if project is not None:
+            rate = Decimal(rng.randint(20, 80)) / 100
+            amount = (project.amount / rate).quantize(Decimal("100"))
+            title, orientation = project.title, by_name[theme_of(project.measure)]
+            start_year = 2023
+        else:
+            amount = money(rng, 10_000, 5_000_000) if rng.random() > 0.08 else None
+            title, orientation = f"{rng.choice(SUBJECTS)} n° {k + 1}", rng.choice(orientations)
+        action = Action(
+            contract=contract,
+            external_id=f"a{k + 1}",
+            title=title,
+            description=(
+                f"Projet lauréat du Fonds vert 2023 (« {project.measure} »), porté par {project.beneficiary}."
+                if project
+                else "Action générée pour les essais de charge (démonstration)."
+            ),
+            orientation=orientation,
+            amount=amount,
+            start_year=start_year,
+            end_year=min(2026, start_year + rng.randint(0, 3)),
+            maturity="engagee" if project else rng.choice(MATURITIES),
+            source=SOURCE,
+            order=k + 1,
         )
-    actions = Action.objects.bulk_create(actions)
+        owner = funders.by_siren.get(project.siren, epci.pk) if project else epci.pk
+        commune = (
+            by_code.get(project.commune)
+            if project
+            else (rng.choice(communes) if rng.random() < 0.6 else None)
+        )
+        plans.append((action, owner, commune, project))
+    actions = Action.objects.bulk_create([p[0] for p in plans])
     owners = Action.owners.through.objects.bulk_create(
-        Action.owners.through(action_id=a.pk, organisation_id=epci.pk) for a in actions
+        Action.owners.through(action_id=a.pk, organisation_id=owner) for a, owner, _, _ in plans
     )
     located = Action.communes.through.objects.bulk_create(
-        Action.communes.through(action_id=a.pk, commune_id=rng.choice(communes).pk)
-        for a in actions
-        if rng.random() < 0.6
+        Action.communes.through(action_id=a.pk, commune_id=commune.pk)
+        for a, _, commune, _ in plans
+        if commune
     )
     lines = []
-    for action in actions:
-        for n in range(rng.randint(0, 6)):
-            funder = epci if n == 0 else rng.choice(funders)
+    others = local + funders.national
+    for action, _, _, project in plans:
+        if project is not None:
+            lines.append(
+                FundingLine(
+                    action=action,
+                    external_id="f1",
+                    funder=funders.state,
+                    amount=project.amount,
+                    scheme=funders.schemes.get(project.measure),
+                    status="accorde",
+                    credit_type="contractualise",
+                    source_text=f"Fonds vert 2023 : {project.amount} € engagés",
+                )
+            )
+        for n in range(1 if project else 0, rng.randint(1, 6)):
+            funder = epci if n == 0 else rng.choice(others)
             share = Decimal(rng.randint(5, 50)) / 100
             amount = (action.amount * share).quantize(Decimal("1")) if action.amount else None
             lines.append(

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from crte.contracts.models import Contract
 from crte.contracts.perms import can_manage_contract
+from crte.core.models import Grouping
 from crte.core.perms import get_for_user
-from crte.importers.forms import UploadForm, ValuesForm
+from crte.importers.forms import TerritoryForm, UploadForm, ValuesForm
 from crte.importers.pipeline import import_source
 from crte.importers.values import import_values
 
@@ -32,26 +33,63 @@ def upload(request, slug):
             "slug": slug,
             "path": str(path),
             "name": name,
+            "territory": form.cleaned_data["territory"],
         }
         request.session.modified = True
-        result = import_source(path=path, slug=slug, name=name, dry_run=True)
-        context = {"contract": contract, "result": result, "token": token, "name": name}
-        return render(
-            request,
-            "importers/_preview.html" if request.htmx else "importers/preview.html",
-            context,
-        )
+        return preview(request, contract, token)
     return render(request, "importers/upload.html", {"contract": contract, "form": form})
+
+
+@login_required
+@require_POST
+def choose_territory(request, slug, token):
+    """The import could not tell which grouping the contract is for: the user says it (a
+    SIREN chosen in the national list), and the preview runs again on the same file."""
+    contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
+    pending = pending_import(request, slug, token)
+    form = TerritoryForm(request.POST)
+    if form.is_valid():
+        pending["territory"] = form.cleaned_data["territory"]
+        request.session.modified = True
+    return preview(request, contract, token, territory_form=form)
+
+
+def preview(request, contract, token, territory_form=None):
+    pending = request.session[SESSION_KEY][token]
+    result = import_source(
+        path=Path(pending["path"]),
+        slug=contract.slug,
+        name=pending["name"],
+        dry_run=True,
+        territory=pending.get("territory", ""),
+    )
+    asks_territory = any(e.code == "territoire" for e in result.report.errors)
+    context = {
+        "contract": contract,
+        "result": result,
+        "token": token,
+        "name": pending["name"],
+        "territory_form": (territory_form or TerritoryForm()) if asks_territory else None,
+        "groupings": Grouping.objects.filter(is_current=True).order_by("name") if asks_territory else [],
+    }
+    return render(request, "importers/_preview.html" if request.htmx else "importers/preview.html", context)
+
+
+def pending_import(request, slug, token) -> dict:
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if not pending or pending["slug"] != slug or not Path(pending["path"]).exists():
+        raise Http404("Import expiré : déposez le fichier à nouveau.")
+    return pending
 
 
 @login_required
 @require_POST
 def confirm(request, slug, token):
     contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
-    pending = request.session.get(SESSION_KEY, {}).get(token)
-    if not pending or pending["slug"] != slug or not Path(pending["path"]).exists():
-        raise Http404("Import expiré : déposez le fichier à nouveau.")
-    result = import_source(path=Path(pending["path"]), slug=slug, name=pending["name"])
+    pending = pending_import(request, slug, token)
+    result = import_source(
+        path=Path(pending["path"]), slug=slug, name=pending["name"], territory=pending.get("territory", "")
+    )
     if result.report.errors:
         context = {"contract": contract, "result": result, "token": token, "name": pending["name"]}
         return render(request, "importers/preview.html", context)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract
+from crte.core.models import Departement
 from crte.finance.models import FundingLine
 from crte.indicators.models import Indicator, Measurement
 
@@ -78,6 +79,7 @@ def rollup(contracts) -> dict:
         .order_by("contract__name", "title")
     )
     return {
+        "by_departement": by_departement(per_contract),
         "contracts": per_contract,
         "count": len(per_contract),
         "actions": sum(c.n_actions for c in per_contract),
@@ -91,6 +93,21 @@ def rollup(contracts) -> dict:
         "recovery_count": recovery_lines.values("action_id").distinct().count(),
         "indicators": additive_indicators(contracts),
     }
+
+
+def by_departement(per_contract: list) -> dict[str, dict]:
+    """Contracts and amounts by main département (one query for the names)."""
+    rows: dict[str, dict] = {}
+    for contract in per_contract:
+        code = contract.territory.departement_code if contract.territory else ""
+        if not code:
+            continue
+        row = rows.setdefault(code, {"name": code, "contracts": 0, "amount": Decimal(0)})
+        row["contracts"] += 1
+        row["amount"] += contract.amount or Decimal(0)
+    for code, name in Departement.objects.filter(code__in=list(rows)).values_list("code", "name"):
+        rows[code]["name"] = name
+    return dict(sorted(rows.items()))
 
 
 def additive_indicators(contracts) -> list[dict]:

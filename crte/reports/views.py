@@ -19,7 +19,7 @@ from crte.reports.convention import convention_docx, convention_pdf
 from crte.reports.dashboard import dashboard_figures
 from crte.reports.evaluation import create_evaluation, evaluation_docx, evaluation_pdf, readable
 from crte.reports.forms import DashboardForm
-from crte.reports.map import commune_map
+from crte.reports.map import commune_map, departement_map
 from crte.reports.maquette_xlsx import maquette_workbook
 from crte.reports.minutes import minutes_docx, minutes_pdf
 from crte.reports.models import EvaluationReport
@@ -160,4 +160,5 @@ def perimeter_rollup(request):
     elif request.user.is_national_admin:
         contracts = None  # the whole instance: no filter to apply
     context = rollup(contracts) | {"departement": departement}
+    context["map"] = departement_map(context["by_departement"])
     return render(request, "reports/rollup.html", context)

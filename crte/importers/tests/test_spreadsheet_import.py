@@ -44,11 +44,6 @@ LONG_ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def catalogue(db):
-    pass  # the national reference comes with the test database
-
-
 CABBALR = "200072460"  # the tables below are the reference territory's
 
 

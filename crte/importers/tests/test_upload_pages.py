@@ -16,7 +16,6 @@ ROWS = [
 @pytest.fixture(autouse=True)
 def catalogue(db, settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    pass  # the national reference comes with the test database
 
 
 def upload(client, contract, path):

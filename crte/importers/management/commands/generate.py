@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from crte.core.models import Organisation
 from crte.importers.demo import load_reference_data
 from crte.importers.generate import generate, print_progress
 
@@ -19,9 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, contracts: int, seed: int, quiet: bool = False, **options):
         if contracts < 1:
             raise CommandError("Indiquez au moins un contrat.")
-        if not Organisation.objects.filter(is_funder=True).exists():
-            load_reference_data()
-        counts = generate(contracts, seed, progress=None if quiet else print_progress)
+        load_reference_data()
+        try:
+            counts = generate(contracts, seed, progress=None if quiet else print_progress)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         rate = counts.rows / counts.seconds if counts.seconds else 0
         detail = ", ".join(f"{n} {name}" for name, n in counts.per_table.items())
         self.stdout.write(

@@ -22,8 +22,14 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Montrer ce qui changerait, sans rien écrire"
         )
         parser.add_argument("--report", type=Path, help="Écrire le rapport qualité (JSON) ici")
+        parser.add_argument(
+            "--territory",
+            default="",
+            help="SIREN du groupement couvert par le contrat (plusieurs : séparés par des virgules), "
+            "quand le document ne le nomme pas d'une façon que le référentiel national reconnaît",
+        )
 
-    def handle(self, *args, path: Path, slug=None, dry_run=False, report=None, **options):
+    def handle(self, *args, path: Path, slug=None, dry_run=False, report=None, territory="", **options):
         path = Path(path)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
@@ -32,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Précisez le contrat avec --contract ID : un tableur ne dit pas à quel contrat il appartient."
             )
-        result = import_source(path=path, slug=slug, dry_run=dry_run)
+        result = import_source(path=path, slug=slug, dry_run=dry_run, territory=territory)
         if report:
             Path(report).write_text(result.report.to_json(), encoding="utf-8")
         for entry in result.report.entries:
