@@ -26,8 +26,10 @@ run: install
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte setup_demo
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte runserver 127.0.0.1:$(PORT)
 
+# Tests run in parallel (pytest-xdist), one database per worker; WORKERS=0 runs them in one process.
+WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 # Benchmarks print figures (bench/); DATABASE_URL selects the database.
 bench: install

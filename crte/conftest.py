@@ -6,6 +6,7 @@ import os
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from crte.actions.tests.factories import ActionFactory
 from crte.contracts.models import Membership
@@ -13,6 +14,11 @@ from crte.contracts.tests.factories import ContractFactory, MembershipFactory, O
 from crte.core.tests.factories import FunderFactory, OrganisationFactory, UserFactory
 from crte.finance.tests.factories import FundingLineFactory
 from crte.indicators.models import Indicator
+
+# Property tests: thorough by default, bounded in CI (CI=true) so the suite keeps its time.
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
 
 @pytest.fixture
