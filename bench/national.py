@@ -57,6 +57,22 @@ def p95(timings):
     return timings[max(0, int(round(0.95 * len(timings))) - 1)]
 
 
+def reference_lookups() -> list[tuple[str, str]]:
+    """A commune or a financer found by its name: an index hit (query plan), and its time."""
+    from crte.core.models import Commune, OrganisationAlias
+
+    rows = []
+    for label, queryset in (
+        ("Commune par son nom", Commune.objects.filter(key="saint martin")),
+        ("Organisme par un de ses noms", OrganisationAlias.objects.filter(key="region bretagne")),
+    ):
+        plan = queryset.explain()
+        uses_index = "INDEX" in plan.upper() and "SCAN" not in plan.upper().replace("INDEX SCAN", "")
+        t = timed(lambda q=queryset: list(q.all()), 200)
+        rows.append((f"{label} : index utilisé", f"{'oui' if uses_index else 'NON'}, p50 {p50(t):.2f} ms"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contracts", type=int, default=850)
@@ -64,9 +80,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
     setup_test_environment()
+    start = time.perf_counter()
     old_name = connection.creation.create_test_db(verbosity=0)
-    rows = []
+    rows = [
+        ("migrate sur une base vide (référentiel national compris)", f"{time.perf_counter() - start:.1f} s")
+    ]
     try:
+        rows += reference_lookups()
         from crte.contracts.models import Contract
         from crte.core.models import PerimeterAccess, User
         from crte.importers.demo import load_reference_contract, load_reference_data

@@ -15,10 +15,17 @@ from crte.contracts.models import (
 
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "epci", "departement_code"]
-    autocomplete_fields = ["epci"]
-    filter_horizontal = ["communes"]
+    """Communes, départements and régions are derived from the groupings when saved."""
+
+    list_display = ["name", "epci", "departement_code", "region_code"]
+    autocomplete_fields = ["epci", "groupings"]
+    readonly_fields = ["departement_code", "region_code"]
+    exclude = ["communes", "departements", "regions"]
     search_fields = ["name"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.derive()
 
 
 class PartnerInline(admin.TabularInline):
