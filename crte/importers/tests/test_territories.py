@@ -160,3 +160,20 @@ def test_generated_contracts_stand_on_distinct_real_epci_funded_by_their_own_bod
         )
         for line in fonds_vert.select_related("action"):
             assert line.action.communes.filter(pk__in=territory.communes.all()).exists()
+
+
+def test_the_reference_document_for_another_epci_keeps_every_financer(tmp_path):
+    """The same document with its EPCI renamed: the EPCI's lines go to that EPCI."""
+    text = REFERENCE_DOCUMENT.read_text(encoding="utf-8")
+    text = text.replace("Béthune-Bruay, Artois Lys Romane", "Lens-Liévin").replace("CABBALR", "CALL")
+    path = tmp_path / "crte-lens.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_source(path=path, slug="crte-call")
+    assert not result.report.errors, result.report.errors
+    contract = Contract.objects.get(slug="crte-call")
+    assert contract.territory.groupings.get().siren == "246200364"  # CA de Lens - Liévin
+    lines = FundingLine.objects.filter(action__contract=contract)
+    epci_lines = lines.filter(external_id__startswith="epci-")
+    assert epci_lines.count() == 32
+    assert set(epci_lines.values_list("funder__siren", flat=True)) == {"246200364"}
+    assert not lines.filter(funder__category=Organisation.Category.INCONNU).exists()
