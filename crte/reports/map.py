@@ -102,6 +102,21 @@ class Projection:
         return " ".join(f"M{self.point(*a)} L{self.point(*b)}" for a, b, key in edges if count[key] == 1)
 
 
+def svg_open(width: int, height: int, label: str) -> str:
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
+        'aria-label="{}">',
+        width,
+        height,
+        label,
+    )
+
+
+def shade_for(count: int, most: int) -> str:
+    """Blank for none, then four blues up to the largest count."""
+    return SHADES[0] if not count else SHADES[min(4, 1 + (3 * count) // max(most, 1))]
+
+
 def commune_map(communes, figures: dict, width: int = 640) -> str:
     """`communes`: the territory's communes; `figures`: {insee: {"actions", "amount"}}."""
     shapes = commune_shapes(communes)
@@ -153,14 +168,7 @@ def departement_map(rows: dict[str, dict], width: int = 560) -> str:
     points = [p for g in shown.values() for ring in rings(g) for p in ring]
     projection = Projection(points, width)
     most = max((r["contracts"] for r in rows.values()), default=0)
-    parts = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
-            'aria-label="Carte des départements du périmètre : nombre de contrats">',
-            width,
-            projection.height,
-        )
-    ]
+    parts = [svg_open(width, projection.height, "Carte des départements du périmètre : nombre de contrats")]
     for _code, geometry in sorted(context.items()):
         parts.append(
             format_html(
