@@ -10,6 +10,7 @@ SQL), and the full national export. Prints one table."""
 import argparse
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -66,8 +67,8 @@ def reference_lookups() -> list[tuple[str, str]]:
         ("Commune par son nom", Commune.objects.filter(key="saint martin")),
         ("Organisme par un de ses noms", OrganisationAlias.objects.filter(key="region bretagne")),
     ):
-        plan = queryset.explain()
-        uses_index = "INDEX" in plan.upper() and "SCAN" not in plan.upper().replace("INDEX SCAN", "")
+        plan = queryset.explain().upper()  # SQLite: SEARCH … USING INDEX; PostgreSQL: Index or Bitmap
+        uses_index = "INDEX" in plan and "SEQ SCAN" not in plan and not re.search(r"\bSCAN CORE_", plan)
         t = timed(lambda q=queryset: list(q.all()), 200)
         rows.append((f"{label} : index utilisé", f"{'oui' if uses_index else 'NON'}, p50 {p50(t):.2f} ms"))
     return rows
