@@ -48,7 +48,7 @@ format: install
 	$(BIN)/djlint crte/templates --reformat
 
 check-migrations: install
-	$(BIN)/crte makemigrations --check --dry-run
+	CRTE_DEBUG=true $(BIN)/crte makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) var/crte.sqlite3 var/static

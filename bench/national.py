@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("CRTE_SECRET_KEY", "benchmark-only-key-on-a-throw-away-database")
 warnings.filterwarnings("ignore", "No directory at")  # WhiteNoise: static files not collected
 
 import django  # noqa: E402

@@ -2,9 +2,12 @@
 environment through the helpers below; every variable is documented in .env.example."""
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,8 +31,17 @@ DEBUG = env_bool("CRTE_DEBUG")
 # Demo mode: the reference contract is published and demo accounts exist (README).
 DEMO_MODE = env_bool("CRTE_DEMO")
 
-# Unset, a development key is used; `crte check --deploy` flags it (security.W009).
-SECRET_KEY = env_str("CRTE_SECRET_KEY") or "django-insecure-crte-pilote-dev-key-never-in-production"
+TESTING = "pytest" in sys.modules
+# Required outside demo, debug and tests: the platform refuses to start without it.
+SECRET_KEY = env_str("CRTE_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEMO_MODE or DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "CRTE_SECRET_KEY n'est pas défini : indiquez une clé secrète longue et aléatoire "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), ou CRTE_DEMO=true pour "
+            "une démonstration."
+        )
+    SECRET_KEY = "django-insecure-crte-pilote-dev-key-never-in-production"
 
 ALLOWED_HOSTS = env_list("CRTE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CRTE_CSRF_TRUSTED_ORIGINS")
@@ -55,6 +67,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "dsfr",
     "simple_history",
+    "axes",
+    "csp",
     "crte.core",
     "crte.contracts",
     "crte.actions",
@@ -78,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "crte.core.middleware.permissions_policy",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,11 +126,27 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # login throttling first
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): 5 failures for one account from one address lock it for
+# 15 minutes, with a French page.
+AXES_FAILURE_LIMIT = int(env_str("CRTE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("CRTE_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = env_bool("CRTE_LOGIN_THROTTLING", True)
+# Sessions end after an idle time (every request renews the cookie), 2 hours by default.
+SESSION_COOKIE_AGE = int(env_str("CRTE_SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -126,6 +159,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "crte" / "static"]  # the project's own stylesheet and scripts
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -136,8 +170,37 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 IMPORT_UPLOAD_DIR = Path(env_str("CRTE_IMPORT_UPLOAD_DIR", str(MEDIA_ROOT / "imports")))
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
-SESSION_COOKIE_SECURE = env_bool("CRTE_SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind HTTPS (CRTE_SECURE_COOKIES=true): secure cookies, redirect to HTTPS, HSTS, and
+# the proxy's header trusted to say the request came over HTTPS.
+SECURE_DEPLOYMENT = env_bool("CRTE_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_DEPLOYMENT
+SECURE_SSL_REDIRECT = SECURE_DEPLOYMENT
+SECURE_HSTS_SECONDS = 31_536_000 if SECURE_DEPLOYMENT else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_DEPLOYMENT
+SECURE_HSTS_PRELOAD = SECURE_DEPLOYMENT and env_bool("CRTE_HSTS_PRELOAD", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_DEPLOYMENT else None
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+# Content-Security-Policy (django-csp): everything from this origin, no inline script or
+# style, inline images only as data: URIs (the DSFR's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Uploaded files are removed after confirmation, refusal, or this delay.
+IMPORT_UPLOAD_MAX_AGE = timedelta(hours=int(env_str("CRTE_IMPORT_UPLOAD_HOURS", "24")))
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,7 @@ from crte.contracts.models import (
     plausible_year,
 )
 from crte.core.formats import format_euros
-from crte.core.models import Commune, Organisation
+from crte.core.models import Commune, Organisation, RevisionOnSave
 
 
 class ActionQuerySet(models.QuerySet):
@@ -30,7 +30,7 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("orientation", "priority").prefetch_related("owners")
 
 
-class Action(models.Model):
+class Action(RevisionOnSave, models.Model):
     """A fiche action / opération of the contract."""
 
     class Maturity(models.TextChoices):

@@ -5,7 +5,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from crte.core.limits import YEAR_MAX, YEAR_MIN
-from crte.core.models import Commune, Departement, Grouping, Organisation, Region
+from crte.core.models import Commune, Departement, Grouping, Organisation, Region, RevisionOnSave
+from crte.core.validators import plausible_date
 
 
 def plausible_year(field: str) -> Q:
@@ -117,7 +118,7 @@ class ContractQuerySet(models.QuerySet):
         return self.filter(territory__in=Territory.objects.in_perimeter(user))
 
 
-class Contract(models.Model):
+class Contract(RevisionOnSave, models.Model):
     class Status(models.TextChoices):
         EN_PREPARATION = "en_preparation", "En préparation"
         SIGNE = "signe", "Signé"
@@ -134,7 +135,7 @@ class Contract(models.Model):
         related_name="contracts",
         verbose_name="territoire",
     )
-    signed_on = models.DateField("date de signature", null=True, blank=True)
+    signed_on = models.DateField("date de signature", null=True, blank=True, validators=[plausible_date])
     start_year = models.PositiveSmallIntegerField("première année", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("dernière année", null=True, blank=True)
     duration_years = models.PositiveSmallIntegerField("durée (ans)", null=True, blank=True)
@@ -297,8 +298,10 @@ class Amendment(models.Model):
     title = models.CharField("objet", max_length=300)
     description = models.TextField("contenu", blank=True)
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PROJET)
-    copil_opinion_on = models.DateField("avis du comité de pilotage", null=True, blank=True)
-    approved_on = models.DateField("date d'approbation", null=True, blank=True)
+    copil_opinion_on = models.DateField(
+        "avis du comité de pilotage", null=True, blank=True, validators=[plausible_date]
+    )
+    approved_on = models.DateField("date d'approbation", null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         verbose_name = "avenant"

@@ -46,6 +46,7 @@ class OptimisticLockForm(DsfrBaseForm, forms.ModelForm):
                 self.add_error(None, self.conflict_message)
                 return False
             self.instance.revision = expected + 1
+            self.instance._revision_moved = True
             super().save(commit=True)
         return True
 

@@ -5,6 +5,25 @@ from django.db.models import Q
 from crte.core.text import normalize_label
 
 
+class RevisionOnSave:
+    """For models with a `revision` counter (optimistic locking): every save of an existing
+    row moves it on, whoever writes (a form, an import, the admin, a task), so that an edit
+    form opened earlier cannot silently overwrite what was saved since. A form that has
+    already moved it in its conditional UPDATE sets `_revision_moved`."""
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        moved = getattr(self, "_revision_moved", False) or (update_fields and "revision" in update_fields)
+        if self.pk and not moved:
+            stored = type(self)._default_manager.filter(pk=self.pk).values_list("revision", flat=True).first()
+            if stored is not None:
+                self.revision = max(stored, self.revision) + 1
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "revision"}
+        self._revision_moved = False
+        super().save(*args, **kwargs)
+
+
 class User(AbstractUser):
     """Accounts. Rights come from memberships of contracts (contracts.Membership) and from
     perimeter accesses (national level, département)."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from crte.contracts.models import Contract
+from crte.core.limits import year_problem
 from crte.finance.maquette import spread
 from crte.finance.models import FundingAgreement, FundingAgreementLine, FundingLine
 from crte.finance.overview import contract_lines, contract_period, facts_of
@@ -118,6 +119,8 @@ def sign_agreement(agreement: FundingAgreement, *, on) -> int:
     """Freeze the figures into the convention and move its financing lines to accordé.
     Returns the number of participations frozen."""
     agreement = FundingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if year_problem(on.year):
+        raise AgreementError(f"Date de signature invalide : {year_problem(on.year)}.")
     if agreement.status == FundingAgreement.Status.SIGNEE:
         raise AgreementError("Cette convention est déjà signée.")
     if agreement.financers_committee_on is None:

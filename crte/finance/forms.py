@@ -3,6 +3,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from crte.core.forms import OptimisticLockForm
+from crte.core.validators import plausible_date
 from crte.finance.maquette import GROUP_LABELS
 from crte.finance.models import FundingLine
 
@@ -29,7 +30,11 @@ class FundingLineStatusForm(OptimisticLockForm):
 
 
 class DateForm(DsfrBaseForm):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_date],
+    )
 
 
 def filter_choices(values, empty="Tous") -> list[tuple[str, str]]:

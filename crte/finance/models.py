@@ -7,7 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract, ordered_years, plausible_year
-from crte.core.models import Organisation
+from crte.core.models import Organisation, RevisionOnSave
+from crte.core.validators import plausible_date
 
 
 class Scheme(models.Model):
@@ -50,7 +51,7 @@ class FundingLineQuerySet(models.QuerySet):
         return self.filter(action__contract__in=Contract.objects.visible_to(user))
 
 
-class FundingLine(models.Model):
+class FundingLine(RevisionOnSave, models.Model):
     """One financer's part in an action's financing plan: an amount and/or a share of the
     action's amount. Amounts written in the contract are forecasts (Art. 6-1)."""
 
@@ -94,7 +95,7 @@ class FundingLine(models.Model):
     start_year = models.PositiveSmallIntegerField("année de début", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("année de fin", null=True, blank=True)
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PREVU)
-    status_changed_on = models.DateField("date du statut", null=True, blank=True)
+    status_changed_on = models.DateField("date du statut", null=True, blank=True, validators=[plausible_date])
     credit_type = models.CharField(
         "nature des crédits", max_length=20, choices=CreditType.choices, blank=True
     )
@@ -159,9 +160,9 @@ class FundingAgreement(models.Model):
     year = models.PositiveSmallIntegerField("année")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROJET)
     financers_committee_on = models.DateField(
-        "validation par le comité des financeurs", null=True, blank=True
+        "validation par le comité des financeurs", null=True, blank=True, validators=[plausible_date]
     )
-    signed_on = models.DateField("date de signature", null=True, blank=True)
+    signed_on = models.DateField("date de signature", null=True, blank=True, validators=[plausible_date])
     is_demo = models.BooleanField("donnée de démonstration", default=False)
 
     class Meta:

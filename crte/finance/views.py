@@ -95,7 +95,8 @@ def agreement_step(request, slug, year, step):
     contract = get_for_user(CONTRACTS, request.user, slug=slug, check=can_manage_contract)
     form = DateForm(request.POST)
     if step not in ("comite", "signature") or not form.is_valid():
-        messages.error(request, "Indiquez une date valide.")
+        errors = " ".join(form.errors.get("date", [])) or "Indiquez une date valide."
+        messages.error(request, errors)
         return redirect("finance:agreement_detail", slug=slug, year=year)
     agreement = agreement_for(contract, year)
     if step == "comite":

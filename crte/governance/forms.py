@@ -3,6 +3,7 @@ from dsfr.forms import DsfrBaseForm
 
 from crte.contracts.models import Amendment
 from crte.core.models import Organisation
+from crte.core.validators import plausible_date
 from crte.governance.models import (
     AgendaItem,
     CharterAdhesion,
@@ -90,7 +91,9 @@ class AmendmentForm(DsfrBaseForm, forms.ModelForm):
 
 
 class ApproveAmendmentForm(DsfrBaseForm):
-    approved_on = forms.DateField(label="Date d'approbation par les signataires", widget=DATE)
+    approved_on = forms.DateField(
+        label="Date d'approbation par les signataires", widget=DATE, validators=[plausible_date]
+    )
 
 
 class AdhesionForm(DsfrBaseForm, forms.ModelForm):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from crte.actions.models import Action, ActionChange, ActionTransition
 from crte.contracts.models import Amendment, Contract
 from crte.core.models import Organisation
+from crte.core.validators import plausible_date
 
 
 class Committee(models.Model):
@@ -45,7 +46,7 @@ class Meeting(models.Model):
         ANNULEE = "annulee", "Annulée"
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[plausible_date])
     place = models.CharField("lieu", max_length=200, blank=True)
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PREVUE)
     attendees = models.TextField(
@@ -210,10 +211,12 @@ class CharterAdhesion(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="adhesions")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    requested_on = models.DateField("date de la demande", default=timezone.localdate)
+    requested_on = models.DateField(
+        "date de la demande", default=timezone.localdate, validators=[plausible_date]
+    )
     motivation = models.TextField("engagements proposés", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DEMANDEE)
-    decided_on = models.DateField("date de décision", null=True, blank=True)
+    decided_on = models.DateField("date de décision", null=True, blank=True, validators=[plausible_date])
     is_demo = models.BooleanField("donnée de démonstration", default=False)
 
     class Meta:
@@ -253,7 +256,7 @@ class EngineeringRequest(models.Model):
     subject = models.CharField("objet", max_length=300)
     action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.A_SAISIR)
-    requested_on = models.DateField("date de saisine", null=True, blank=True)
+    requested_on = models.DateField("date de saisine", null=True, blank=True, validators=[plausible_date])
     follow_up = models.TextField("suivi", blank=True)
     is_demo = models.BooleanField("donnée de démonstration", default=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,6 +1,7 @@
 """Import from the browser: upload, preview (a dry run: parsed rows and quality report),
 then confirm. The file waits on disk under a random token kept in the user's session."""
 
+import time
 import uuid
 from pathlib import Path
 
@@ -109,12 +110,24 @@ def confirm(request, slug, token):
 def store_upload(upload) -> tuple[str, Path]:
     directory = Path(settings.IMPORT_UPLOAD_DIR)
     directory.mkdir(parents=True, exist_ok=True)
+    remove_stale_uploads(directory)
     token = uuid.uuid4().hex
     path = directory / f"{token}{Path(upload.name).suffix.lower()}"
     with path.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     return token, path
+
+
+def remove_stale_uploads(directory: Path) -> int:
+    """Files left by imports never confirmed go after IMPORT_UPLOAD_MAX_AGE."""
+    limit = time.time() - settings.IMPORT_UPLOAD_MAX_AGE.total_seconds()
+    removed = 0
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 @login_required

@@ -3,12 +3,15 @@ import datetime as dt
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from crte.core.validators import plausible_date
+
 
 class DashboardForm(DsfrBaseForm):
     date = forms.DateField(
         label="Situation au",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_date],
     )
     orientation = forms.ChoiceField(label="Orientation", required=False)
 

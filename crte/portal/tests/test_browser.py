@@ -178,3 +178,30 @@ def test_a_referent_enters_a_value_and_the_dashboard_and_chart_change(live_serve
     assert card.locator("circle").count() == points_before + 1
     assert " ".join(card.get_by_test_id("indicator-last").inner_text().split()) == "1 234 567,00"
     assert card.locator('circle[data-value="1234567"]').count() == 1
+
+
+def test_the_content_security_policy_blocks_nothing_the_pages_need(live_server, page, reference):
+    """A strict CSP (no inline script or style): the main pages raise no violation in the
+    browser, and the DSFR's scripts run (the header's menu button works)."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security" in message.text else None,
+    )
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Nom d’utilisateur").fill("chef.projet")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    slug = reference.slug
+    for path in (
+        "/",
+        f"/contrats/{slug}/",
+        f"/contrats/{slug}/tableau-de-bord/",
+        f"/contrats/{slug}/maquette/",
+        f"/contrats/{slug}/import/",
+    ):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+    assert violations == []
+    assert page.evaluate("typeof window.dsfr") in ("function", "object")

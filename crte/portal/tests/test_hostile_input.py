@@ -38,12 +38,15 @@ def test_a_chart_escapes_quotes_in_attributes_and_text():
 def test_an_indicator_named_with_a_payload_is_inert_on_every_page(client, contract, manager):
     contract.is_published = True
     contract.save()
-    indicator = Indicator.objects.create(contract=contract, code="x", name=PAYLOAD, unit=PAYLOAD)
+    indicator = Indicator.objects.create(
+        contract=contract, code="x", name=PAYLOAD, unit='"><svg onload=alert(3)>'
+    )
     Measurement.objects.create(indicator=indicator, date="2022-01-01", value=1, source="s")
     Measurement.objects.create(indicator=indicator, date="2023-01-01", value=2, source="s")
     for url in (indicator.get_absolute_url(), reverse("reports:dashboard", args=[contract.slug])):
         page = client.get(url).content.decode()
         assert "<script>alert" not in page and 'onerror="alert' not in page, url
+        assert "<svg onload" not in page, url
     assert trajectory_chart([], None, unit="", title=PAYLOAD) == ""
 
 

@@ -1,0 +1,156 @@
+"""The production issue's cheap and serious defects: login throttling, passwords, sessions,
+the secret key, deployment checks, security headers, revisions moved by every writer,
+plausible dates, stale uploads."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from crte.core.forms import OptimisticLockForm
+from crte.core.tests.factories import UserFactory
+from crte.finance.agreements import AgreementError, sign_agreement
+from crte.finance.models import FundingAgreement
+from crte.importers.tests.sheets import write_csv
+from crte.importers.views import remove_stale_uploads
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_repeated_wrong_passwords_lock_the_account_with_a_french_page(client):
+    UserFactory(username="camille", password="un-mot-de-passe-solide")
+    url = reverse("core:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "camille", "password": "mauvais"})
+    locked = client.post(url, {"username": "camille", "password": "un-mot-de-passe-solide"})
+    assert locked.status_code in (403, 429)
+    assert "Trop de tentatives de connexion" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_right_password_before_the_limit_still_logs_in(client):
+    UserFactory(username="lou", password="un-mot-de-passe-solide")
+    url = reverse("core:login")
+    client.post(url, {"username": "lou", "password": "mauvais"})
+    client.post(url, {"username": "lou", "password": "un-mot-de-passe-solide"})
+    assert "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize("password", ["123456789012", "court", "motdepasse"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_sessions_end_after_an_idle_time():
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 4 * 3600
+
+
+def run_settings(**env) -> subprocess.CompletedProcess:
+    """config.settings imported in a fresh process with only these variables."""
+    clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_the_platform_refuses_to_start_without_a_secret_key_outside_demo():
+    refused = run_settings()
+    assert refused.returncode != 0 and "CRTE_SECRET_KEY n'est pas défini" in refused.stderr
+    assert run_settings(CRTE_DEMO="true").returncode == 0
+    assert run_settings(CRTE_SECRET_KEY="x" * 60).returncode == 0
+
+
+def test_check_deploy_is_clean_with_secure_cookies():
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "CRTE_SECRET_KEY": "k" * 20 + "Q7x!vR2#pL9@wZ4$mN6%bT8^cY1&dH3*",
+        "CRTE_SECURE_COOKIES": "true",
+        "CRTE_ALLOWED_HOSTS": "crte.example.fr",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pages_carry_a_strict_csp_and_a_permissions_policy(client):
+    response = client.get(reverse("portal:home"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    page = response.content.decode()
+    assert 'style="' not in page
+
+
+def test_every_writer_moves_the_revision_so_an_older_form_cannot_overwrite(action):
+    class Form(OptimisticLockForm):
+        class Meta:
+            model = type(action)
+            fields = ["title"]
+
+    opened = Form(instance=action).fields["revision"].initial
+    action.title = "Changé par un import ou l'administration"
+    action.save()  # what the import writer and the admin do
+    stale = Form(
+        {"title": "Ancien formulaire", "revision": opened}, instance=type(action).objects.get(pk=action.pk)
+    )
+    assert not stale.is_valid() and "modifié par quelqu'un d'autre" in stale.errors["__all__"][0]
+    fresh = Form({"title": "Formulaire à jour", "revision": action.revision}, instance=action)
+    assert fresh.is_valid() and fresh.try_save()
+    action.refresh_from_db()
+    assert action.title == "Formulaire à jour"
+
+
+def test_a_reimport_moves_the_revision(tmp_path):
+    from crte.actions.models import Action
+    from crte.importers.pipeline import import_source
+
+    header = ["Maître d'ouvrage", "Intitulé du projet", "Coût HT"]
+    first = write_csv(tmp_path / "a.csv", [header, ["Auchel", "École", "1000 €"]])
+    import_source(path=first, slug="crte-rev", territory="200072460")
+    before = Action.objects.get(title="École").revision
+    second = write_csv(tmp_path / "b.csv", [header, ["Auchel", "École", "2000 €"]])
+    import_source(path=second, slug="crte-rev", territory="200072460")
+    after = Action.objects.get(title="École")
+    assert (after.amount, after.revision > before) == (Decimal("2000"), True)
+
+
+def test_a_convention_cannot_be_signed_in_the_year_9999(client, manager, contract):
+    agreement = FundingAgreement.objects.create(
+        contract=contract, year=2024, financers_committee_on=dt.date(2024, 3, 1)
+    )
+    client.force_login(manager)
+    url = reverse("finance:agreement_step", args=[contract.slug, 2024, "signature"])
+    page = client.post(url, {"date": "9999-12-31"}, follow=True).content.decode()
+    assert "entre 2000 et 2100" in page
+    agreement.refresh_from_db()
+    assert agreement.signed_on is None and agreement.status == FundingAgreement.Status.PROJET
+    with pytest.raises(AgreementError):
+        sign_agreement(agreement, on=dt.date(9999, 12, 31))
+
+
+def test_stale_uploads_are_removed(tmp_path):
+    old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
+    old.write_bytes(b"x")
+    new.write_bytes(b"x")
+    past = time.time() - settings.IMPORT_UPLOAD_MAX_AGE.total_seconds() - 60
+    os.utime(old, (past, past))
+    assert remove_stale_uploads(tmp_path) == 1
+    assert not old.exists() and new.exists()
