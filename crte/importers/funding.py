@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.utils.text import slugify
 
 from crte.core.text import normalize_label
-from crte.importers.parsing import AMOUNT_RE, parse_number, unit_multiplier
+from crte.importers.parsing import find_amounts, parse_number
 from crte.importers.plan import ActionPlan, LinePlan, Place
 from crte.importers.report import Report
 
@@ -128,6 +128,8 @@ class _Figure:
     share: Decimal | None = None
     is_annual: bool = False
     negative: bool = False
+    ambiguous: bool = False
+    written: str = ""
     prefix: str = ""
     suffix: str = ""
 
@@ -144,17 +146,16 @@ def clean_funding_text(text: str) -> tuple[str, list[str]]:
 
 def _figures(text: str) -> list[_Figure]:
     figures = []
-    for match in AMOUNT_RE.finditer(text):
-        number = parse_number(match["number"])
-        if number is None:
-            continue
+    for found in find_amounts(text):
         figures.append(
             _Figure(
-                match.start(),
-                match.end(),
-                amount=number * unit_multiplier(match["unit"]),
-                is_annual=bool(match["annual"]),
-                negative=bool(match["sign"]),
+                found.start,
+                found.end,
+                amount=found.value,
+                is_annual=found.annual,
+                negative=found.negative,
+                ambiguous=found.ambiguous,
+                written=found.text,
             )
         )
     taken = [(f.start, f.end) for f in figures]
@@ -280,6 +281,10 @@ def parse_funding_cell(text: str, directory: FunderDirectory) -> list[FundingPar
             part.errors.append(f"Montant ou taux négatif dans « {text} »")
         else:
             part.amount, part.share, part.is_annual = figure.amount, figure.share, figure.is_annual
+            if figure.ambiguous:
+                part.warnings.append(
+                    f"Lecture incertaine de « {figure.written} » : {figure.amount} € retenus, à vérifier"
+                )
             if part.share is not None and part.share > 1:
                 part.errors.append(f"Taux supérieur à 100 % dans « {text} »")
                 part.share = None
@@ -307,7 +312,10 @@ def funding_lines(
         for message in part.errors:
             report.error("financement", message, place, action.title)
         for message in part.warnings:
-            report.info("note", message, place, action.title)
+            if message.startswith("Lecture incertaine"):
+                report.warn("lecture-incertaine", message, place, action.title)
+            else:
+                report.info("note", message, place, action.title)
         funders = part.funders or [column_funder]
         for rank, funder in enumerate(funders):
             first = rank == 0

@@ -402,15 +402,16 @@ def money(value, place: Place, report: Report) -> tuple[Decimal | None, str]:
         text = cell_text(value)
         if not text:
             return None, ""
-        parsed = parse_amount(text)
+        parsed = parse_amount(text, bare_number=True)  # a bare number in an amount column is euros
         for message in parsed.errors:
             report.error("montant", message, place)
+        for message in parsed.warnings:
+            if parsed.value is not None:
+                report.warn("lecture-incertaine", message, place)
         if parsed.value is not None or parsed.errors:
             return parsed.value, parsed.basis
-        amount = parse_number(re.sub(r"\s*(€|euros?|HT|TTC)\s*", "", text, flags=re.I))
-        if amount is None:
-            report.warn("montant-non-chiffre", f"Montant non compris : « {text} ».", place)
-            return None, ""
+        report.warn("montant-non-chiffre", f"Montant non compris : « {text} ».", place)
+        return None, ""
     if amount < 0:
         report.error("montant", f"Montant négatif : « {cell_text(value)} ».", place)
         return None, ""
@@ -486,13 +487,10 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
 
 def _wide_lines(text, column: Column, action, source, line, directory, report) -> list[LinePlan]:
     """A financer's, scheme's or own-funding column. A bare number is an amount in euros."""
-    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+    bare = parse_number(re.sub(r"\s*(?:HT|TTC)$", "", text, flags=re.I))
+    if bare is not None:
         percent_column = re.search(r"%|\btaux\b", normalize_label(column.header) + column.header)
-        if percent_column:
-            share = parse_number(text)
-            text = f"{share * 100 if share <= 1 else share} %"
-        else:
-            text = f"{text} €"
+        text = f"{bare * 100 if bare <= 1 else bare} %" if percent_column else f"{bare} €"
     funder = column.funder
     if column.own_funding:
         funder = action.owners[0] if action.owners else None

@@ -117,3 +117,119 @@ def test_parse_calendar_never_crashes_and_orders_years(text):
     parsed = parse_calendar(text)
     if parsed.start_year and parsed.end_year:
         assert parsed.start_year <= parsed.end_year
+
+
+# --- every way real documents write an amount -------------------------------------------------
+
+GROUP_MARKS = [" ", "\u00a0", "\u202f", ".", "'", "’"]
+CURRENCIES = ["€", " €", " EUR", "EUR", " euros", " € HT", " € TTC", " euros H.T.", " €HT", " E"]
+
+
+def grouped(whole: int, mark: str) -> str:
+    digits = str(whole)
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return mark.join(groups)
+
+
+@st.composite
+def written_amounts(draw):
+    """(text, value): an amount in euros written in one of the styles of real documents."""
+    cents = draw(st.integers(min_value=0, max_value=99_999_999_999))
+    value = Decimal(cents) / 100
+    whole, fraction = divmod(cents, 100)
+    with_cents = fraction != 0 or draw(st.booleans())
+    style = draw(st.sampled_from(["french", "dots", "english", "spaces-point", "plain-comma", "plain-point"]))
+    if style == "french":
+        text = grouped(whole, draw(st.sampled_from(GROUP_MARKS[:3] + ["'", "’"])))
+        decimal = ","
+    elif style == "dots":
+        text, decimal = grouped(whole, "."), ","
+    elif style == "english":
+        text, decimal = grouped(whole, ","), "."
+        with_cents = True  # '1,500 €' alone is ambiguous (reported, tested below)
+    elif style == "spaces-point":
+        text, decimal = grouped(whole, draw(st.sampled_from(GROUP_MARKS[:3]))), "."
+    else:
+        text, decimal = str(whole), "," if style == "plain-comma" else "."
+    if with_cents:
+        text += f"{decimal}{fraction:02d}"
+    return text + draw(st.sampled_from(CURRENCIES)), value
+
+
+@given(written_amounts())
+def test_every_written_style_reads_back_exactly(case):
+    text, value = case
+    parsed = parse_amount(text)
+    assert parsed.value == value, text
+    assert not parsed.errors
+
+
+@st.composite
+def scaled_amounts(draw):
+    tenths = draw(st.integers(min_value=1, max_value=99_999))
+    unit, factor = draw(
+        st.sampled_from(
+            [
+                ("k€", 1000),
+                ("K€", 1000),
+                ("KE", 1000),
+                (" M€", 10**6),
+                ("M€", 10**6),
+                (" millions d'euros", 10**6),
+                (" Md€", 10**9),
+                (" milliards d'€", 10**9),
+                (" Mds €", 10**9),
+            ]
+        )
+    )
+    number = Decimal(tenths) / 10
+    text = f"{number:f}".replace(".", ",")
+    return text + unit, number * factor
+
+
+@given(scaled_amounts())
+def test_scaled_amounts_read_back_exactly(case):
+    text, value = case
+    assert parse_amount(text).value == value, text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12 345.67 €", "12345.67"),  # the first version read 345.67
+        ("12\u202f345.67 €", "12345.67"),
+        ("1,234,567.89 €", "1234567.89"),
+        ("1.234.567,89 €", "1234567.89"),
+        ("1'234'567 €", "1234567"),
+        ("2,5 Md€", "2500000000"),
+        ("3 Mds €", "3000000000"),
+        ("1,2 milliard d'euros", "1200000000"),
+        ("50 KE", "50000"),
+        ("200 000 € H.T.", "200000"),
+        ("75 000 EUR TTC", "75000"),
+        ("1,5 M€ par an", "1500000"),
+    ],
+)
+def test_real_amount_strings(text, value):
+    assert parse_amount(text).value == Decimal(value)
+
+
+@pytest.mark.parametrize(("text", "value"), [("1,500 €", "1500"), ("1.500 M€", "1500000")])
+def test_ambiguous_figures_are_read_and_reported_as_written(text, value):
+    parsed = parse_amount(text)
+    assert parsed.value == Decimal(value)
+    assert parsed.warnings and text in parsed.warnings[0]
+
+
+def test_a_bare_number_is_an_amount_only_where_a_column_says_so():
+    assert parse_amount("150000").value is None
+    assert parse_amount("150 000", bare_number=True).value == Decimal("150000")
+    assert parse_amount("12 345.67 HT", bare_number=True).value == Decimal("12345.67")
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "1e20", "-5", "1..2", "12,", ",5"])
+def test_parse_number_refuses_what_is_not_a_plain_number(text):
+    assert parse_number(text) is None
