@@ -13,7 +13,8 @@ from crte.core.text import normalize_label
 
 _MONTH_NAMES = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
 MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES.split(), start=1)}
-NUMBER_WORDS = {"trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10}
+_NUMBER_NAMES = "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
+NUMBER_WORDS = {word: number for number, word in enumerate(_NUMBER_NAMES.split(), start=1)}
 ANNEX_COLUMNS = 8  # maître d'ouvrage, opération, contenu, montant, EPCI, État, autres, calendrier
 
 
@@ -260,7 +261,10 @@ def read_signature_date(text: str) -> date | None:
     )
     if not match or normalize_label(match[2]) not in MONTHS:
         return None
-    return date(int(match[3]), MONTHS[normalize_label(match[2])], int(match[1]))
+    try:
+        return date(int(match[3]), MONTHS[normalize_label(match[2])], int(match[1]))
+    except ValueError:  # « le 31 juin 2022 »: not a date
+        return None
 
 
 def read_contract_document(text: str) -> ContractDocument:
@@ -275,7 +279,11 @@ def read_contract_document(text: str) -> ContractDocument:
     doc.signed_on = read_signature_date(text)
     duration = re.search(r"durée de ce contrat est de (\w+) ans", text, re.IGNORECASE)
     if duration:
-        doc.duration_years = NUMBER_WORDS.get(duration[1].lower()) or int(duration[1])
+        word = duration[1].lower()
+        figure = int(word) if word.isdigit() and int(word) <= 20 else None
+        doc.duration_years = NUMBER_WORDS.get(word) or figure
+        if doc.duration_years is None:
+            doc.warnings.append(f"Durée du contrat non comprise : « {duration[0]} ».")
     period = re.search(r"période contractuelle (20\d{2})\s*-\s*(20\d{2})", text)
     if period:
         doc.start_year, doc.end_year = int(period[1]), int(period[2])

@@ -3,9 +3,14 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crte.importers.contract_document import clean_cell, is_heading, read_contract_document
 from crte.importers.demo import REFERENCE_DOCUMENT
+from crte.importers.from_document import document_to_plan
+from crte.importers.funding import FunderDirectory
+from crte.importers.report import Report
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +126,51 @@ def test_is_heading_accepts_capital_lines_only():
     assert is_heading("S'EPANOUIR")
     assert not is_heading("Programmation 2022")
     assert not is_heading("PROGRAMMATION 2022")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "years", "signed"),
+    [
+        ("La durée de ce contrat est de deux ans.", 2, None),
+        ("La durée de ce contrat est de 6 ans.", 6, None),
+        ("La durée de ce contrat est de 600 ans.", None, None),
+        ("Fait à Arras, le 31 juin 2022", None, None),
+        ("Fait à Arras, Le 1er juillet 2022", None, "2022-07-01"),
+    ],
+)
+def test_durations_and_dates_in_words_never_crash_the_reader(sentence, years, signed):
+    doc = read_contract_document(f"CONTRAT POUR LA RÉUSSITE DE LA TRANSITION ÉCOLOGIQUE\n{sentence}\n")
+    assert doc.duration_years == years
+    assert (str(doc.signed_on) if doc.signed_on else None) == signed
+
+
+LINE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(
+        [
+            "Article 3",
+            "ARTICLE III",
+            "Axe 1 : Mobilités",
+            "SE DÉPLACER",
+            "Programmation 2022",
+            "Les enjeux prioritaires",
+            "- une action",
+            "La durée de ce contrat est de trois ans",
+            "Fait le 31 février 2023",
+            "Représentée par **Jean DUPONT**, Président",
+        ]
+    ),
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_characters="\t\n"), max_size=20), min_size=2, max_size=9
+    ).map("\t".join),
+)
+
+
+@given(st.lists(LINE, max_size=40))
+def test_the_document_reader_never_crashes(lines):
+    """From text to plan: random lines, random tables, random dates and durations."""
+    header = "Maitre d'ouvrage\tOpération\tContenu\tMontant\tEPCI\tETAT\tautres\tAnnée"
+    for text in ("\n".join(lines), "\n".join([header, *lines])):
+        document_to_plan(
+            read_contract_document(text), FunderDirectory({"Région": "Région"}), "x.txt", Report()
+        )
