@@ -57,7 +57,8 @@ class ActionPlan:
     calendar_text: str = ""
     start_year: int | None = None
     end_year: int | None = None
-    maturity: str = "validee"
+    maturity: str = "validee"  # a signed contract's annex; tables start at « idée »
+    maturity_text: str = ""  # as the source wrote it
     lines: list[LinePlan] = field(default_factory=list)
     has_financing_columns: bool = True  # False when the source has no financing at all
 

@@ -16,6 +16,8 @@ VALUE_DIGITS = (20, 6)  # Measurement.value, Target.value: DECIMAL(20, 6)
 
 
 def check_plan(plan: ImportPlan, report: Report) -> None:
+    if not plan.is_document:
+        governance(plan, report)
     if not plan.actions:
         report.error("vide", "Aucune action n'a été trouvée dans le fichier.")
     seen: dict[str, ActionPlan] = {}
@@ -31,6 +33,29 @@ def check_plan(plan: ImportPlan, report: Report) -> None:
         seen[action.external_id] = action
         check_action(action, report)
     check_figures(plan, report)
+
+
+def governance(plan: ImportPlan, report: Report) -> None:
+    """A programming table brings actions at the maturity it gives (« idée » by default),
+    never validated: validation is a committee's decision (Art. 7). An action the table says
+    validated, engaged, running or done arrives « prête », ready for the committee."""
+    capped = [a for a in plan.actions if a.maturity in ADVANCED]
+    for action in capped:
+        report.info(
+            "gouvernance",
+            f"Le fichier indique « {action.maturity_text or action.maturity} » : l'action arrive « prête » ; "
+            "sa validation revient au comité de pilotage.",
+            action.place,
+            action.title,
+        )
+        action.maturity = "prete"
+    if plan.actions:
+        report.info(
+            "gouvernance",
+            "Les nouvelles actions d'un tableau arrivent à la maturité qu'il indique (« idée » par défaut), "
+            "jamais « validée » : la validation reste une décision du comité. Les actions déjà présentes "
+            "gardent leur maturité.",
+        )
 
 
 def check_figures(plan: ImportPlan, report: Report) -> None:

@@ -365,12 +365,14 @@ def _action(values, by_field, source, line, taken, report) -> ActionPlan:
         priority_hint=cell_text(values.get("enjeu")),
         owners=[o.strip() for o in re.split(r"[;/\n]", cell_text(values.get("maitre_ouvrage"))) if o.strip()],
         communes=re.findall(r"\b\d[\dAB]\d{3}\b", cell_text(values.get("communes"))),
+        maturity="idee",  # a table proposes; only a committee validates (quality.governance)
     )
     if "montant" in by_field:
         _amount(action, values.get("montant"), by_field["montant"].place(source, line), report)
     maturity = maturity_of(cell_text(values.get("maturite")))
     if maturity:
         action.maturity = maturity
+        action.maturity_text = cell_text(values.get("maturite"))
     calendar = parse_calendar(cell_text(values.get("calendrier")))
     action.calendar_text = cell_text(values.get("calendrier"))
     action.start_year, action.end_year = calendar.start_year, calendar.end_year

@@ -304,7 +304,12 @@ def test_scheme_and_own_funding_columns_totals_and_sections(tmp_path):
     assert Action.objects.count() == 2  # the total row is not an action
     presbytery = Action.objects.get(title="Réhabilitation du presbytère")
     assert presbytery.orientation.name == "Habiter"
-    assert presbytery.maturity == "en_cours"
+    # « Travaux en cours » in a table: ready for the committee, never validated by an import
+    assert presbytery.maturity == "prete"
+    assert Action.objects.get(title="Maison de santé").maturity == "en_maturation"
+    governance = [e for e in result.report.entries if e.code == "gouvernance" and e.action]
+    assert [e.action for e in governance] == ["Réhabilitation du presbytère"]
+    assert "Travaux en cours" in governance[0].message
     lines = {
         (line.funder.name, line.scheme.short_name if line.scheme else "", line.amount)
         for line in presbytery.funding_lines.select_related("funder", "scheme")
@@ -370,3 +375,18 @@ def test_a_draft_contract_created_by_a_spreadsheet_has_working_pages(client, tmp
         f"/contrats/{contract.slug}/donnees-ouvertes.zip",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_table_imported_into_a_signed_contract_never_validates_an_action(tmp_path):
+    run(base_table(tmp_path), slug="crte-signe")
+    contract = Contract.objects.get(slug="crte-signe")
+    contract.status = Contract.Status.SIGNE
+    contract.save()
+    rows = [["Maître d'ouvrage", "Intitulé", "Coût HT"], ["Auchel", "Nouvelle crèche", "800 000 €"]]
+    result = run(write_xlsx(tmp_path / "ajout.xlsx", rows), slug="crte-signe")
+    assert Action.objects.get(title="Nouvelle crèche").maturity == "idee"
+    assert any("jamais « validée »" in e.message for e in result.report.entries)
+
+
+def base_table(tmp_path):
+    return write_xlsx(tmp_path / "base.xlsx", [LONG_HEADER, *LONG_ROWS])
