@@ -19,6 +19,7 @@ from crte.contracts.models import (
     Programme,
     Territory,
 )
+from crte.core.formats import format_euros, format_share
 from crte.core.models import Commune, Grouping, Organisation, OrganisationAlias
 from crte.core.national import roles
 from crte.core.resolve import NOWHERE, BodyIndex, Place, choose, outside
@@ -31,6 +32,8 @@ from crte.importers.report import Report
 from crte.indicators.models import Indicator, Measurement, Target
 
 UNSORTED = "À classer"
+DRAFT_MATURITIES = {"idee", "en_maturation", "prete"}  # not validated by a committee yet
+QUIET_FIELDS = {"order", "source"}  # moved by every import, not worth a line in the preview
 # Owners written as a group rather than a named body.
 GENERIC_OWNERS = {
     "communes": Organisation.Category.COMMUNE,
@@ -129,7 +132,9 @@ class DryRun(Exception):
     """Raised inside the transaction of a dry run to roll everything back."""
 
 
-def run_import(plan: ImportPlan, *, slug: str, report: Report, catalogue: Catalogue, dry_run=False):
+def run_import(
+    plan: ImportPlan, *, slug: str, report: Report, catalogue: Catalogue, dry_run=False, remove_missing=False
+):
     """Writes the plan unless the report holds errors. Returns the contract (None when
     nothing was written)."""
     report.dry_run = dry_run
@@ -138,7 +143,7 @@ def run_import(plan: ImportPlan, *, slug: str, report: Report, catalogue: Catalo
     contract = None
     try:
         with transaction.atomic():
-            contract = Writer(plan, report, catalogue).write(slug)
+            contract = Writer(plan, report, catalogue, remove_missing).write(slug)
             if dry_run:
                 raise DryRun
     except DryRun:
@@ -148,12 +153,15 @@ def run_import(plan: ImportPlan, *, slug: str, report: Report, catalogue: Catalo
 
 
 class Writer:
-    def __init__(self, plan: ImportPlan, report: Report, catalogue: Catalogue):
+    def __init__(self, plan: ImportPlan, report: Report, catalogue: Catalogue, remove_missing: bool = False):
         self.plan, self.report, self.catalogue = plan, report, catalogue
+        self.remove_missing = remove_missing
         self.action_order = 0
+        self.line_keys: dict[int, set[str]] = {}
 
-    def upsert(self, model, kind: str, lookup: dict, fields: dict, create_only=None):
-        """Create, update when a field differs, or leave alone; counted in the report."""
+    def upsert(self, model, kind: str, lookup: dict, fields: dict, create_only=None, label: str = ""):
+        """Create, update when a field differs, or leave alone; counted in the report, and
+        each changed field written down (what it was, what it becomes)."""
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model.objects.create(**lookup, **fields, **(create_only or {}))
@@ -162,6 +170,10 @@ class Writer:
         changed = [name for name, value in fields.items() if getattr(obj, name) != value]
         if changed:
             for name in changed:
+                if name not in QUIET_FIELDS:
+                    self.report.change(
+                        kind, label or str(obj), verbose(model, name), getattr(obj, name), fields[name]
+                    )
                 setattr(obj, name, fields[name])
             obj.save()
             self.report.count(kind, "updated")
@@ -181,12 +193,37 @@ class Writer:
         orientations = self.write_orientations(contract)
         for action_plan in self.plan.actions:
             self.write_action(contract, orientations, action_plan)
+        self.actions_gone(contract)
         self.write_programmes(contract)
         self.write_targets(contract)
         self.write_facts(contract)
         return contract
 
     # -- contract ---------------------------------------------------------------------------
+
+    def actions_gone(self, contract: Contract) -> None:
+        """Actions this same source brought before and no longer has: listed; removed when
+        the user confirms it, if no committee validated them (those are to abandon by a
+        decision, not to delete)."""
+        kept = {a.external_id for a in self.plan.actions}
+        gone = contract.actions.filter(source__startswith=f"{self.plan.source}, ").exclude(
+            external_id__in=kept
+        )
+        for action in gone:
+            removable = action.maturity in DRAFT_MATURITIES
+            if self.remove_missing and removable:
+                action.delete()
+                self.report.count("action", "removed")
+                self.report.warn("action-retiree", "Action retirée : absente du fichier.", None, action.title)
+                continue
+            advice = (
+                "confirmez le retrait des éléments absents pour la retirer"
+                if removable
+                else "elle a été validée : son abandon relève d'une décision du comité"
+            )
+            self.report.warn(
+                "action-absente", f"Action absente du fichier, conservée ; {advice}.", None, action.title
+            )
 
     def write_contract(self, slug: str) -> Contract:
         plan = self.plan
@@ -327,15 +364,53 @@ class Writer:
             fields,
             # Maturity moves with the action's life; a re-import must not reset it.
             {"maturity": plan.maturity},
+            label=plan.title,
         )
         owners = [self.organisation(o, Organisation.Category.INCONNU) for o in plan.owners]
         if {o.pk for o in owners} != set(action.owners.values_list("pk", flat=True)):
             action.owners.set(owners)
         if plan.communes:
             action.communes.set(Commune.objects.filter(insee_code__in=plan.communes))
+        keys = []
         for line in plan.lines:
-            self.write_line(action, line)
+            keys.append(self.write_line(action, line).external_id)
+        if plan.has_financing_columns:
+            self.lines_gone(action, keys, plan)
         return action
+
+    def lines_gone(self, action: Action, keys: list[str], plan: ActionPlan) -> None:
+        """Imported lines of this action that the source no longer has: listed; removed only
+        when the user confirms it (`remove_missing`). Lines people added by hand (no source
+        text) are not the source's to remove."""
+        gone = (
+            action.funding_lines.exclude(external_id__in=keys)
+            .exclude(source_text="")
+            .select_related("funder")
+        )
+        for line in gone:
+            who = line.funder.name if line.funder else "financeur non précisé"
+            what = (
+                format_euros(line.amount)
+                if line.amount is not None
+                else (format_share(line.share) or "non chiffré")
+            )
+            if self.remove_missing:
+                line.delete()
+                self.report.count("financement", "removed")
+                self.report.warn(
+                    "ligne-retiree",
+                    f"Ligne retirée : {who}, {what} (« {line.source_text} »).",
+                    plan.place,
+                    plan.title,
+                )
+            else:
+                self.report.warn(
+                    "ligne-absente",
+                    f"Ligne absente du fichier : {who}, {what}, statut « {line.get_status_display()} ». "
+                    "Conservée ; confirmez le retrait des lignes absentes pour la retirer.",
+                    plan.place,
+                    plan.title,
+                )
 
     def check_inside(self, organisation: Organisation, label: str, place=None, action: str = "") -> None:
         """A name that designates a body of another territory keeps that body, reported."""
@@ -357,6 +432,7 @@ class Writer:
         scheme = self.scheme(line.scheme, funder)
         if funder is None and scheme is not None:
             funder = scheme_funder(scheme, self.catalogue)  # 'DSIL' in a financer column: the State's
+        line.external_id = self.line_identity(action, funder, scheme)
         fields = {
             "funder": funder,
             "scheme": scheme,
@@ -370,13 +446,33 @@ class Writer:
             "note": line.note,
         }
         # The status belongs to the financer once imported.
+        who = funder.name if funder else "financeur non précisé"
         return self.upsert(
             FundingLine,
             "financement",
             {"action": action, "external_id": line.external_id},
             fields,
             {"status": line.status},
+            label=f"{action.title} — {who}",
         )
+
+    def line_identity(self, action: Action, funder, scheme) -> str:
+        """A line is its action's (financer, scheme, year): not a column's position, so that
+        a column inserted or removed changes nothing else, and a status stays with its
+        financer. Two lines of the same financer, scheme and year are numbered in order."""
+        base = "-".join(
+            [
+                f"f{funder.pk}" if funder else "sans-financeur",
+                f"d{scheme.pk}" if scheme else "",
+                str(action.start_year or ""),
+            ]
+        ).strip("-")
+        taken = self.line_keys.setdefault(action.pk, set())
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        return key
 
     def scheme(self, label: str, funder: Organisation | None) -> Scheme | None:
         if not label:
@@ -475,6 +571,10 @@ class Writer:
                 {"indicator": indicator, "year": plan.year},
                 {"relative_change": plan.relative_change, "note": plan.text},
             )
+
+
+def verbose(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
 
 
 def scheme_funder(scheme: Scheme, catalogue: Catalogue) -> Organisation | None:

@@ -68,11 +68,18 @@ def decode_text(data: bytes, name: str, report: Report) -> str | None:
 
 
 def import_source(
-    *, path: Path, slug: str, name: str = "", dry_run: bool = False, territory: str = ""
+    *,
+    path: Path,
+    slug: str,
+    name: str = "",
+    dry_run: bool = False,
+    territory: str = "",
+    remove_missing: bool = False,
 ) -> ImportResult:
     """`territory`: the SIREN of the contract's grouping(s), comma-separated, when the
     document does not name one the national reference knows (or for a new contract made
-    from a spreadsheet)."""
+    from a spreadsheet). `remove_missing`: remove the financing lines and draft actions this
+    source brought before and no longer has (they are listed either way)."""
     name = name or path.name
     report = Report()
     doc = None
@@ -92,7 +99,9 @@ def import_source(
         return ImportResult(None, report, None)
     plan.territory_sirens = [g.siren for g in groupings]
     check_plan(plan, report)
-    contract = run_import(plan, slug=slug, report=report, catalogue=catalogue, dry_run=dry_run)
+    contract = run_import(
+        plan, slug=slug, report=report, catalogue=catalogue, dry_run=dry_run, remove_missing=remove_missing
+    )
     if contract is not None and plan.is_document and contract.signed_on:
         ensure_initial_version(contract)  # version 0: the contract as signed
     return ImportResult(plan, report, contract)

@@ -3,7 +3,10 @@ Errors refuse the file (nothing is written); warnings are imported and shown to 
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
 
+from crte.core.formats import format_date, format_number
 from crte.importers.plan import Place
 
 ERROR, WARNING, INFO = "erreur", "avertissement", "info"
@@ -24,11 +27,36 @@ class Entry:
 
 
 @dataclass
+class Change:
+    kind: str
+    label: str
+    field: str
+    before: str
+    after: str
+
+
+def shown(value) -> str:
+    """A value as people read it: French numbers and dates, « oui »/« non »."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal | int):
+        decimal = Decimal(value)
+        return format_number(decimal, 0 if decimal == decimal.to_integral_value() else 2)
+    if isinstance(value, date):
+        return format_date(value)
+    return str(value)
+
+
+@dataclass
 class Report:
     entries: list[Entry] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
 
@@ -52,6 +80,9 @@ class Report:
     def warnings(self) -> list[Entry]:
         return [e for e in self.entries if e.severity == WARNING]
 
+    def change(self, kind: str, label: str, field_name: str, before, after) -> None:
+        self.changes.append(Change(kind, label, field_name, shown(before), shown(after)))
+
     def count(self, kind: str, bucket: str) -> None:
         counts = getattr(self, bucket)
         counts[kind] = counts.get(kind, 0) + 1
@@ -65,6 +96,8 @@ class Report:
             "crees": self.created,
             "modifies": self.updated,
             "inchanges": self.unchanged,
+            "retires": self.removed,
+            "modifications": [asdict(c) for c in self.changes],
             "entrees": [e.as_dict() for e in self.entries],
         }
 

@@ -71,6 +71,7 @@ def preview(request, contract, token, territory_form=None):
         "token": token,
         "name": pending["name"],
         "territory_form": (territory_form or TerritoryForm()) if asks_territory else None,
+        "missing": sum(e.code in ("ligne-absente", "action-absente") for e in result.report.entries),
         "groupings": Grouping.objects.filter(is_current=True).order_by("name") if asks_territory else [],
     }
     return render(request, "importers/_preview.html" if request.htmx else "importers/preview.html", context)
@@ -89,7 +90,11 @@ def confirm(request, slug, token):
     contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
     pending = pending_import(request, slug, token)
     result = import_source(
-        path=Path(pending["path"]), slug=slug, name=pending["name"], territory=pending.get("territory", "")
+        path=Path(pending["path"]),
+        slug=slug,
+        name=pending["name"],
+        territory=pending.get("territory", ""),
+        remove_missing=request.POST.get("remove_missing") == "on",
     )
     if result.report.errors:
         context = {"contract": contract, "result": result, "token": token, "name": pending["name"]}

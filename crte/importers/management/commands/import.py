@@ -23,13 +23,29 @@ class Command(BaseCommand):
         )
         parser.add_argument("--report", type=Path, help="Écrire le rapport qualité (JSON) ici")
         parser.add_argument(
+            "--remove-missing",
+            action="store_true",
+            help="Retirer les lignes de financement et les actions non validées que ce fichier avait "
+            "apportées et qu'il n'a plus (sans l'option, elles sont seulement signalées)",
+        )
+        parser.add_argument(
             "--territory",
             default="",
             help="SIREN du groupement couvert par le contrat (plusieurs : séparés par des virgules), "
             "quand le document ne le nomme pas d'une façon que le référentiel national reconnaît",
         )
 
-    def handle(self, *args, path: Path, slug=None, dry_run=False, report=None, territory="", **options):
+    def handle(
+        self,
+        *args,
+        path: Path,
+        slug=None,
+        dry_run=False,
+        report=None,
+        territory="",
+        remove_missing=False,
+        **options,
+    ):
         path = Path(path)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
@@ -38,7 +54,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "Précisez le contrat avec --contract ID : un tableur ne dit pas à quel contrat il appartient."
             )
-        result = import_source(path=path, slug=slug, dry_run=dry_run, territory=territory)
+        result = import_source(
+            path=path, slug=slug, dry_run=dry_run, territory=territory, remove_missing=remove_missing
+        )
         if report:
             Path(report).write_text(result.report.to_json(), encoding="utf-8")
         for entry in result.report.entries:
@@ -46,6 +64,10 @@ class Command(BaseCommand):
                 where = f"{entry.place} : " if entry.place else ""
                 about = f"« {entry.action} » : " if entry.action else ""
                 self.stdout.write(f"[{entry.severity}] {where}{about}{entry.message}")
+        for change in result.report.changes:
+            self.stdout.write(
+                f"[modification] {change.label} : {change.field} « {change.before} » → « {change.after} »"
+            )
         self.stdout.write(summary(result.report, slug))
         if result.report.errors:
             count = len(result.report.errors)
@@ -59,6 +81,7 @@ def summary(report, slug: str) -> str:
     verb = "Simulation" if report.dry_run else "Import"
     return (
         f"{verb} dans « {slug} » : créés {counts(report.created)} ; modifiés "
-        f"{counts(report.updated)} ; inchangés {counts(report.unchanged)}. "
+        f"{counts(report.updated)} ; inchangés {counts(report.unchanged)} ; "
+        f"retirés {counts(report.removed)}. "
         f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)."
     )
