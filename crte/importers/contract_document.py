@@ -240,17 +240,26 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
     return rows
 
 
+SIGNATORY_RE = re.compile(
+    r"Représentée?\s+par\s+(?:(?:son|sa|le|la)\s+(?P<role>[^,]{2,60}?),\s*)?"
+    r"(?:(?:M\.|Mme|Monsieur|Madame)\s+)?"
+    r"(?P<name>(?:[A-ZÉÈÎ][a-zà-ÿ'’]+(?:-[A-ZÉÈ][a-zà-ÿ'’]+)?\s+)+[A-ZÉÈÀÇ][A-ZÉÈÀÇ'’-]+(?:\s+[A-ZÉÈÀÇ][A-ZÉÈÀÇ'’-]+)*)"
+    r"\b(?P<rest>.*)"
+)
+
+
 def read_parties(lines: list[str], doc: ContractDocument) -> None:
+    """« Représenté(e) par son Président, Olivier GACQUERRE … » or « Représenté par Chantal
+    AMBROISE, Sous-Préfète… »: the party is the last non-empty line above. The name is
+    first names then the family name in capitals, bold or not (PDF and Word lose bold)."""
     for i, line in enumerate(lines):
-        match = re.search(
-            r"Représentée? par (?:son (?P<role>\w+), )?\*\*(?P<name>[^*]+)\*\*(?P<rest>.*)", line
-        )
+        match = SIGNATORY_RE.search(line.replace("**", ""))
         if not match:
             continue
         party = next((clean_cell(lines[j]) for j in range(i - 1, -1, -1) if lines[j].strip()), "")
         party = re.sub(r"\s*\([^)]*\)\s*$", "", party).rstrip(" ,")
         title = match["role"] or match["rest"].strip(" ,").split(",")[0]
-        doc.signatories.append(Signatory(party, match["name"].strip(), title.strip()))
+        doc.signatories.append(Signatory(party, match["name"].strip(), clean_cell(title).strip()))
 
 
 def read_signature_date(text: str) -> date | None:

@@ -10,6 +10,9 @@ from django.utils.text import slugify
 from crte.contracts.models import Contract
 from crte.core.resolve import NOWHERE, groupings_by_siren, identify_grouping, place_for_groupings, place_of
 from crte.governance.versions import ensure_initial_version
+from crte.importers import guard
+from crte.importers.blocks import DOCUMENT_SUFFIXES as BLOCK_SUFFIXES
+from crte.importers.blocks import Lines, UnreadableDocument, read_blocks, to_lines
 from crte.importers.contract_document import ContractDocument, read_contract_document
 from crte.importers.from_document import document_to_plan
 from crte.importers.load import Catalogue, run_import
@@ -18,7 +21,7 @@ from crte.importers.quality import check_plan
 from crte.importers.report import Report
 from crte.importers.spreadsheet import SPREADSHEET_SUFFIXES, read_spreadsheet
 
-DOCUMENT_SUFFIXES = {".txt", ".md"}
+DOCUMENT_SUFFIXES = BLOCK_SUFFIXES
 
 
 class SourceError(Exception):
@@ -38,33 +41,46 @@ def read_source(
     suffix = Path(name).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
         if doc is None:
-            text = decode_text(path.read_bytes(), name, report)
-            if text is None:
+            lines = document_lines(path, name, report)
+            if lines is None:
                 return None
-            doc = read_contract_document(text)
+            doc = read_contract_document(lines.text)
         return document_to_plan(doc, catalogue.directory, name, report)
     if suffix in SPREADSHEET_SUFFIXES:
         return read_spreadsheet(path, name=name, directory=catalogue.directory, report=report)
     report.error(
         "format",
         f"Format de fichier non pris en charge : « {suffix or 'sans extension'} ». Formats "
-        "acceptés : document texte (.txt, .md), tableur (.xlsx, .ods, .csv).",
+        "acceptés : contrat (.pdf, .docx, .odt, .txt, .md), tableur (.xlsx, .ods, .csv).",
         Place(name),
     )
     return None
 
 
-def decode_text(data: bytes, name: str, report: Report) -> str | None:
-    if b"\x00" in data[:4096]:
-        report.error("binaire", "Le fichier n'est pas un texte (contenu binaire).", Place(name))
-        return None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    report.error("encodage", "Encodage du fichier non reconnu (UTF-8 ou Windows-1252 attendu).")
+def document_lines(path: Path, name: str, report: Report) -> Lines | None:
+    """A contract in any format as the lines the structure reader reads (None, reported,
+    when it cannot be read)."""
+    try:
+        guard.check_size(Path(path).stat().st_size, name)
+        if Path(name).suffix.lower() in (".docx", ".odt"):
+            guard.check_archive(path, name)
+        return to_lines(read_blocks(Path(path).read_bytes(), name))
+    except (guard.TooCostly, UnreadableDocument) as error:
+        report.error("illisible", str(error), Place(name))
+    except ValueError as error:  # a damaged archive
+        report.error("illisible", f"Le document est illisible ou endommagé ({error}).", Place(name))
     return None
+
+
+def locate_pages(plan: ImportPlan, report: Report, lines: Lines, name: str) -> None:
+    """Places in a PDF say their page: every place of the plan and of the report."""
+    if not any(lines.pages):
+        return
+    places = [e.place for e in report.entries] + [a.place for a in plan.actions]
+    places += [line.place for a in plan.actions for line in a.lines]
+    for place in places:
+        if place is not None and place.file == name and place.line and place.page is None:
+            place.page = lines.page_of(place.line)
 
 
 def import_source(
@@ -82,12 +98,12 @@ def import_source(
     source brought before and no longer has (they are listed either way)."""
     name = name or path.name
     report = Report()
-    doc = None
+    doc = lines = None
     if Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
-        text = decode_text(path.read_bytes(), name, report)
-        if text is None:
+        lines = document_lines(path, name, report)
+        if lines is None:
             return ImportResult(None, report, None)
-        doc = read_contract_document(text)
+        doc = read_contract_document(lines.text)
     groupings, place = contract_territory(slug=slug, doc=doc, territory=territory, name=name, report=report)
     if report.errors:
         return ImportResult(None, report, None)
@@ -99,6 +115,8 @@ def import_source(
         return ImportResult(None, report, None)
     plan.territory_sirens = [g.siren for g in groupings]
     check_plan(plan, report)
+    if lines is not None:
+        locate_pages(plan, report, lines, name)
     contract = run_import(
         plan, slug=slug, report=report, catalogue=catalogue, dry_run=dry_run, remove_missing=remove_missing
     )
@@ -155,6 +173,9 @@ def suggested_slug(path: Path) -> str | None:
     names no contract."""
     if path.suffix.lower() not in DOCUMENT_SUFFIXES:
         return None
-    doc = read_contract_document(path.read_text(encoding="utf-8", errors="replace"))
+    lines = document_lines(path, path.name, Report())
+    if lines is None:
+        return None
+    doc = read_contract_document(lines.text)
     short = doc.epci_short or doc.epci_name
     return f"crte-{slugify(short)}" if short else None

@@ -14,9 +14,12 @@ class Place:
     file: str
     line: int | None = None
     column: str = ""
+    page: int | None = None  # PDF documents
 
     def __str__(self) -> str:
         text = self.file
+        if self.page:
+            text += f", page {self.page}"
         if self.line:
             text += f", ligne {self.line}"
         if self.column:
