@@ -14,7 +14,7 @@ ACCEPTED = sorted(DOCUMENT_SUFFIXES | SPREADSHEET_SUFFIXES)
 class UploadForm(DsfrBaseForm):
     file = forms.FileField(
         label="Fichier à importer",
-        help_text="Tableau de programmation (.xlsx, .ods, .csv) ou contrat en texte (.txt). "
+        help_text="Tableau de programmation (.xlsx, .ods, .csv) ou contrat (.pdf, .docx, .odt, .txt). "
         "Taille maximale : 20 Mo.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )

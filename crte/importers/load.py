@@ -369,14 +369,30 @@ class Writer:
         owners = [self.organisation(o, Organisation.Category.INCONNU) for o in plan.owners]
         if {o.pk for o in owners} != set(action.owners.values_list("pk", flat=True)):
             action.owners.set(owners)
-        if plan.communes:
-            action.communes.set(Commune.objects.filter(insee_code__in=plan.communes))
+        communes = list(Commune.objects.filter(insee_code__in=plan.communes)) + self.communes_named(plan)
+        if communes and {c.pk for c in communes} != set(action.communes.values_list("pk", flat=True)):
+            action.communes.set(communes)
         keys = []
         for line in plan.lines:
             keys.append(self.write_line(action, line).external_id)
         if plan.has_financing_columns:
             self.lines_gone(action, keys, plan)
         return action
+
+    def communes_named(self, plan: ActionPlan) -> list[Commune]:
+        """« Béthune » in a Commune column: the commune of that name in the territory, or the
+        only one in France; otherwise reported."""
+        found = []
+        for name in plan.commune_names:
+            candidates = list(Commune.objects.filter(key=normalize_label(name), is_current=True))
+            inside = [c for c in candidates if c.pk in self.catalogue.place.communes]
+            chosen = inside or (candidates if len(candidates) == 1 else [])
+            if len(chosen) == 1:
+                found.append(chosen[0])
+            else:
+                how = "plusieurs communes portent ce nom" if candidates else "commune inconnue"
+                self.report.warn("commune", f"« {name} » : {how}, non rattachée.", plan.place, plan.title)
+        return found
 
     def lines_gone(self, action: Action, keys: list[str], plan: ActionPlan) -> None:
         """Imported lines of this action that the source no longer has: listed; removed only

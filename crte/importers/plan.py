@@ -54,6 +54,7 @@ class ActionPlan:
     priority_hint: str = ""
     owners: list[str] = field(default_factory=list)
     communes: list[str] = field(default_factory=list)  # INSEE codes
+    commune_names: list[str] = field(default_factory=list)  # names, resolved by the writer
     amount: Decimal | None = None
     amount_basis: str = "total"
     amount_text: str = ""

@@ -20,6 +20,7 @@ from crte.core.text import normalize_label
 from crte.importers import guard
 from crte.importers.contract_document import clean_cell, is_heading
 from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
+from crte.importers.headers import HeaderMapper, header_key
 from crte.importers.parsing import parse_amount, parse_calendar, parse_number
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
 from crte.importers.report import Report
@@ -49,12 +50,8 @@ def load_synonyms() -> dict[str, str]:
         }
 
 
-def header_key(header: str) -> str:
-    """Column titles compare without accents, case or punctuation; '%' stays '%'."""
-    return normalize_label(header) or header.strip()
-
-
 SYNONYMS = load_synonyms()
+MAPPER = HeaderMapper(SYNONYMS)
 
 
 @dataclass
@@ -169,6 +166,8 @@ def map_header(cells: list[str], directory: FunderDirectory) -> list[Column]:
     for index, header in enumerate(cells):
         key = header_key(header)
         name = SYNONYMS.get(key, "")
+        if not name and key and not _financing_column(Column(index, header, ""), key, directory).field:
+            name = MAPPER.field(header)  # a close or longer title ('Intitulé de l'opération', 'cout_ht')
         column = Column(index, header, "financement" if name == "autres_financeurs" else name)
         if not name and key:
             _financing_column(column, key, directory)
@@ -176,16 +175,38 @@ def map_header(cells: list[str], directory: FunderDirectory) -> list[Column]:
     return columns
 
 
-def _financing_column(column: Column, key: str, directory: FunderDirectory) -> None:
+NOT_A_FINANCER = {
+    "code",
+    "nom",
+    "numero",
+    "num",
+    "n",
+    "id",
+    "libelle",
+    "siren",
+    "siret",
+    "insee",
+    "region",
+    "departement",
+}
+
+
+def _financing_column(column: Column, key: str, directory: FunderDirectory) -> Column:
+    """« Région », « Montant DSIL », « Part État »: a financer's or a scheme's column; not
+    « code_departement » or « nom_region » (a place, not a financer)."""
+    words = key.split()
+    if words and words[0] in NOT_A_FINANCER and len(words) > 1 and words[1] not in ("du", "de", "des"):
+        return column
     if OWN_FUNDING.search(key):
         column.field, column.own_funding = "financement", True
-        return
+        return column
     funders = {name for _, name in directory.find(column.header)}
     scheme = directory.scheme(column.header) or _scheme_inside(column.header, directory)
     if len(funders) == 1 or scheme:
         column.field = "financement"
         column.funder = funders.pop() if len(funders) == 1 else None
         column.scheme = scheme or ""
+    return column
 
 
 def _scheme_inside(header: str, directory: FunderDirectory) -> str | None:
@@ -271,7 +292,23 @@ TOTAL_ROW = re.compile(r"^(sous )?tota(l|ux)\b")
 
 def rows_to_plan(table, header_index, columns, source, directory, report, sheet="") -> ImportPlan:
     plan = ImportPlan(source=source)
-    by_field = {c.field: c for c in columns if c.field and c.field != "financement"}
+    header_line = table.lines[header_index] if header_index < len(table.lines) else None
+    used = fields_read(columns)
+    for column in columns:
+        if column.header.strip() and not column.field:
+            report.warn(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » non comprise : ses valeurs ne sont pas importées.",
+                Place(source, header_line, column.letter),
+            )
+        elif column.field in used and used[column.field] is not column:
+            report.warn(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » : même sens que la colonne « {used[column.field].header} », "
+                "qui seule est importée.",
+                Place(source, header_line, column.letter),
+            )
+    by_field = fields_read(columns)
     money_columns = [c for c in columns if c.field == "financement"]
     long_shape = "financeur" in by_field and ("subvention" in by_field or "taux" in by_field)
     taken: set[str] = set()
@@ -306,6 +343,20 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
             text = cell_text(row[column.index]) if column.index < len(row) else ""
             current.lines += _wide_lines(text, column, current, source, line, directory, report)
     return plan
+
+
+def fields_read(columns: list[Column]) -> dict[str, Column]:
+    """The column read for each field: the last one, but for communes the one of INSEE
+    codes when there are both codes and names (codes are exact)."""
+    used: dict[str, Column] = {}
+    for column in columns:
+        if not column.field or column.field == "financement":
+            continue
+        coded = re.search(r"\b(code|insee)\b", header_key(column.header))
+        if column.field == "communes" and "communes" in used and not coded:
+            continue
+        used[column.field] = column
+    return used
 
 
 def _is_second_header(row, columns) -> bool:
@@ -365,6 +416,7 @@ def _action(values, by_field, source, line, taken, report) -> ActionPlan:
         priority_hint=cell_text(values.get("enjeu")),
         owners=[o.strip() for o in re.split(r"[;/\n]", cell_text(values.get("maitre_ouvrage"))) if o.strip()],
         communes=re.findall(r"\b\d[\dAB]\d{3}\b", cell_text(values.get("communes"))),
+        commune_names=commune_names(cell_text(values.get("communes"))),
         maturity="idee",  # a table proposes; only a committee validates (quality.governance)
     )
     if "montant" in by_field:
@@ -377,6 +429,16 @@ def _action(values, by_field, source, line, taken, report) -> ActionPlan:
     action.calendar_text = cell_text(values.get("calendrier"))
     action.start_year, action.end_year = calendar.start_year, calendar.end_year
     return action
+
+
+def commune_names(text: str) -> list[str]:
+    """« Béthune ; Lens », « Bruay-la-Buissière (62178) »: the names, codes apart."""
+    names = []
+    for part in re.split(r"[;,/\n]| et ", text):
+        name = re.sub(r"\(?\b\d[\dAB]\d{3}\b\)?", "", part).strip(" -")
+        if name and not name.isdigit():
+            names.append(name)
+    return names
 
 
 MATURITY_WORDS = [  # normalized words -> Action.Maturity value; first match wins

@@ -3,9 +3,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.text import slugify
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract
+from crte.core.text import normalize_label
 from crte.finance.models import FundingLine
 from crte.importers.pipeline import import_source
 from crte.importers.tests.sheets import write_csv, write_ods, write_xlsx
@@ -207,7 +209,8 @@ def test_quality_report_flags_under_financing_and_unknown_financers(tmp_path):
         ("vide.csv", b"", "vide"),
         ("binaire.xlsx", bytes(range(256)) * 8, "illisible"),
         ("binaire.csv", b"\x00\x01\x02PK" * 100, "CSV mal formé"),
-        ("document.pdf", b"%PDF-1.4", "Format de fichier non pris en charge"),
+        ("document.pdf", b"%PDF-1.4", "Le PDF est illisible"),
+        ("presentation.pptx", b"PK", "Format de fichier non pris en charge"),
     ],
 )
 def test_bad_files_get_a_clear_french_error_and_change_nothing(tmp_path, name, content, message):
@@ -390,3 +393,73 @@ def test_a_table_imported_into_a_signed_contract_never_validates_an_action(tmp_p
 
 def base_table(tmp_path):
     return write_xlsx(tmp_path / "base.xlsx", [LONG_HEADER, *LONG_ROWS])
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Intitulé de l'opération", "intitule"),
+        ("beneficiaire_nom", "maitre_ouvrage"),
+        ("cout_ht", "montant"),
+        ("Coût du projet", "montant"),
+        ("subvention", "subvention"),
+        ("Montant sollicité auprès de l'État", "subvention"),
+        ("dispositif", "financeur"),
+        ("Commune", "communes"),
+        ("code_commune", "communes"),
+        ("Maitre d'ouvage", "maitre_ouvrage"),  # a typo
+        ("Année de démarrage prévue", "calendrier"),
+        ("Couleur préférée", ""),
+    ],
+)
+def test_headers_are_understood_by_their_words(header, field):
+    from crte.importers.spreadsheet import MAPPER
+
+    assert MAPPER.field(header) == field
+
+
+def test_the_national_fonds_vert_list_imports_as_a_real_table(tmp_path):
+    """A national open-data table with snake_case headers: owners, communes, measures and
+    grants all read; the columns the platform has no field for are reported."""
+    import csv
+    import gzip
+
+    from crte.importers.generate import FONDS_VERT
+
+    with gzip.open(FONDS_VERT, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = [row for row in reader if row[1] == "29"][:60]
+    path = tmp_path / "fonds_vert_2023_finistere.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    result = import_source(path=path, slug="crte-fonds-vert", territory="200067072")
+    assert not result.report.errors, result.report.errors[:3]
+    warnings = result.report.warnings
+    ignored = {e.message.split("«")[1].split("»")[0].strip() for e in warnings if e.code == "colonne-ignoree"}
+    # a place is not a financer; of two columns with one meaning, the one not read is reported
+    expected = {
+        "nom_region",
+        "code_departement",
+        "nom_departement",
+        "numero_demarche_ds",
+        "siren",
+        "nom_commune",
+    }
+    assert ignored == expected
+    lines = FundingLine.objects.filter(action__contract__slug="crte-fonds-vert")
+    assert not lines.filter(funder__kind__in=["conseil-departemental", "conseil-regional"]).exists()
+    actions = Action.objects.filter(contract__slug="crte-fonds-vert")
+    assert actions.count() == len({r[8] for r in rows})  # one action per dossier
+    for row in rows[:20]:
+        action = actions.get(external_id=slugify(row[8]))
+        assert action.title == " ".join(row[9].split())
+        assert [c.insee_code for c in action.communes.all()] == [row[3]]
+        line = action.funding_lines.get()
+        assert (line.funder.name, line.scheme.name, line.amount) == (
+            "État",
+            f"Fonds vert : {row[7]}",
+            Decimal(row[12]).quantize(Decimal("0.01")),
+        )
+        owner = action.owners.get()  # the beneficiary, a body of the reference when it is one
+        assert normalize_label(owner.name) == normalize_label(row[10]) or owner.siren == row[11], owner

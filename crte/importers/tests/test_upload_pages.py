@@ -49,8 +49,8 @@ def test_a_refused_file_shows_its_errors_and_no_confirm_button(client, manager, 
 
 def test_unsupported_format_is_refused_by_the_form(client, manager, contract, tmp_path):
     client.force_login(manager)
-    path = tmp_path / "contrat.pdf"
-    path.write_bytes(b"%PDF-1.4")
+    path = tmp_path / "contrat.pages"
+    path.write_bytes(b"PK")
     response = upload(client, contract, path)
     assert "non pris en charge" in " ".join(response.context["form"].errors["file"])
 
