@@ -10,12 +10,12 @@ from datetime import date
 from decimal import Decimal
 
 from crte.core.text import normalize_label
+from crte.importers.headers import MAPPER
 
 _MONTH_NAMES = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
 MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES.split(), start=1)}
 _NUMBER_NAMES = "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize"
 NUMBER_WORDS = {word: number for number, word in enumerate(_NUMBER_NAMES.split(), start=1)}
-ANNEX_COLUMNS = 8  # maître d'ouvrage, opération, contenu, montant, EPCI, État, autres, calendrier
 
 
 @dataclass
@@ -31,17 +31,32 @@ class DocOrientation:
 
 @dataclass
 class AnnexRow:
+    """A row of the programming table, its cells kept by column (`headers` is the
+    table's); the usual fields are read through the header mapper, and `from_document`
+    maps the financing columns again with the catalogue of financers."""
+
     line: int
     orientation: str  # heading as written in the annex
     priority_hint: str  # the enjeu line above the row, as written
-    owners: list[str]
-    title: str
-    content: str
-    amount_text: str
-    epci_text: str
-    state_text: str
-    others_text: str
-    calendar_text: str
+    cells: list[str]
+    headers: list[str]
+    owners: list[str] = field(default_factory=list)
+    title: str = ""
+    content: str = ""
+    amount_text: str = ""
+    calendar_text: str = ""
+
+    def text_of(self, header: str) -> str:
+        """The cell under a header (normalized comparison), for reading and tests."""
+        key = normalize_label(header)
+        return next(
+            (
+                clean_cell(c)
+                for h, c in zip(self.headers, self.cells, strict=False)
+                if normalize_label(h) == key
+            ),
+            "",
+        )
 
 
 @dataclass
@@ -111,11 +126,28 @@ def clean_item(text: str) -> str:
     return text.rstrip(" ,;").strip()
 
 
+NUMBERED_HEADING = re.compile(
+    r"^(?:axe|orientation(?:\s+strat[ée]gique)?|th[ée]matique|priorit[ée]|volet)\s*(?:n[°o.]?\s*)?"
+    r"(?P<number>\d+|[IVX]+)\s*[:.–—-]\s*(?P<name>\S.{1,120})$",
+    re.IGNORECASE,
+)
+
+
 def is_heading(line: str) -> bool:
-    """An orientation heading: a short line in capitals ('SE DEPLACER', "S'EPANOUIR")."""
+    """An orientation heading: a short line in capitals ('SE DEPLACER', "S'EPANOUIR"), or
+    a numbered one ('Axe 1 : Mieux se déplacer', 'Orientation stratégique n° 2 – Habiter')."""
     text = clean_cell(line)
+    if NUMBERED_HEADING.match(text):
+        return True
     letters = re.sub(r"[^A-Za-zÀ-ÖØ-öø-ÿ]", "", text)
     return 3 <= len(text) <= 40 and letters.isupper() and not re.search(r"\d", text)
+
+
+def heading_name(line: str) -> str:
+    """The orientation's name in a heading: 'Axe 1 : Mieux se déplacer' -> 'Mieux se déplacer'."""
+    text = clean_cell(line)
+    numbered = NUMBERED_HEADING.match(text)
+    return numbered["name"].strip() if numbered else text
 
 
 def _find(lines: list[str], pattern: str, start: int = 0) -> int:
@@ -185,22 +217,73 @@ def _add_item(items: list[str], line: str, *, bulleted_only: bool) -> None:
         items[-1] = clean_item(items[-1] + " " + line)
 
 
+JOINING_WORDS = {"de", "d", "du", "des", "la", "le", "les", "l", "et", "sur", "en", "aux", "au"}
+
+
 def _split_owners(text: str) -> list[str]:
     """'CABBALR Entreprises Acteurs économiques' -> ['CABBALR', 'Entreprises', 'Acteurs
-    économiques']: a capitalised word opens a new owner, lower-case words continue it."""
+    économiques']: a capitalised word opens a new owner, unless it follows a joining word
+    ('Commune de Cléder', 'Syndicat mixte du Pays de Morlaix'); lower-case words continue."""
     owners: list[str] = []
-    for word in clean_cell(text).split():
-        if word[0].isupper() or not owners:
-            owners.append(word)
+    for word in clean_cell(text).replace(";", " ; ").split():
+        if word == ";":
+            owners.append("")
+            continue
+        previous = owners[-1].split()[-1] if owners and owners[-1] else ""
+        joined = re.split(r"['’]", previous.lower())[-1] in JOINING_WORDS or previous.lower().endswith(
+            ("d'", "l'")
+        )
+        if not owners or not owners[-1] or (word[0].isupper() and not joined):
+            if owners and not owners[-1]:
+                owners[-1] = word
+            else:
+                owners.append(word)
         else:
             owners[-1] += " " + word
-    return owners
+    return [o for o in owners if o]
+
+
+ANNEX_FIELDS = ("maitre_ouvrage", "intitule", "contenu", "montant", "calendrier")
+
+
+def annex_header(lines: list[str]) -> tuple[int, list[str]] | None:
+    """The programming table's header: the first tab-separated line whose titles include
+    the action's title and two other known fields; a second line naming the financers
+    under a spanning « Financements » completes it."""
+    for i, line in enumerate(lines):
+        if "\t" not in line:
+            continue
+        headers = [clean_cell(c) for c in line.split("\t")]
+        fields = [MAPPER.field(h) for h in headers]
+        if "intitule" in fields and len([f for f in fields if f]) >= 3:
+            if i + 1 < len(lines) and "\t" in lines[i + 1]:
+                below = [clean_cell(c) for c in lines[i + 1].split("\t")]
+                title = fields.index("intitule")
+                if (title >= len(below) or not below[title]) and any(below):
+                    headers += [""] * (len(below) - len(headers))
+                    headers = [b or h for h, b in zip(headers, below + [""] * len(headers), strict=False)]
+                    return i + 1, headers
+            return i, headers
+    return None
+
+
+def annex_fields(headers: list[str]) -> dict[int, str]:
+    """Column index -> usual field (the first column of each), by the header mapper."""
+    found: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        name = MAPPER.field(header)
+        if name in ANNEX_FIELDS and name not in found.values():
+            found[index] = name
+    return found
 
 
 def read_annex(lines: list[str]) -> list[AnnexRow]:
-    header = _find(lines, r"^Ma[iî]tre d.ouvrage\t")
-    if header < 0:
+    located = annex_header(lines)
+    if located is None:
         return []
+    header, headers = located
+    fields = annex_fields(headers)
+    by_name = {name: index for index, name in fields.items()}
     rows: list[AnnexRow] = []
     orientation, priority = "", ""
     label_line = -1  # enjeu headings broken over consecutive lines are joined back
@@ -218,23 +301,25 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
                 priority = f"{priority} {label}" if label_line == i - 1 else label
                 label_line = i
             continue
-        cells += [""] * (ANNEX_COLUMNS - len(cells))
-        if not cells[0] and not cells[1]:
-            continue  # second header line (financers' column names)
-        owners, title, content, amount, epci, state, others, calendar = cells[:ANNEX_COLUMNS]
+        cells += [""] * (len(headers) - len(cells))
+
+        def value(name: str, cells=cells) -> str:
+            return clean_cell(cells[by_name[name]]) if name in by_name else ""
+
+        if not value("intitule") and not value("maitre_ouvrage"):
+            continue  # a header line repeated on a new page
         rows.append(
             AnnexRow(
                 line=i + 1,
                 orientation=orientation,
                 priority_hint=priority,
-                owners=_split_owners(owners),
-                title=clean_cell(title),
-                content=clean_cell(content),
-                amount_text=clean_cell(amount),
-                epci_text=clean_cell(epci),
-                state_text=clean_cell(state),
-                others_text=clean_cell(others),
-                calendar_text=clean_cell(calendar),
+                cells=cells,
+                headers=headers,
+                owners=_split_owners(value("maitre_ouvrage")),
+                title=value("intitule"),
+                content=value("contenu"),
+                amount_text=value("montant"),
+                calendar_text=value("calendrier"),
             )
         )
     return rows

@@ -7,8 +7,8 @@ import re
 from django.utils.text import slugify
 
 from crte.core.text import normalize_label
-from crte.importers.contract_document import AnnexRow, ContractDocument
-from crte.importers.funding import FunderDirectory, funding_lines
+from crte.importers.contract_document import AnnexRow, ContractDocument, clean_cell, heading_name
+from crte.importers.funding import FunderDirectory
 from crte.importers.matching import likeness
 from crte.importers.parsing import parse_amount, parse_calendar
 from crte.importers.plan import (
@@ -20,6 +20,7 @@ from crte.importers.plan import (
     TargetPlan,
 )
 from crte.importers.report import Report
+from crte.importers.spreadsheet import Column, map_header, wide_lines
 
 # The annex's financing columns: (column title, column key). The EPCI column is titled
 # with the EPCI's short name; "autres financeurs" names no financer.
@@ -44,9 +45,9 @@ def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: 
         report.warn("document", warning, Place(source))
     names = {normalize_label(o.heading): o.name for o in doc.orientations}
     taken: set[str] = set()
-    epci_funder = directory.resolve(doc.epci_short) if doc.epci_short else None
+    columns = annex_columns(doc, directory, source, report)
     for row in doc.annex_rows:
-        plan.actions.append(_annex_action(row, names, epci_funder, directory, source, taken, report))
+        plan.actions.append(_annex_action(row, names, columns, directory, source, taken, report))
     _programme_items(doc, plan, source, taken, report)
     plan.programmes = [
         ProgrammePlan(
@@ -78,13 +79,34 @@ def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: 
     return plan
 
 
-def _annex_action(row: AnnexRow, names, epci_funder, directory, source, taken, report) -> ActionPlan:
+def annex_columns(doc: ContractDocument, directory, source: str, report: Report) -> list[Column]:
+    """The programming table's columns through the one header mapper (spreadsheets use it
+    too): one column per financer or per scheme, the owner's share, « autres financeurs »;
+    a column it does not understand is reported, never read as something else."""
+    if not doc.annex_rows:
+        return []
+    headers = doc.annex_rows[0].headers
+    columns = map_header(headers, directory)
+    for column in columns:
+        if column.header and not column.field:
+            report.warn(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » de l'annexe non comprise : ses valeurs ne sont pas importées.",
+                Place(source, None, column.letter),
+            )
+    return columns
+
+
+def _annex_action(row: AnnexRow, names, columns, directory, source, taken, report) -> ActionPlan:
     place = Place(source, row.line)
+    amount_column = next((c for c in columns if c.field == "montant"), None)
+    if amount_column is not None and amount_column.index < len(row.cells):
+        row.amount_text = clean_cell(row.cells[amount_column.index])  # the mapper with financers decides
     amount = parse_amount(row.amount_text)
     calendar = parse_calendar(row.calendar_text)
     for message in amount.errors:
         report.error("montant", message, Place(source, row.line, "Montant"), row.title)
-    orientation = names.get(normalize_label(row.orientation), "")
+    orientation = names.get(normalize_label(row.orientation), "") or display_heading(row.orientation)
     action = ActionPlan(
         external_id=unique_id(row.title, taken, row.line),
         title=row.title,
@@ -101,13 +123,18 @@ def _annex_action(row: AnnexRow, names, epci_funder, directory, source, taken, r
         end_year=calendar.end_year,
         maturity=annex_maturity(row, amount.value),
     )
-    columns = [("EPCI", epci_funder, row.epci_text), ("État", "État", row.state_text)]
-    columns.append(("Autres financeurs", None, row.others_text))
-    for column, funder, text in columns:
-        action.lines += funding_lines(
-            text, funder, directory, Place(source, row.line, column), action, report
-        )
+    for column in columns:
+        if column.field == "financement" and column.index < len(row.cells):
+            text = clean_cell(row.cells[column.index])
+            action.lines += wide_lines(text, column, action, source, row.line, directory, report)
     return action
+
+
+def display_heading(heading: str) -> str:
+    """An annex section the strategy does not list: 'MIEUX SE LOGER' -> 'Mieux se loger',
+    'Axe 2 : Mieux produire' -> 'Mieux produire'."""
+    name = heading_name(heading) if heading else ""
+    return name.capitalize() if name.isupper() else name
 
 
 def annex_maturity(row: AnnexRow, amount_value) -> str:

@@ -4,9 +4,14 @@ removed) against the synonyms of `data/colonnes.csv`: the exact title first, the
 that holds every word of a synonym (the most specific synonym wins: « Montant sollicité »
 is the grant, not the cost), then a close spelling (rapidfuzz). Pure."""
 
+import csv
+from pathlib import Path
+
 from rapidfuzz import fuzz, process
 
 from crte.core.text import normalize_label
+
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "colonnes.csv"
 
 SIMILAR = 90  # rapidfuzz score (0-100) for a close spelling
 
@@ -36,3 +41,17 @@ class HeaderMapper:
             key, list(self.synonyms), scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR
         )
         return self.synonyms[found[0]] if found else ""
+
+
+def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
+    with path.open(encoding="utf-8") as handle:
+        return {
+            header_key(label): row["champ"]
+            for row in csv.DictReader(handle)
+            for label in row["libelles"].split("|")
+            if header_key(label)
+        }
+
+
+SYNONYMS = load_synonyms()
+MAPPER = HeaderMapper(SYNONYMS)

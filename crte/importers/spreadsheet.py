@@ -20,14 +20,13 @@ from crte.core.text import normalize_label
 from crte.importers import guard
 from crte.importers.contract_document import clean_cell, is_heading
 from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
-from crte.importers.headers import HeaderMapper, header_key
+from crte.importers.headers import MAPPER, SYNONYMS, header_key
 from crte.importers.parsing import parse_amount, parse_calendar, parse_number
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
 from crte.importers.report import Report
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv"}
 HEADER_SCAN_ROWS = 30
-SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "colonnes.csv"
 FIELD_LABELS = {
     "intitule": "intitulé / opération / projet",
     "maitre_ouvrage": "maître d'ouvrage / porteur / bénéficiaire",
@@ -38,20 +37,6 @@ FIELD_LABELS = {
     "calendrier": "année / exercice / calendrier",
     "orientation": "orientation / axe",
 }
-
-
-def load_synonyms() -> dict[str, str]:
-    with SYNONYMS_FILE.open(encoding="utf-8") as handle:
-        return {
-            header_key(label): row["champ"]
-            for row in csv.DictReader(handle)
-            for label in row["libelles"].split("|")
-            if header_key(label)
-        }
-
-
-SYNONYMS = load_synonyms()
-MAPPER = HeaderMapper(SYNONYMS)
 
 
 @dataclass
@@ -341,7 +326,7 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
             _long_line(current, values, by_field, source, line, directory, report)
         for column in money_columns:
             text = cell_text(row[column.index]) if column.index < len(row) else ""
-            current.lines += _wide_lines(text, column, current, source, line, directory, report)
+            current.lines += wide_lines(text, column, current, source, line, directory, report)
     return plan
 
 
@@ -549,7 +534,7 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
     )
 
 
-def _wide_lines(text, column: Column, action, source, line, directory, report) -> list[LinePlan]:
+def wide_lines(text, column: Column, action, source, line, directory, report) -> list[LinePlan]:
     """A financer's, scheme's or own-funding column. A bare number is an amount in euros."""
     bare = parse_number(re.sub(r"\s*(?:HT|TTC)$", "", text, flags=re.I))
     if bare is not None:

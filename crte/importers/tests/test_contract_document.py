@@ -71,8 +71,12 @@ def test_reads_the_41_annex_rows(doc):
     assert first.orientation == "SE DEPLACER"
     assert first.owners == ["CABBALR"]
     assert first.title == "Aménagement du parking relais à Douvrin Gare de la Bassée-Violaines"
-    assert (first.amount_text, first.epci_text, first.state_text) == ("700K€", "30 %", "133,89K€")
-    assert first.others_text == "Région 50% (en cours d'examen)"
+    assert (first.amount_text, first.text_of("CABBALR"), first.text_of("ETAT")) == (
+        "700K€",
+        "30 %",
+        "133,89K€",
+    )
+    assert first.text_of("autres financeurs") == "Région 50% (en cours d'examen)"
     assert first.calendar_text == "Fin 2021"
 
 
@@ -112,9 +116,9 @@ def test_annex_rows_field_by_field(doc, title, owners, amount, calendar):
 
 def test_annex_financing_cells_are_kept_as_written(doc):
     chaine = row_titled(doc, "Chaine des Parcs-Canal")
-    assert chaine.others_text == "Région 550K€ CD62 40K€ 20K€ (Leader)"
+    assert chaine.text_of("autres financeurs") == "Région 550K€ CD62 40K€ 20K€ (Leader)"
     ville = row_titled(doc, "Contrat de Ville")
-    assert ville.state_text.startswith("150K€ (CABBALR)/an- appui aux structures")
+    assert ville.text_of("ETAT").startswith("150K€ (CABBALR)/an- appui aux structures")
 
 
 def test_clean_cell_removes_markup():

@@ -1,0 +1,72 @@
+"""Contracts of other territories, written in layouts unlike the reference, each read as
+text, Word and PDF and checked field by field."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from crte.actions.models import Action
+from crte.contracts.models import Contract
+from crte.importers.pipeline import import_source
+from crte.importers.tests.documents import write_docx, write_pdf
+
+pytestmark = pytest.mark.django_db
+CONTRACTS = Path(__file__).resolve().parent / "contracts"
+
+
+def as_format(tmp_path, name: str, fmt: str) -> Path:
+    text = (CONTRACTS / f"{name}.txt").read_text(encoding="utf-8")
+    if fmt == "txt":
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        return path
+    writer = {"docx": write_docx, "pdf": write_pdf}[fmt]
+    return writer(text, tmp_path / f"{name}.{fmt}")
+
+
+FORMATS = ["txt", "docx", pytest.param("pdf", marks=pytest.mark.pdf)]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_numbered_axes_and_one_column_per_financer_and_scheme(tmp_path, fmt):
+    result = import_source(path=as_format(tmp_path, "cc-haut-leon-2023", fmt), slug="crte-hlc")
+    assert not result.report.errors, result.report.errors
+    contract = Contract.objects.get(slug="crte-hlc")
+    assert contract.territory.groupings.get().siren == "200067072"
+    assert (contract.signed_on.isoformat(), contract.start_year, contract.end_year) == (
+        "2023-03-15",
+        2023,
+        2026,
+    )
+    assert contract.duration_years == 4
+    signatories = [
+        (p.organisation.name, p.signatory_name) for p in contract.partners.select_related("organisation")
+    ]
+    assert signatories == [("CC Haut-Léon Communauté", "Yann KERBRAT"), ("État", "Anne LE GALL")]
+    orientations = {a.title: a.orientation.name for a in Action.objects.filter(contract=contract)}
+    assert orientations == {
+        "Pôle d'échanges multimodal de Roscoff": "Mieux se déplacer",
+        "Voie verte Saint-Pol – Roscoff": "Mieux se déplacer",
+        "Rénovation énergétique de l'école": "Mieux se loger",
+    }
+    pem = Action.objects.get(contract=contract, title="Pôle d'échanges multimodal de Roscoff")
+    assert pem.amount == Decimal("1200000")  # the cost, not the DSIL column
+    lines = {
+        (line.funder.name, line.scheme.short_name if line.scheme else "", line.amount)
+        for line in pem.funding_lines.select_related("funder", "scheme")
+    }
+    assert lines == {
+        ("État", "DSIL", Decimal("300000")),
+        ("Région Bretagne", "", Decimal("250000")),
+        ("Département du Finistère", "", Decimal("150000")),
+    }
+    green = Action.objects.get(contract=contract, title="Voie verte Saint-Pol – Roscoff")
+    assert [o.name for o in green.owners.all()] == ["CC Haut-Léon Communauté"]
+    assert {line.funder.name for line in green.funding_lines.select_related("funder")} == {
+        "État",
+        "Département du Finistère",
+        "Fonds européen de développement régional",
+    }
+    school = Action.objects.get(contract=contract, title="Rénovation énergétique de l'école")
+    assert [o.commune.insee_code for o in school.owners.all()] == ["29030"]  # Cléder
