@@ -112,8 +112,9 @@ def find_grouping(head: str) -> tuple[str, str]:
 
 
 def clean_cell(text: str) -> str:
-    """Remove HTML tags and Markdown emphasis; collapse spaces."""
+    """Remove HTML tags, Markdown headings and emphasis; collapse spaces."""
     text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"^\s*#{1,6}\s+", "", text)
     text = re.sub(r"\^\{([^}]*)\}", r"\1", text)  # 1^{er} -> 1er
     text = text.replace("**", "").replace("*", "")
     return " ".join(text.split())
@@ -171,9 +172,13 @@ def _display_name(heading: str, text: str) -> str:
     return heading.capitalize()
 
 
+# « Art. 3 », « Article 3 », « ARTICLE III », « Article 3 – Orientations », « # Article 3 »
+ARTICLE = r"^\W*(?:Art(?:icle)?\.?|ARTICLE)\s*{number}\b"
+
+
 def read_orientations(lines: list[str], text: str) -> list[DocOrientation]:
-    start = _find(lines, r"^\s*Art\.?\s*3\b")
-    end = _find(lines, r"^\s*Art\.?\s*4\b", max(start, 0))
+    start = _find(lines, ARTICLE.format(number=r"(?:3|III)"))
+    end = _find(lines, ARTICLE.format(number=r"(?:4|IV)"), max(start, 0) + 1)
     if start < 0 or end < 0:
         return []
     orientations: list[DocOrientation] = []
@@ -185,7 +190,9 @@ def read_orientations(lines: list[str], text: str) -> list[DocOrientation]:
             continue
         if is_heading(stripped):
             heading = clean_cell(stripped)
-            orientations.append(DocOrientation(_display_name(heading, text), heading, i + 1))
+            name = heading_name(heading)
+            display = _display_name(name, text) if name.isupper() else name
+            orientations.append(DocOrientation(display, heading, i + 1))
             section = None
             continue
         if not orientations:
@@ -347,18 +354,40 @@ def read_parties(lines: list[str], doc: ContractDocument) -> None:
         doc.signatories.append(Signatory(party, match["name"].strip(), clean_cell(title).strip()))
 
 
-def read_signature_date(text: str) -> date | None:
-    match = re.search(
-        r"\bLe\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)?\s*(\d{1,2})(?:er)?\s+"
-        r"([a-zéû]+)\s+(20\d{2})",
-        text,
-    )
-    if not match or normalize_label(match[2]) not in MONTHS:
-        return None
+WRITTEN_DATE = re.compile(
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)?\s*(\d{1,2})(?:er)?\s+([A-Za-zéûÉÛ]+)\s+((?:19|20)\d{2})"
+)
+NUMERIC_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})")
+
+
+def french_date(text: str) -> date | None:
+    """« 21 janvier 2022 », « 1er juillet 2022 », « 21/01/2022 » at the start of `text`."""
+    written = WRITTEN_DATE.match(text)
     try:
-        return date(int(match[3]), MONTHS[normalize_label(match[2])], int(match[1]))
+        if written and normalize_label(written[2]) in MONTHS:
+            return date(int(written[3]), MONTHS[normalize_label(written[2])], int(written[1]))
+        numeric = NUMERIC_DATE.match(text)
+        if numeric:
+            return date(int(numeric[3]), int(numeric[2]), int(numeric[1]))
     except ValueError:  # « le 31 juin 2022 »: not a date
         return None
+    return None
+
+
+def read_signature_date(text: str) -> date | None:
+    """Where contracts say they were signed: « Fait à Béthune, le 21 janvier 2022 », « Le 21
+    janvier 2022 » on its own, « Signé le 21/01/2022 ». The last « Fait à » wins (signature
+    blocks close the contract); otherwise the first « Le … » or « signé le … »."""
+    made = list(re.finditer(r"Fait\s+à\s+[^,\n]{1,60},?\s+le\s+", text, re.IGNORECASE))
+    for match in reversed(made):
+        found = french_date(text[match.end() : match.end() + 40])
+        if found:
+            return found
+    for match in re.finditer(r"\bLe\s+|[Ss]ign[ée]+\s+le\s+", text):
+        found = french_date(text[match.end() : match.end() + 40])
+        if found:
+            return found
+    return None
 
 
 def read_contract_document(text: str) -> ContractDocument:
@@ -378,9 +407,19 @@ def read_contract_document(text: str) -> ContractDocument:
         doc.duration_years = NUMBER_WORDS.get(word) or figure
         if doc.duration_years is None:
             doc.warnings.append(f"Durée du contrat non comprise : « {duration[0]} ».")
-    period = re.search(r"période contractuelle (20\d{2})\s*-\s*(20\d{2})", text)
-    if period:
+    period = re.search(
+        r"(?:période contractuelle|période|pour les années|de l'année)\s*(?:de\s+)?"
+        r"(20\d{2})\s*(?:-|–|à|au)\s*(20\d{2})",
+        text,
+        re.IGNORECASE,
+    )
+    if period and int(period[1]) <= int(period[2]):
         doc.start_year, doc.end_year = int(period[1]), int(period[2])
+    elif doc.duration_years:
+        start = re.search(r"(?:à compter de|à partir de|dès)\s+(?:l'année\s+)?(20\d{2})", text, re.IGNORECASE)
+        if start:
+            doc.start_year = int(start[1])
+            doc.end_year = doc.start_year + doc.duration_years - 1
     doc.orientations = read_orientations(lines, text)
     doc.annex_rows = read_annex(lines)
     doc.programmes = read_programmes(lines)

@@ -178,3 +178,36 @@ def test_the_document_reader_never_crashes(lines):
         document_to_plan(
             read_contract_document(text), FunderDirectory({"Région": "Région"}), "x.txt", Report()
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "signed", "years"),
+    [
+        ("Fait à Morlaix, le 15 mars 2023\n", "2023-03-15", (None, None)),
+        ("Le 3 février 2021 à Lens.\nFait à Lens, le 4 février 2021", "2021-02-04", (None, None)),
+        ("Signé le 21/01/2022", "2022-01-21", (None, None)),
+        ("La durée de ce contrat est de six ans à compter de 2021.", None, (2021, 2026)),
+        ("pour les années 2023 à 2026", None, (2023, 2026)),
+    ],
+)
+def test_signature_and_period_wherever_and_however_written(text, signed, years):
+    doc = read_contract_document(text)
+    assert (str(doc.signed_on) if doc.signed_on else None) == signed
+    assert (doc.start_year, doc.end_year) == years
+
+
+@pytest.mark.parametrize("article", ["Article 3 – Stratégie", "ARTICLE III", "Art. 3", "# Article 3"])
+def test_strategy_articles_and_numbered_axes(article):
+    text = "\n".join(
+        [
+            article,
+            "Axe 1 : Mieux se déplacer",
+            "Orientation stratégique n° 2 – Mieux se loger",
+            "Article 4",
+            "x",
+        ]
+    )
+    assert [o.name for o in read_contract_document(text).orientations] == [
+        "Mieux se déplacer",
+        "Mieux se loger",
+    ]
