@@ -197,6 +197,9 @@ def grouping_aliases(name: str, nature: str) -> tuple[str, set[str]]:
     if prefix and head:
         rest = bare[head.end() :]
         labels |= {f"{prefix} {rest}", f"{prefix} {rest}".replace(" de l'", " de l’")}
+        plain = re.sub(r"^(?:de la |de l['’]|du |des |de |d['’])", "", rest).strip()
+        if len(plain.split()) > 1:  # « Morlaix Communauté », « Pays de Landivisiau »
+            labels.add(plain)
         if nature != "METRO":
             labels.add(f"{head[1]} {rest}")
     if short and not short.isdigit():

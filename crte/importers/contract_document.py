@@ -141,7 +141,7 @@ def is_heading(line: str) -> bool:
     if NUMBERED_HEADING.match(text):
         return True
     letters = re.sub(r"[^A-Za-zÀ-ÖØ-öø-ÿ]", "", text)
-    return 3 <= len(text) <= 40 and letters.isupper() and not re.search(r"\d", text)
+    return 3 <= len(text) <= 80 and letters.isupper() and not re.search(r"\d", text)
 
 
 def heading_name(line: str) -> str:
@@ -265,8 +265,16 @@ def annex_header(lines: list[str]) -> tuple[int, list[str]] | None:
         if "intitule" in fields and len([f for f in fields if f]) >= 3:
             if i + 1 < len(lines) and "\t" in lines[i + 1]:
                 below = [clean_cell(c) for c in lines[i + 1].split("\t")]
-                title = fields.index("intitule")
-                if (title >= len(below) or not below[title]) and any(below):
+                spanned = [j for j, b in enumerate(below) if b]
+                under_span = all(
+                    j >= len(headers)
+                    or not headers[j]
+                    or fields[j] in ("financeur", "autres_financeurs")
+                    or "financ" in normalize_label(headers[j])
+                    for j in spanned
+                )
+                # names under a spanning « Financements »; a single capital cell is a section
+                if spanned and (under_span or len(spanned) >= 2):
                     headers += [""] * (len(below) - len(headers))
                     headers = [b or h for h, b in zip(headers, below + [""] * len(headers), strict=False)]
                     return i + 1, headers

@@ -102,6 +102,9 @@ def _annex_action(row: AnnexRow, names, columns, directory, source, taken, repor
     amount_column = next((c for c in columns if c.field == "montant"), None)
     if amount_column is not None and amount_column.index < len(row.cells):
         row.amount_text = clean_cell(row.cells[amount_column.index])  # the mapper with financers decides
+    owners_text = " ".join(row.owners)
+    if len(row.owners) > 1 and directory.resolve(owners_text):
+        row.owners = [owners_text]  # « Morlaix Communauté » is one body, not two owners
     amount = parse_amount(row.amount_text)
     calendar = parse_calendar(row.calendar_text)
     for message in amount.errors:

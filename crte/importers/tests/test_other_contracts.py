@@ -70,3 +70,41 @@ def test_numbered_axes_and_one_column_per_financer_and_scheme(tmp_path, fmt):
     }
     school = Action.objects.get(contract=contract, title="Rénovation énergétique de l'école")
     assert [o.commune.insee_code for o in school.owners.all()] == ["29030"]  # Cléder
+
+
+MORLAIX_EPCI = "242900835,242900751,200067072"  # Morlaix Communauté, Pays de Landivisiau, Haut-Léon
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_petr_over_three_epci_with_roman_articles_and_one_column_per_scheme(tmp_path, fmt):
+    path = as_format(tmp_path, "petr-pays-de-morlaix-2024", fmt)
+    refused = import_source(path=path, slug="crte-ppm")
+    assert [e.code for e in refused.report.errors] == ["territoire"]  # a PETR the reference lacks
+    assert "PETR du Pays de Morlaix" in refused.report.errors[0].message
+    result = import_source(path=path, slug="crte-ppm", territory=MORLAIX_EPCI)
+    assert not result.report.errors, result.report.errors
+    contract = Contract.objects.get(slug="crte-ppm")
+    assert contract.territory.groupings.count() == 3
+    assert contract.territory.communes.count() == 26 + 19 + 14
+    assert (contract.signed_on.isoformat(), contract.start_year, contract.end_year) == (
+        "2024-04-02",
+        2024,
+        2026,
+    )
+    assert [o.name for o in contract.orientations.order_by("order")][:2] == [
+        "Mieux se déplacer",
+        "Mieux préserver et valoriser nos écosystèmes",
+    ]
+    carpool = Action.objects.get(contract=contract, title="Aire de covoiturage de Pleyber-Christ")
+    assert carpool.amount == Decimal("180000") and carpool.orientation.name == "Mieux se déplacer"
+    lines = {
+        (line.funder.name, line.scheme.short_name if line.scheme else "", line.amount)
+        for line in carpool.funding_lines.select_related("funder", "scheme")
+    }
+    assert lines == {
+        ("État", "Fonds vert", Decimal("90000")),
+        ("État", "DETR", Decimal("36000")),
+        ("CA Morlaix Communauté", "", Decimal("54000")),  # the owner's own share
+    }
+    school = Action.objects.get(contract=contract, title="Renaturation de la cour de l'école")
+    assert school.maturity == "validee"  # the signed contract's own table
