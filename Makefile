@@ -35,6 +35,7 @@ test: install
 bench: install
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/national.py
+	$(BIN)/python bench/imports.py
 
 lint: install
 	$(BIN)/ruff check .
