@@ -341,7 +341,7 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
 
 
 SIGNATORY_RE = re.compile(
-    r"Représentée?\s+par\s+(?:(?:son|sa|le|la)\s+(?P<role>[^,]{2,60}?),\s*)?"
+    r"[Rr]eprésentée?\s+par\s+(?:(?:son|sa|le|la)\s+(?P<role>[^,]{2,60}?),\s*)?"
     r"(?:(?:M\.|Mme|Monsieur|Madame)\s+)?"
     r"(?P<name>(?:[A-ZÉÈÎ][a-zà-ÿ'’]+(?:-[A-ZÉÈ][a-zà-ÿ'’]+)?\s+)+[A-ZÉÈÀÇ][A-ZÉÈÀÇ'’-]+(?:\s+[A-ZÉÈÀÇ][A-ZÉÈÀÇ'’-]+)*)"
     r"\b(?P<rest>.*)"
@@ -353,10 +353,13 @@ def read_parties(lines: list[str], doc: ContractDocument) -> None:
     AMBROISE, Sous-Préfète… »: the party is the last non-empty line above. The name is
     first names then the family name in capitals, bold or not (PDF and Word lose bold)."""
     for i, line in enumerate(lines):
-        match = SIGNATORY_RE.search(line.replace("**", ""))
+        plain = line.replace("**", "")
+        match = SIGNATORY_RE.search(plain)
         if not match:
             continue
-        party = next((clean_cell(lines[j]) for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+        before = clean_cell(plain[: match.start()]).rstrip(" ,")  # « La Métropole …, représentée par »
+        party = before if len(before) >= 3 else ""
+        party = party or next((clean_cell(lines[j]) for j in range(i - 1, -1, -1) if lines[j].strip()), "")
         party = re.sub(r"\s*\([^)]*\)\s*$", "", party).rstrip(" ,")
         title = match["role"] or match["rest"].strip(" ,").split(",")[0]
         doc.signatories.append(Signatory(party, match["name"].strip(), clean_cell(title).strip()))

@@ -79,19 +79,32 @@ def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: 
     return plan
 
 
+EPCI_WORDS = re.compile(r"\b(epci|metropole|agglomeration|agglo|communaute|intercommunalite|cc|ca|cu)\b")
+READ_FIELDS = {"maitre_ouvrage", "intitule", "contenu", "montant", "calendrier", "financement"}
+
+
 def annex_columns(doc: ContractDocument, directory, source: str, report: Report) -> list[Column]:
     """The programming table's columns through the one header mapper (spreadsheets use it
     too): one column per financer or per scheme, the owner's share, « autres financeurs »;
-    a column it does not understand is reported, never read as something else."""
+    « Part Métropole », « EPCI » are the contract's grouping. A column it does not read is
+    reported, never read as something else."""
     if not doc.annex_rows:
         return []
-    headers = doc.annex_rows[0].headers
-    columns = map_header(headers, directory)
+    columns = map_header(doc.annex_rows[0].headers, directory)
+    grouping = directory.resolve(doc.epci_short) if doc.epci_short else None
+    grouping = grouping or (directory.resolve(doc.epci_name) if doc.epci_name else None)
     for column in columns:
-        if column.header and not column.field:
+        key = normalize_label(column.header)
+        if (
+            column.field not in ("financement", "intitule", "maitre_ouvrage")
+            and grouping
+            and EPCI_WORDS.search(key)
+        ):
+            column.field, column.funder = "financement", grouping
+        if column.header and column.field not in READ_FIELDS:
             report.warn(
                 "colonne-ignoree",
-                f"Colonne « {column.header} » de l'annexe non comprise : ses valeurs ne sont pas importées.",
+                f"Colonne « {column.header} » de l'annexe non lue : ses valeurs ne sont pas importées.",
                 Place(source, None, column.letter),
             )
     return columns

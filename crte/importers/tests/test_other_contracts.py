@@ -108,3 +108,67 @@ def test_a_petr_over_three_epci_with_roman_articles_and_one_column_per_scheme(tm
     }
     school = Action.objects.get(contract=contract, title="Renaturation de la cour de l'école")
     assert school.maturity == "validee"  # the signed contract's own table
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_overseas_recovery_contract_with_numbered_strategic_orientations(tmp_path, fmt):
+    result = import_source(path=as_format(tmp_path, "cinor-2021", fmt), slug="crte-cinor")
+    assert not result.report.errors, result.report.errors
+    contract = Contract.objects.get(slug="crte-cinor")
+    assert contract.name.lower().startswith("contrat de relance et de transition écologique")
+    assert contract.territory.groupings.get().siren == "249740119"
+    assert (contract.territory.departement_code, contract.territory.region_code) == ("974", "04")
+    assert (contract.signed_on.isoformat(), contract.start_year, contract.end_year) == (
+        "2021-07-19",
+        2021,
+        2026,
+    )
+    assert list(contract.orientations.order_by("order").values_list("name", flat=True))[:2] == [
+        "Préserver la ressource en eau",
+        "Se déplacer autrement",
+    ]
+    reservoir = Action.objects.get(contract=contract, title="Réhabilitation du réservoir de La Montagne")
+    assert reservoir.amount == Decimal("2400000") and (reservoir.start_year, reservoir.end_year) == (
+        2022,
+        2023,
+    )
+    assert reservoir.orientation.name == "Préserver la ressource en eau"
+    assert [o.commune.insee_code for o in reservoir.owners.all()] == ["97411"]  # Saint-Denis (La Réunion)
+    lines = {(line.funder.name, line.amount) for line in reservoir.funding_lines.select_related("funder")}
+    assert lines == {
+        ("Région La Réunion", Decimal("400000")),
+        ("Département de La Réunion", Decimal("300000")),
+        ("Office de l'eau Réunion", Decimal("600000")),
+        ("Fonds européen de développement régional", Decimal("700000")),
+    }
+    assert not [e for e in result.report.warnings if e.code == "hors-territoire"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_metropole_with_an_own_share_column_and_territorial_bodies(tmp_path, fmt):
+    result = import_source(path=as_format(tmp_path, "metropole-rouen-2023", fmt), slug="crte-rouen")
+    assert not result.report.errors, result.report.errors
+    contract = Contract.objects.get(slug="crte-rouen")
+    assert contract.territory.groupings.get().siren == "200023414"
+    assert contract.territory.communes.count() == 71
+    assert (contract.signed_on.isoformat(), contract.start_year, contract.end_year) == (
+        "2023-09-12",
+        2023,
+        2026,
+    )
+    signatories = [p.signatory_name for p in contract.partners.all()]
+    assert signatories == ["Nicolas MAYER-ROSSIGNOL", "Claire VERT"]
+    bus = Action.objects.get(contract=contract, title="Extension du réseau de bus à haut niveau de service")
+    assert bus.orientation.name == "Mieux se déplacer" and bus.amount == Decimal("30000000")
+    assert {(line.funder.name, line.amount) for line in bus.funding_lines.select_related("funder")} == {
+        ("Métropole Rouen Normandie", Decimal("15000000")),
+        ("Région Normandie", Decimal("6000000")),
+        ("Département de la Seine-Maritime", Decimal("3000000")),
+        ("Banque des Territoires", Decimal("6000000")),
+    }
+    rain = Action.objects.get(contract=contract, title="Réseau de récupération des eaux pluviales")
+    assert [o.commune.insee_code for o in rain.owners.all()] == ["76231"]  # Elbeuf
+    assert {(line.funder.name, line.amount) for line in rain.funding_lines.select_related("funder")} == {
+        ("Métropole Rouen Normandie", Decimal("200000")),
+        ("Agence de l'eau Seine-Normandie", Decimal("400000")),
+    }
