@@ -123,6 +123,17 @@ DATABASES = {
         conn_max_age=env_bool("CRTE_PERSISTENT_CONNECTIONS") and 60 or 0,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database serves pages while an import writes: write-ahead logging lets
+    # readers go on during a write, IMMEDIATE transactions and a busy timeout make writers
+    # wait their turn instead of failing with « database is locked ».
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(env_str("CRTE_SQLITE_BUSY_SECONDS", "30")),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -154,3 +154,29 @@ def test_stale_uploads_are_removed(tmp_path):
     os.utime(old, (past, past))
     assert remove_stale_uploads(tmp_path) == 1
     assert not old.exists() and new.exists()
+
+
+def test_the_embedded_database_lets_pages_read_while_an_import_writes(tmp_path):
+    """SQLite in write-ahead-logging mode: a reader is not blocked by an open write."""
+    database = tmp_path / "crte.sqlite3"
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "CRTE_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode');"
+        "print(c.fetchone()[0]); c.execute('CREATE TABLE t (x int)'); c.execute('INSERT INTO t VALUES (1)')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "wal", done.stderr
+    import sqlite3
+
+    writer = sqlite3.connect(database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (2)")  # an import's transaction, not committed
+    reader = sqlite3.connect(database, timeout=0.1)
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)  # read at once, not locked
+    writer.execute("COMMIT")
