@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,16 +31,17 @@ DEBUG = env_bool("CRTE_DEBUG")
 DEMO_MODE = env_bool("CRTE_DEMO")
 
 TESTING = "pytest" in sys.modules
-# Required outside demo, debug and tests: the platform refuses to start without it.
+# Required outside demo, debug and tests: the server refuses to start without it
+# (config/wsgi.py, loaded by runserver and gunicorn; `check --deploy` reports crte.E001).
+# Commands that serve nothing (makemigrations, migrate, import) still run.
 SECRET_KEY = env_str("CRTE_SECRET_KEY")
-if not SECRET_KEY:
-    if not (DEMO_MODE or DEBUG or TESTING):
-        raise ImproperlyConfigured(
-            "CRTE_SECRET_KEY n'est pas défini : indiquez une clé secrète longue et aléatoire "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), ou CRTE_DEMO=true pour "
-            "une démonstration."
-        )
-    SECRET_KEY = "django-insecure-crte-pilote-dev-key-never-in-production"
+SECRET_KEY_REQUIRED = not SECRET_KEY and not (DEMO_MODE or DEBUG or TESTING)
+SECRET_KEY = SECRET_KEY or "django-insecure-crte-pilote-dev-key-never-in-production"
+SECRET_KEY_MESSAGE = (
+    "CRTE_SECRET_KEY n'est pas défini : indiquez une clé secrète longue et aléatoire "
+    "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), ou CRTE_DEMO=true pour "
+    "une démonstration."
+)
 
 ALLOWED_HOSTS = env_list("CRTE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CRTE_CSRF_TRUSTED_ORIGINS")

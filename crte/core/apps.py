@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -8,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(load_reference_after_migrate, sender=self)
+        checks.register(secret_key_check, checks.Tags.security, deploy=True)
 
 
 def load_reference_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:
@@ -22,3 +25,11 @@ def load_reference_after_migrate(sender, using="default", verbosity=1, **kwargs)
         print(
             f"Référentiel national chargé ({VINTAGE}) : " + ", ".join(f"{v} {k}" for k, v in counts.items())
         )
+
+
+def secret_key_check(app_configs=None, **kwargs) -> list:
+    """`crte check --deploy` refuses the development key outside demo and debug mode (the
+    WSGI application, which runserver and gunicorn load, refuses to start: config/wsgi.py)."""
+    if settings.SECRET_KEY_REQUIRED:
+        return [checks.Error(settings.SECRET_KEY_MESSAGE, id="crte.E001")]
+    return []

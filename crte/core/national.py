@@ -187,7 +187,7 @@ def retire_communes(current_codes: set[str], former: list[FormerCommune]) -> Non
 
 def grouping_aliases(name: str, nature: str) -> tuple[str, set[str]]:
     """An EPCI's short name (its acronym in brackets) and the ways documents write it:
-    « CA de Béthune-Bruay… » is also « Communauté d'agglomération de Béthune-Bruay… »."""
+    « CA du Pays de X » is also « Communauté d'agglomération du Pays de X », « Pays de X »."""
     acronym = re.search(r"\(([^()]{2,20})\)\s*$", name)
     short = acronym[1].strip() if acronym else ""
     bare = re.sub(r"\s*\([^()]*\)\s*$", "", name).strip()

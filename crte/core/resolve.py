@@ -1,6 +1,6 @@
 """Which body a name means, for a given contract. « Région » is the contract's région,
-« CD29 » the Finistère's Département, « Agence de l'eau » the basin's agency, « Ville de
-Lens » the commune of Lens. The rules are data (services-etat.csv: which generic names
+« CD29 » the Département whose code is 29, « Agence de l'eau » the basin's agency, « Ville
+de X » the commune X. The rules are data (services-etat.csv: which generic names
 mean which kind of body, at which level) and the small functions below; a name that
 designates a body outside the contract's territory keeps that body and is reported.
 
@@ -9,7 +9,7 @@ designates a body outside the contract's territory keeps that body and is report
 import re
 from dataclasses import dataclass, field
 
-from crte.core.models import Grouping, Organisation, OrganisationAlias
+from crte.core.models import Departement, Grouping, Organisation, OrganisationAlias
 from crte.core.national import basins_by_departement, roles
 from crte.core.text import normalize_label
 
@@ -143,8 +143,6 @@ class BodyIndex:
     def _special_departements(self) -> None:
         """A collectivité holding several départements' powers (Corse, Alsace) answers
         for each of them."""
-        from crte.core.models import Departement
-
         codes = {d.code: d.pk for d in Departement.objects.only("pk", "code")}
         for organisation in (
             Organisation.objects.filter(is_reference=True)

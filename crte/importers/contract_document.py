@@ -228,7 +228,7 @@ JOINING_WORDS = {"de", "d", "du", "des", "la", "le", "les", "l", "et", "sur", "e
 
 
 def _split_owners(text: str) -> list[str]:
-    """'CABBALR Entreprises Acteurs économiques' -> ['CABBALR', 'Entreprises', 'Acteurs
+    """'CAXY Entreprises Acteurs économiques' -> ['CAXY', 'Entreprises', 'Acteurs
     économiques']: a capitalised word opens a new owner, unless it follows a joining word
     ('Commune de Cléder', 'Syndicat mixte du Pays de Morlaix'); lower-case words continue."""
     owners: list[str] = []
@@ -386,7 +386,7 @@ def french_date(text: str) -> date | None:
 
 
 def read_signature_date(text: str) -> date | None:
-    """Where contracts say they were signed: « Fait à Béthune, le 21 janvier 2022 », « Le 21
+    """Where contracts say they were signed: « Fait à <commune>, le 21 janvier 2022 », « Le 21
     janvier 2022 » on its own, « Signé le 21/01/2022 ». The last « Fait à » wins (signature
     blocks close the contract); otherwise the first « Le … » or « signé le … »."""
     made = list(re.finditer(r"Fait\s+à\s+[^,\n]{1,60},?\s+le\s+", text, re.IGNORECASE))

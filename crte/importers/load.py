@@ -83,7 +83,7 @@ class Catalogue:
         return catalogue
 
     def add_alias(self, label: str, organisation: Organisation) -> None:
-        """A name the document gives a body (« (CABBALR) » after the EPCI's name): known
+        """A name the document gives a body (« (CAXY) » after the EPCI's name): known
         for the rest of the import, and kept as an alias by the writer."""
         self.directory.aliases[normalize_label(label)] = self.canonical(organisation)
         self.directory.longest = max(self.directory.longest, len(normalize_label(label).split()))
@@ -101,8 +101,8 @@ class Catalogue:
         return name
 
     def commune_elsewhere(self, key: str) -> str | None:
-        """« Ville de Brest » in a Pas-de-Calais contract: the commune of Brest (reported as
-        outside the territory by the writer), never another body."""
+        """« Ville de X » for a commune outside the contract's territory: that commune
+        (reported as outside the territory by the writer), never another body."""
         found = self.index.find(key)
         return self.canonical(found.organisation) if found.ok else None
 
@@ -276,10 +276,10 @@ class Writer:
         territory = current or Territory.objects.create(name=name, epci=lead, departement_code="")
         territory.groupings.set(groupings)
         territory.derive()
+        departements = ", ".join(f"{d.name} ({d.code})" for d in territory.departements.order_by("code"))
         self.report.info(
             "territoire",
-            f"Territoire : {name} ({territory.communes.count()} communes, département "
-            f"{territory.departement_code}, région {territory.region_code}).",
+            f"Territoire : {name}, {territory.communes.count()} communes ({departements}).",
         )
         return territory
 
@@ -380,7 +380,7 @@ class Writer:
         return action
 
     def communes_named(self, plan: ActionPlan) -> list[Commune]:
-        """« Béthune » in a Commune column: the commune of that name in the territory, or the
+        """« X » in a Commune column: the commune of that name in the territory, or the
         only one in France; otherwise reported."""
         found = []
         for name in plan.commune_names:

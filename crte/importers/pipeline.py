@@ -151,8 +151,8 @@ def contract_territory(*, slug: str, doc, territory: str, name: str, report: Rep
             report.error(
                 "territoire",
                 f"Le groupement signataire du contrat (« {written} ») n'a pas été reconnu dans le "
-                "référentiel national des EPCI. Indiquez son SIREN (option --territory SIREN, ou "
-                "le champ « SIREN du groupement » de la page d'import).",
+                "référentiel national des EPCI. Choisissez-le ci-dessous dans la liste des EPCI (page "
+                "d'import) ou indiquez son SIREN (en ligne de commande : --territory SIREN).",
                 Place(name),
             )
             return [], NOWHERE

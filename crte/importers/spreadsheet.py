@@ -171,16 +171,14 @@ NOT_A_FINANCER = {
     "siren",
     "siret",
     "insee",
-    "region",
-    "departement",
-}
+}  # « code_departement », « nom_region »: the first word says it is a place's code or name
 
 
 def _financing_column(column: Column, key: str, directory: FunderDirectory) -> Column:
     """« Région », « Montant DSIL », « Part État »: a financer's or a scheme's column; not
     « code_departement » or « nom_region » (a place, not a financer)."""
     words = key.split()
-    if words and words[0] in NOT_A_FINANCER and len(words) > 1 and words[1] not in ("du", "de", "des"):
+    if len(words) > 1 and words[0] in NOT_A_FINANCER:
         return column
     if OWN_FUNDING.search(key):
         column.field, column.own_funding = "financement", True
@@ -417,7 +415,7 @@ def _action(values, by_field, source, line, taken, report) -> ActionPlan:
 
 
 def commune_names(text: str) -> list[str]:
-    """« Béthune ; Lens », « Bruay-la-Buissière (62178) »: the names, codes apart."""
+    """« X ; Y », « Z (code INSEE) »: the names, codes apart."""
     names = []
     for part in re.split(r"[;,/\n]| et ", text):
         name = re.sub(r"\(?\b\d[\dAB]\d{3}\b\)?", "", part).strip(" -")

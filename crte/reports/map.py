@@ -12,8 +12,8 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
+from crte.core.charts import join, svg_open
 from crte.core.formats import format_euros
 from crte.core.models import FormerCommune
 from crte.core.reference import DATA_DIR
@@ -102,16 +102,6 @@ class Projection:
         return " ".join(f"M{self.point(*a)} L{self.point(*b)}" for a, b, key in edges if count[key] == 1)
 
 
-def svg_open(width: int, height: int, label: str) -> str:
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
-        'aria-label="{}">',
-        width,
-        height,
-        label,
-    )
-
-
 def shade_for(count: int, most: int) -> str:
     """Blank for none, then four blues up to the largest count."""
     return SHADES[0] if not count else SHADES[min(4, 1 + (3 * count) // max(most, 1))]
@@ -125,14 +115,7 @@ def commune_map(communes, figures: dict, width: int = 640) -> str:
     points = [p for _, geometries in shapes.values() for g in geometries for ring in rings(g) for p in ring]
     projection = Projection(points, width)
     most = max((v["actions"] for v in figures.values()), default=0)
-    parts = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
-            'aria-label="Carte des communes : actions localisées">',
-            width,
-            projection.height,
-        )
-    ]
+    parts = [svg_open(width, projection.height, "Carte des communes : actions localisées")]
     for code, (commune, geometries) in sorted(shapes.items()):
         data = figures.get(code, {"actions": 0, "amount": Decimal(0)})
         shade = (
@@ -153,7 +136,7 @@ def commune_map(communes, figures: dict, width: int = 640) -> str:
                 projection.border_path(geometries),
             )
         )
-    return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part is escaped
+    return join(parts)
 
 
 def departement_map(rows: dict[str, dict], width: int = 560) -> str:
@@ -194,7 +177,7 @@ def departement_map(rows: dict[str, dict], width: int = 560) -> str:
                 format_euros(row["amount"]),
             )
         )
-    return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part is escaped
+    return join(parts)
 
 
 @cache

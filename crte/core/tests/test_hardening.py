@@ -56,18 +56,32 @@ def test_sessions_end_after_an_idle_time():
     assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 4 * 3600
 
 
-def run_settings(**env) -> subprocess.CompletedProcess:
-    """config.settings imported in a fresh process with only these variables."""
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    """Python in a fresh process with only these variables."""
     clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}
-    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
 
 
+SERVE = "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; import config.wsgi"
+CHECK = (
+    "import sys; from django.core.management import execute_from_command_line as run; run(sys.argv[:1] + {})"
+)
+
+
 def test_the_platform_refuses_to_start_without_a_secret_key_outside_demo():
-    refused = run_settings()
+    refused = run_python(SERVE)
     assert refused.returncode != 0 and "CRTE_SECRET_KEY n'est pas défini" in refused.stderr
-    assert run_settings(CRTE_DEMO="true").returncode == 0
-    assert run_settings(CRTE_SECRET_KEY="x" * 60).returncode == 0
+    checked = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+        + CHECK.format("['check', '--deploy']")
+    )
+    assert checked.returncode != 0 and "crte.E001" in checked.stderr + checked.stdout
+    assert run_python(SERVE, CRTE_DEMO="true").returncode == 0
+    assert run_python(SERVE, CRTE_SECRET_KEY="x" * 60).returncode == 0
+    migrations = "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';" + CHECK.format(
+        "['makemigrations', '--check', '--dry-run']"
+    )
+    assert run_python(migrations).returncode == 0  # tooling that signs nothing still runs
 
 
 def test_check_deploy_is_clean_with_secure_cookies():

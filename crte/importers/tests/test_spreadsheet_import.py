@@ -463,3 +463,17 @@ def test_the_national_fonds_vert_list_imports_as_a_real_table(tmp_path):
         )
         owner = action.owners.get()  # the beneficiary, a body of the reference when it is one
         assert normalize_label(owner.name) == normalize_label(row[10]) or owner.siren == row[11], owner
+
+
+def test_a_column_named_after_a_region_or_a_departement_is_that_financer(tmp_path):
+    rows = [
+        ["Maître d'ouvrage", "Intitulé", "Coût HT", "Région Hauts-de-France", "Département du Pas-de-Calais"],
+        ["Auchel", "Crèche", "100 000 €", "30 000 €", "20 000 €"],
+    ]
+    result = run(write_xlsx(tmp_path / "colonnes.xlsx", rows))
+    assert not [e for e in result.report.warnings if e.code == "colonne-ignoree"]
+    lines = {
+        line.funder.name
+        for line in FundingLine.objects.filter(action__title="Crèche").select_related("funder")
+    }
+    assert lines == {"Région Hauts-de-France", "Département du Pas-de-Calais"}
