@@ -20,14 +20,16 @@ from crte.importers.plan import (
     TargetPlan,
 )
 from crte.importers.report import Report
-from crte.importers.spreadsheet import Column, map_header, wide_lines
+from crte.importers.spreadsheet import Column, column_views, map_header, wide_lines
 
 # The annex's financing columns: (column title, column key). The EPCI column is titled
 # with the EPCI's short name; "autres financeurs" names no financer.
 MATCH_THRESHOLD = 0.66
 
 
-def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: str, report: Report):
+def document_to_plan(
+    doc: ContractDocument, directory: FunderDirectory, source: str, report: Report, mapping=None
+):
     plan = ImportPlan(
         source=source,
         is_document=True,
@@ -45,7 +47,7 @@ def document_to_plan(doc: ContractDocument, directory: FunderDirectory, source: 
         report.warn("document", warning, Place(source))
     names = {normalize_label(o.heading): o.name for o in doc.orientations}
     taken: set[str] = set()
-    columns = annex_columns(doc, directory, source, report)
+    columns = annex_columns(doc, directory, source, report, mapping)
     for row in doc.annex_rows:
         plan.actions.append(_annex_action(row, names, columns, directory, source, taken, report))
     _programme_items(doc, plan, source, taken, report)
@@ -83,30 +85,40 @@ EPCI_WORDS = re.compile(r"\b(epci|metropole|agglomeration|agglo|communaute|inter
 READ_FIELDS = {"maitre_ouvrage", "intitule", "contenu", "montant", "calendrier", "financement"}
 
 
-def annex_columns(doc: ContractDocument, directory, source: str, report: Report) -> list[Column]:
+def annex_columns(
+    doc: ContractDocument, directory, source: str, report: Report, mapping=None
+) -> list[Column]:
     """The programming table's columns through the one header mapper (spreadsheets use it
     too): one column per financer or per scheme, the owner's share, « autres financeurs »;
     « Part Métropole », « EPCI » are the contract's grouping. A column it does not read is
-    reported, never read as something else."""
+    reported, never read as something else. A person's choice (`mapping`) comes first."""
     if not doc.annex_rows:
         return []
-    columns = map_header(doc.annex_rows[0].headers, directory)
+    columns = map_header(doc.annex_rows[0].headers, directory, mapping)
     grouping = directory.resolve(doc.epci_short) if doc.epci_short else None
     grouping = grouping or (directory.resolve(doc.epci_name) if doc.epci_name else None)
     for column in columns:
         key = normalize_label(column.header)
         if (
             column.field not in ("financement", "intitule", "maitre_ouvrage")
+            and not column.chosen
             and grouping
             and EPCI_WORDS.search(key)
         ):
             column.field, column.funder = "financement", grouping
-        if column.header and column.field not in READ_FIELDS:
+        if column.chosen and not column.field:
+            report.info(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » de l'annexe ignorée à votre demande.",
+                Place(source, None, column.letter),
+            )
+        elif column.header and column.field not in READ_FIELDS:
             report.warn(
                 "colonne-ignoree",
                 f"Colonne « {column.header} » de l'annexe non lue : ses valeurs ne sont pas importées.",
                 Place(source, None, column.letter),
             )
+    report.columns += column_views(columns, source)
     return columns
 
 

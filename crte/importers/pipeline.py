@@ -16,6 +16,8 @@ from crte.importers.blocks import Lines, UnreadableDocument, read_blocks, to_lin
 from crte.importers.contract_document import ContractDocument, read_contract_document
 from crte.importers.from_document import document_to_plan
 from crte.importers.load import Catalogue, run_import
+from crte.importers.mapping import Choice
+from crte.importers.models import ColumnMapping, remember
 from crte.importers.plan import ImportPlan, Place
 from crte.importers.quality import check_plan
 from crte.importers.report import Report
@@ -36,7 +38,13 @@ class ImportResult:
 
 
 def read_source(
-    path: Path, *, name: str, catalogue: Catalogue, report: Report, doc: ContractDocument | None = None
+    path: Path,
+    *,
+    name: str,
+    catalogue: Catalogue,
+    report: Report,
+    doc: ContractDocument | None = None,
+    mapping: dict[str, Choice] | None = None,
 ) -> ImportPlan | None:
     suffix = Path(name).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
@@ -45,9 +53,11 @@ def read_source(
             if lines is None:
                 return None
             doc = read_contract_document(lines.text)
-        return document_to_plan(doc, catalogue.directory, name, report)
+        return document_to_plan(doc, catalogue.directory, name, report, mapping)
     if suffix in SPREADSHEET_SUFFIXES:
-        return read_spreadsheet(path, name=name, directory=catalogue.directory, report=report)
+        return read_spreadsheet(
+            path, name=name, directory=catalogue.directory, report=report, mapping=mapping
+        )
     report.error(
         "format",
         f"Format de fichier non pris en charge : « {suffix or 'sans extension'} ». Formats "
@@ -91,12 +101,17 @@ def import_source(
     dry_run: bool = False,
     territory: str = "",
     remove_missing: bool = False,
+    columns: dict[str, Choice] | None = None,
+    user=None,
 ) -> ImportResult:
     """`territory`: the SIREN of the contract's grouping(s), comma-separated, when the
     document does not name one the national reference knows (or for a new contract made
     from a spreadsheet). `remove_missing`: remove the financing lines and draft actions this
-    source brought before and no longer has (they are listed either way)."""
+    source brought before and no longer has (they are listed either way). `columns`: what
+    columns mean, by title, as a person said (the preview, a mapping file); added to what
+    the contract remembers, and remembered with it when the import is written."""
     name = name or path.name
+    mapping = remembered_columns(slug) | (columns or {})
     report = Report()
     doc = lines = None
     if Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
@@ -110,7 +125,7 @@ def import_source(
     catalogue = Catalogue.load(place)
     if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
         catalogue.add_alias(doc.epci_short, groupings[0].organisation)
-    plan = read_source(path, name=name, catalogue=catalogue, report=report, doc=doc)
+    plan = read_source(path, name=name, catalogue=catalogue, report=report, doc=doc, mapping=mapping)
     if plan is None:
         return ImportResult(None, report, None)
     plan.territory_sirens = [g.siren for g in groupings]
@@ -122,7 +137,14 @@ def import_source(
     )
     if contract is not None and plan.is_document and contract.signed_on:
         ensure_initial_version(contract)  # version 0: the contract as signed
+    if contract is not None and columns:
+        remember(contract, columns, {c.key: c.header for c in report.columns}, user)
     return ImportResult(plan, report, contract)
+
+
+def remembered_columns(slug: str) -> dict[str, Choice]:
+    """The column meanings people chose for this contract's earlier imports."""
+    return ColumnMapping.objects.filter(contract__slug=slug).as_mapping()
 
 
 def contract_territory(*, slug: str, doc, territory: str, name: str, report: Report):

@@ -57,6 +57,7 @@ class Report:
     unchanged: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    columns: list = field(default_factory=list)  # mapping.ColumnView: how each column was read
     dry_run: bool = False
     written: bool = False
 
@@ -98,6 +99,17 @@ class Report:
             "inchanges": self.unchanged,
             "retires": self.removed,
             "modifications": [asdict(c) for c in self.changes],
+            "colonnes": [
+                {
+                    "source": c.source,
+                    "colonne": c.letter,
+                    "titre": c.header,
+                    "compris_comme": c.meaning,
+                    "financeur": c.funder,
+                    "choisi": c.chosen,
+                }
+                for c in self.columns
+            ],
             "entrees": [e.as_dict() for e in self.entries],
         }
 

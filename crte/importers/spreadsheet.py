@@ -21,6 +21,7 @@ from crte.importers import guard
 from crte.importers.contract_document import clean_cell, is_heading
 from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
 from crte.importers.headers import MAPPER, SYNONYMS, header_key
+from crte.importers.mapping import FUNDING, IGNORE, OWN_FUNDING, Choice, ColumnView, meaning_of
 from crte.importers.parsing import parse_amount, parse_calendar, parse_number
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
 from crte.importers.report import Report
@@ -47,6 +48,7 @@ class Column:
     funder: str | None = None
     scheme: str = ""  # a scheme's column ('Montant DSIL')
     own_funding: bool = False  # the maître d'ouvrage's own share ('Autofinancement')
+    chosen: bool = False  # a person said what it means (mapping.Choice)
 
     @property
     def letter(self) -> str:
@@ -140,16 +142,21 @@ def cell_text(value) -> str:
 # --- finding the header ------------------------------------------------------------------------
 
 
-OWN_FUNDING = re.compile(r"autofinancement|part du maitre d ouvrage|reste a charge|fonds propres")
+OWN_FUNDING_WORDS = re.compile(r"autofinancement|part du maitre d ouvrage|reste a charge|fonds propres")
 
 
-def map_header(cells: list[str], directory: FunderDirectory) -> list[Column]:
+def map_header(
+    cells: list[str], directory: FunderDirectory, mapping: dict[str, Choice] | None = None
+) -> list[Column]:
     """Known fields by their synonyms; a column per financer ('CABBALR', 'Montant Région',
     'Part État'), per scheme ('DSIL', 'Montant DETR') or for the owner's own share
-    ('Autofinancement')."""
+    ('Autofinancement'). A person's choice (`mapping`, by header key) comes first."""
     columns = []
     for index, header in enumerate(cells):
         key = header_key(header)
+        if mapping and key in mapping:
+            columns.append(chosen_column(index, header, mapping[key], directory))
+            continue
         name = SYNONYMS.get(key, "")
         if not name and key and not _financing_column(Column(index, header, ""), key, directory).field:
             name = MAPPER.field(header)  # a close or longer title ('Intitulé de l'opération', 'cout_ht')
@@ -158,6 +165,41 @@ def map_header(cells: list[str], directory: FunderDirectory) -> list[Column]:
             _financing_column(column, key, directory)
         columns.append(column)
     return columns
+
+
+def chosen_column(index: int, header: str, choice: Choice, directory: FunderDirectory) -> Column:
+    """The column as a person said: a field, nothing, the owner's share, or a financer's
+    money (the financer named in the choice, a scheme, or else named in each cell)."""
+    if choice.meaning == IGNORE:
+        return Column(index, header, "", chosen=True)
+    if choice.meaning == OWN_FUNDING:
+        return Column(index, header, "financement", own_funding=True, chosen=True)
+    if choice.meaning != FUNDING:
+        return Column(index, header, choice.meaning, chosen=True)
+    column = Column(index, header, "financement", chosen=True)
+    if choice.funder:
+        found = {name for _, name in directory.find(choice.funder)}
+        column.funder = found.pop() if len(found) == 1 else None
+        column.scheme = directory.scheme(choice.funder) or ""
+        if column.funder is None and not column.scheme:
+            column.funder = choice.funder  # kept as written, reported as an unknown financer
+    return column
+
+
+def column_views(columns: list[Column], source: str) -> list[ColumnView]:
+    """The columns as the preview shows them (titled ones only)."""
+    return [
+        ColumnView(
+            source=source,
+            letter=c.letter,
+            header=c.header,
+            meaning=meaning_of(c.field, c.own_funding),
+            funder=(c.funder or c.scheme or "") if c.field == "financement" and not c.own_funding else "",
+            chosen=c.chosen,
+        )
+        for c in columns
+        if header_key(c.header)
+    ]
 
 
 NOT_A_FINANCER = {
@@ -180,7 +222,7 @@ def _financing_column(column: Column, key: str, directory: FunderDirectory) -> C
     words = key.split()
     if len(words) > 1 and words[0] in NOT_A_FINANCER:
         return column
-    if OWN_FUNDING.search(key):
+    if OWN_FUNDING_WORDS.search(key):
         column.field, column.own_funding = "financement", True
         return column
     funders = {name for _, name in directory.find(column.header)}
@@ -203,15 +245,19 @@ def _scheme_inside(header: str, directory: FunderDirectory) -> str | None:
     return None
 
 
-def find_header(table: Table, directory: FunderDirectory) -> tuple[int, list[Column]] | None:
+def find_header(
+    table: Table, directory: FunderDirectory, mapping: dict[str, Choice] | None = None
+) -> tuple[int, list[Column]] | None:
     best = None
     for i, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
         cells = [cell_text(c) for c in row]
-        columns = map_header(cells, directory)
-        # A header may continue on the next row (financers under a merged "Financements").
-        if i + 1 < len(table.rows):
-            below = [cell_text(c) for c in table.rows[i + 1]]
-            below_columns = map_header(below, directory)
+        columns = map_header(cells, directory, mapping)
+        # A header may continue on the next row (financers under a merged "Financements"),
+        # a row that has no title of its own: a row with a title is an action.
+        title = next((c.index for c in columns if c.field == "intitule"), None)
+        below = [cell_text(c) for c in table.rows[i + 1]] if i + 1 < len(table.rows) else []
+        if below and (title is None or title >= len(below) or not below[title]):
+            below_columns = map_header(below, directory, mapping)
             for index, under in enumerate(below_columns):
                 if index < len(columns) and not columns[index].field and under.field == "financement":
                     columns[index] = under
@@ -222,30 +268,42 @@ def find_header(table: Table, directory: FunderDirectory) -> tuple[int, list[Col
     return (best[0], best[1]) if best else None
 
 
-def unknown_layout(tables: list[Table], name: str, report: Report) -> None:
-    found = []
+def unknown_layout(tables: list[Table], name: str, directory, report: Report, mapping=None) -> None:
+    """No row reads as a header with a title column: the error lists the first row that
+    looks like one, and the preview offers its columns to be mapped by hand."""
+    found, line, sheet = [], None, ""
     for table in tables:
-        for row in table.rows[:HEADER_SCAN_ROWS]:
-            cells = [cell_text(c) for c in row if cell_text(c)]
-            if len(cells) >= 2:
-                found = cells
+        for row, number in zip(table.rows[:HEADER_SCAN_ROWS], table.lines, strict=False):
+            cells = [cell_text(c) for c in row]
+            if sum(1 for c in cells if c) >= 2:
+                found, line, sheet = cells, number, table.sheet
                 break
         if found:
             break
+    source = f"{name} ({sheet})" if sheet and len(tables) > 1 else name
+    report.columns += column_views(map_header(found, directory, mapping), source)
     expected = "; ".join(FIELD_LABELS.values())
-    listed = " | ".join(found[:15]) if found else "aucune"
+    listed = " | ".join(c for c in found[:15] if c) if found else "aucune"
     report.error(
         "colonnes",
         f"Disposition du tableau non reconnue : aucune ligne d'en-tête avec une colonne "
-        f"d'intitulé. Colonnes trouvées : {listed}. Colonnes attendues : {expected}.",
-        Place(name),
+        f"d'intitulé. Colonnes trouvées : {listed}. Colonnes attendues : {expected}. "
+        "Indiquez ci-dessous ce que contient chaque colonne.",
+        Place(source, line),
     )
 
 
 # --- rows to actions ---------------------------------------------------------------------------
 
 
-def read_spreadsheet(path: Path, *, name: str, directory: FunderDirectory, report: Report):
+def read_spreadsheet(
+    path: Path,
+    *,
+    name: str,
+    directory: FunderDirectory,
+    report: Report,
+    mapping: dict[str, Choice] | None = None,
+):
     tables = read_table(path, name, report)
     if not tables:
         if not report.errors:
@@ -253,7 +311,7 @@ def read_spreadsheet(path: Path, *, name: str, directory: FunderDirectory, repor
         return None
     plans = []
     for table in tables:
-        header = find_header(table, directory)
+        header = find_header(table, directory, mapping)
         if header:
             source = f"{name} ({table.sheet})" if table.sheet and len(tables) > 1 else name
             sheet = table.sheet if len(tables) > 1 else ""
@@ -266,7 +324,7 @@ def read_spreadsheet(path: Path, *, name: str, directory: FunderDirectory, repor
     if all(not any(cell_text(c) for row in t.rows for c in row) for t in tables):
         report.error("vide", "Le fichier est vide.", Place(name))
     else:
-        unknown_layout(tables, name, report)
+        unknown_layout(tables, name, directory, report, mapping)
     return None
 
 
@@ -277,8 +335,15 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
     plan = ImportPlan(source=source)
     header_line = table.lines[header_index] if header_index < len(table.lines) else None
     used = fields_read(columns)
+    report.columns += column_views(columns, source)
     for column in columns:
-        if column.header.strip() and not column.field:
+        if column.chosen and not column.field:
+            report.info(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » ignorée à votre demande.",
+                Place(source, header_line, column.letter),
+            )
+        elif column.header.strip() and not column.field:
             report.warn(
                 "colonne-ignoree",
                 f"Colonne « {column.header} » non comprise : ses valeurs ne sont pas importées.",

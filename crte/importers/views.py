@@ -17,6 +17,7 @@ from crte.contracts.perms import can_manage_contract
 from crte.core.models import Grouping
 from crte.core.perms import get_for_user
 from crte.importers.forms import TerritoryForm, UploadForm, ValuesForm
+from crte.importers.mapping import CHOICES, Choice, changed_choices
 from crte.importers.pipeline import import_source
 from crte.importers.values import import_values
 
@@ -55,6 +56,35 @@ def choose_territory(request, slug, token):
     return preview(request, contract, token, territory_form=form)
 
 
+@login_required
+@require_POST
+def map_columns(request, slug, token):
+    """The preview's column form: what the person changed is kept with the pending import
+    (and with the contract once confirmed), and the preview runs again."""
+    contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
+    pending = pending_import(request, slug, token)
+    posted = []
+    for i in range(min(int_or_zero(request.POST.get("colonnes")), MAX_COLUMNS)):
+        posted.append(
+            tuple(request.POST.get(f"{part}_{i}", "") for part in ("entete", "champ", "financeur", "lu"))
+        )
+    chosen = pending.setdefault("columns", {})
+    chosen.update({key: [c.meaning, c.funder] for key, c in changed_choices(posted).items()})
+    request.session.modified = True
+    return preview(request, contract, token)
+
+
+MAX_COLUMNS = 500
+
+
+def int_or_zero(text) -> int:
+    return int(text) if str(text or "").isdigit() else 0
+
+
+def pending_columns(pending: dict) -> dict[str, Choice]:
+    return {key: Choice(*value) for key, value in pending.get("columns", {}).items()}
+
+
 def preview(request, contract, token, territory_form=None):
     pending = request.session[SESSION_KEY][token]
     result = import_source(
@@ -63,6 +93,7 @@ def preview(request, contract, token, territory_form=None):
         name=pending["name"],
         dry_run=True,
         territory=pending.get("territory", ""),
+        columns=pending_columns(pending),
     )
     asks_territory = any(e.code == "territoire" for e in result.report.errors)
     context = {
@@ -73,8 +104,20 @@ def preview(request, contract, token, territory_form=None):
         "territory_form": (territory_form or TerritoryForm()) if asks_territory else None,
         "missing": sum(e.code in ("ligne-absente", "action-absente") for e in result.report.entries),
         "groupings": Grouping.objects.filter(is_current=True).order_by("name") if asks_territory else [],
+        "columns": unique_columns(result.report.columns),
+        "choices": CHOICES,
     }
     return render(request, "importers/_preview.html" if request.htmx else "importers/preview.html", context)
+
+
+def unique_columns(columns):
+    """One row per column title (sheets of one layout share their titles)."""
+    seen, shown = set(), []
+    for column in columns:
+        if column.key not in seen:
+            seen.add(column.key)
+            shown.append(column)
+    return shown
 
 
 def pending_import(request, slug, token) -> dict:
@@ -95,9 +138,18 @@ def confirm(request, slug, token):
         name=pending["name"],
         territory=pending.get("territory", ""),
         remove_missing=request.POST.get("remove_missing") == "on",
+        columns=pending_columns(pending),
+        user=request.user,
     )
     if result.report.errors:
-        context = {"contract": contract, "result": result, "token": token, "name": pending["name"]}
+        context = {
+            "contract": contract,
+            "result": result,
+            "token": token,
+            "name": pending["name"],
+            "columns": unique_columns(result.report.columns),
+            "choices": CHOICES,
+        }
         return render(request, "importers/preview.html", context)
     Path(pending["path"]).unlink(missing_ok=True)
     del request.session[SESSION_KEY][token]

@@ -83,6 +83,48 @@ def test_import_a_spreadsheet_with_preview_then_confirm(live_server, page, refer
     assert page.get_by_role("link", name="Rénovation de l'école").is_visible()
 
 
+def test_map_unknown_columns_by_hand_and_the_next_upload_needs_no_mapping(
+    live_server, page, reference, tmp_path
+):
+    from crte.importers.tests.sheets import write_xlsx
+
+    rows = [
+        ["Chantier", "Enveloppe", "Remarque interne"],
+        ["Voie verte du canal d'Aire", "480 000", "à revoir"],
+        ["Chaufferie bois du collège", "1 250 000", ""],
+    ]
+    sheet = write_xlsx(tmp_path / "chantiers.xlsx", rows)
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("chef.projet")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    def upload():
+        page.goto(live_server.url + reference.get_absolute_url())
+        page.get_by_role("link", name="Importer un tableau").click()
+        page.get_by_label("Fichier à importer").set_input_files(str(sheet))
+        page.get_by_role("button", name="Lire le fichier").click()
+        return page.get_by_test_id("import-preview")
+
+    preview = upload()
+    assert "Fichier refusé" in preview.inner_text()
+    page.get_by_label("Sens de la colonne A « Chantier »").select_option(label="Intitulé de l'action")
+    page.get_by_label("Sens de la colonne B « Enveloppe »").select_option("montant")
+    page.get_by_role("button", name="Appliquer ces colonnes et relancer l'aperçu").click()
+    preview = page.get_by_test_id("import-preview")
+    assert "Rien n'est encore enregistré" in preview.inner_text()
+    rows_read = page.get_by_test_id("import-rows").inner_text()
+    assert "Voie verte du canal d'Aire" in rows_read and "480 000 €" in " ".join(rows_read.split())
+    page.get_by_role("button", name="Confirmer l'import").click()
+    assert "Import de « chantiers.xlsx » terminé" in page.content()
+
+    preview = upload()  # the same layout again: read without a word
+    assert "Rien n'est encore enregistré" in preview.inner_text()
+    assert page.get_by_label("Sens de la colonne A « Chantier »").input_value() == "intitule"
+    assert page.get_by_label("Sens de la colonne B « Enveloppe »").input_value() == "montant"
+    assert "2 inchangée(s)" in " ".join(preview.inner_text().split())
+
+
 @pytest.mark.pdf
 def test_a_cotech_validates_a_ready_action_and_the_minutes_carry_the_decision(
     live_server, page, reference, tmp_path

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from crte.importers.mapping import MappingError, read_mapping_file
 from crte.importers.pipeline import import_source, suggested_slug
 
 
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             help="SIREN du groupement couvert par le contrat (plusieurs : séparés par des virgules), "
             "quand le document ne le nomme pas d'une façon que le référentiel national reconnaît",
         )
+        parser.add_argument(
+            "--columns",
+            type=Path,
+            help="Fichier CSV des colonnes (en-têtes « colonne », « champ », « financeur ») : ce que "
+            "contient chaque colonne du tableau, retenu pour les imports suivants du contrat",
+        )
 
     def handle(
         self,
@@ -44,18 +51,32 @@ class Command(BaseCommand):
         report=None,
         territory="",
         remove_missing=False,
+        columns=None,
         **options,
     ):
         path = Path(path)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
+        mapping = None
+        if columns:
+            if not Path(columns).is_file():
+                raise CommandError(f"Fichier des colonnes introuvable : {columns}")
+            try:
+                mapping = read_mapping_file(Path(columns).read_bytes(), Path(columns).name)
+            except MappingError as error:
+                raise CommandError(str(error)) from error
         slug = slug or suggested_slug(path)
         if not slug:
             raise CommandError(
                 "Précisez le contrat avec --contract ID : un tableur ne dit pas à quel contrat il appartient."
             )
         result = import_source(
-            path=path, slug=slug, dry_run=dry_run, territory=territory, remove_missing=remove_missing
+            path=path,
+            slug=slug,
+            dry_run=dry_run,
+            territory=territory,
+            remove_missing=remove_missing,
+            columns=mapping,
         )
         if report:
             Path(report).write_text(result.report.to_json(), encoding="utf-8")
