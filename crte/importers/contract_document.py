@@ -7,9 +7,9 @@ Pure functions: the result is plain data, written to the database by `load.py`."
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from crte.core.text import normalize_label
+from crte.importers.figures import DocFact, DocTarget, read_figures
 from crte.importers.headers import MAPPER
 
 _MONTH_NAMES = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
@@ -79,8 +79,8 @@ class ContractDocument:
     orientations: list[DocOrientation] = field(default_factory=list)
     annex_rows: list[AnnexRow] = field(default_factory=list)
     programmes: list["DocProgramme"] = field(default_factory=list)
-    targets: list["DocTarget"] = field(default_factory=list)
-    facts: list["DocFact"] = field(default_factory=list)
+    targets: list[DocTarget] = field(default_factory=list)
+    facts: list[DocFact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     text: str = ""  # the whole text, for what is looked up in the reference (SIREN)
 
@@ -434,8 +434,7 @@ def read_contract_document(text: str) -> ContractDocument:
     doc.orientations = read_orientations(lines, text)
     doc.annex_rows = read_annex(lines)
     doc.programmes = read_programmes(lines)
-    doc.targets = read_pcaet_targets(text)
-    doc.facts = read_facts(text)
+    doc.facts, doc.targets = read_figures(text)
     if not doc.orientations:
         doc.warnings.append("Aucune orientation trouvée (article 3).")
     if not doc.annex_rows:
@@ -506,186 +505,3 @@ def read_programmes(lines: list[str]) -> list[DocProgramme]:
                 sub.start_year, sub.end_year = int(years[1]), int(years[2])
             programmes.append(sub)
     return programmes
-
-
-# --- PCAET targets -------------------------------------------------------------------------
-
-PCAET_PATTERNS = [  # code, catalogue id, name, unit, direction, pattern
-    (
-        "pcaet-energie-finale",
-        "crte_2.1",
-        "Consommation énergétique finale du territoire",
-        "GWh",
-        "baisse",
-        r"consommation (?:énergétique|d'énergie) finale\s*\((?P<pct>[-–−]?\s*\d+(?:,\d+)?)\s*%"
-        r"\s*/\s*(?P<base>\d{4})\)",
-    ),
-    (
-        "pcaet-enr",
-        "crte_3.1",
-        "Production d'énergies renouvelables",
-        "MWh",
-        "hausse",
-        r"multiplication par (?P<factor>\d+) des productions? (?:des? )?en[rR]",
-    ),
-    (
-        "pcaet-ges",
-        "crte_1.1",
-        "Émissions de gaz à effet de serre du territoire",
-        "teq CO2",
-        "baisse",
-        r"réduction de (?P<pct>\d+(?:,\d+)?)\s*% des GES",
-    ),
-    (
-        "pcaet-polluants",
-        "",
-        "Émissions de polluants atmosphériques",
-        "t",
-        "baisse",
-        r"polluants atmosphériques de (?P<pct>\d+(?:,\d+)?)\s*%",
-    ),
-]
-
-
-@dataclass
-class DocTarget:
-    code: str
-    catalogue_id: str
-    name: str
-    unit: str
-    direction: str
-    year: int
-    relative_change: Decimal
-    baseline_year: int | None
-    text: str
-
-
-def read_pcaet_targets(text: str) -> list[DocTarget]:
-    """The PCAET's quantified objectives ('à l'horizon 2030, ... (-13%/2017), la
-    multiplication par 5 des productions des Enr, la réduction de 24% des GES...')."""
-    sentence = re.search(r"[^.]*à l'horizon (?P<year>20\d{2})[^.]*\.", text)
-    if not sentence:
-        return []
-    year, phrase = int(sentence["year"]), sentence.group(0)
-    targets = []
-    for code, catalogue_id, name, unit, direction, pattern in PCAET_PATTERNS:
-        match = re.search(pattern, phrase, re.IGNORECASE)
-        if not match:
-            continue
-        groups = match.groupdict()
-        if groups.get("factor"):
-            change = Decimal(groups["factor"]) - 1
-        else:
-            percent = Decimal(re.sub(r"[\s–−-]", "", groups["pct"]).replace(",", "."))
-            change = -percent / 100 if direction == "baisse" else percent / 100
-        base = int(groups["base"]) if groups.get("base") else None
-        targets.append(
-            DocTarget(code, catalogue_id, name, unit, direction, year, change, base, match.group(0))
-        )
-    return targets
-
-
-# --- Figures and commitments stated in the contract -----------------------------------------
-
-FACT_PATTERNS = [  # code, name, unit, direction, level, pattern (value, optional year)
-    (
-        "part-voiture-deplacements",
-        "Part des déplacements en voiture",
-        "%",
-        "baisse",
-        r"(?P<value>\d+)\s*% des déplacements au sein du territoire se font en voiture",
-    ),
-    (
-        "part-voiture-domicile-travail",
-        "Part des trajets domicile-travail en voiture",
-        "%",
-        "baisse",
-        r"pour atteindre (?P<value>\d+)\s*% des trajets domicile-travail",
-    ),
-    (
-        "part-transports-commun",
-        "Part des transports en commun dans les déplacements",
-        "%",
-        "hausse",
-        r"transports en commun reste marginale \((?P<value>\d+)\s*%",
-    ),
-    (
-        "motorisation-menages",
-        "Taux de motorisation des ménages",
-        "%",
-        "baisse",
-        r"motorisation des ménages qui atteint (?P<value>\d+)\s*%",
-    ),
-    (
-        "frequentation-gare-bethune",
-        "Fréquentation de la gare de Béthune",
-        "montées/descentes par jour",
-        "hausse",
-        r"gares de Béthune \((?P<value>\d[\d  ]*) montées/descentes/jr en (?P<year>\d{4})\)",
-    ),
-    (
-        "sites-sols-pollues",
-        "Sites et sols pollués référencés",
-        "sites",
-        "baisse",
-        r"présence de (?P<value>\d+) sites ou sols pollués",
-    ),
-    (
-        "cours-eau-entretenus",
-        "Linéaire de cours d'eau entretenus",
-        "km",
-        "hausse",
-        r"\((?P<value>\d+) km de voie d'eau entretenues\)",
-    ),
-]
-COMMITMENT_PATTERNS = [  # code, name, unit, direction, pattern (value, year)
-    (
-        "bornes-recharge",
-        "Bornes de recharge pour véhicules électriques",
-        "bornes",
-        "hausse",
-        r"Disposer de (?P<value>\d+) bornes d'ici (?P<year>\d{4})",
-    ),
-    (
-        "logements-par-an",
-        "Logements construits par an (PLH)",
-        "logements/an",
-        "hausse",
-        r"\((?P<value>\d+) exactement\)",
-    ),
-    (
-        "renovations-bbc",
-        "Rénovations thermiques BBC de bâtiments communaux",
-        "rénovations",
-        "hausse",
-        r"ambition de (?P<value>\d+) rénovations thermiques BBC",
-    ),
-]
-
-
-@dataclass
-class DocFact:
-    code: str
-    name: str
-    unit: str
-    direction: str
-    value: Decimal
-    year: int | None
-    text: str
-    is_target: bool = False
-
-
-def read_facts(text: str) -> list[DocFact]:
-    """Figures the contract states (its portrait of the territory) and the quantified
-    commitments it makes; each kept with the sentence it comes from."""
-    flat = " ".join(text.split())
-    found = []
-    for patterns, is_target in ((FACT_PATTERNS, False), (COMMITMENT_PATTERNS, True)):
-        for code, name, unit, direction, pattern in patterns:
-            match = re.search(pattern, flat)
-            if not match:
-                continue
-            value = Decimal(re.sub(r"\D", "", match["value"]))
-            year = int(match["year"]) if match.groupdict().get("year") else None
-            found.append(DocFact(code, name, unit, direction, value, year, match.group(0), is_target))
-    return found

@@ -115,5 +115,5 @@ class ImportPlan:
     actions: list[ActionPlan] = field(default_factory=list)
     programmes: list[ProgrammePlan] = field(default_factory=list)
     targets: list[TargetPlan] = field(default_factory=list)
-    facts: list = field(default_factory=list)  # contract_document.DocFact: figures and commitments
+    facts: list = field(default_factory=list)  # figures.DocFact: figures and commitments
     is_document: bool = False  # carries contract metadata (vs a bare spreadsheet)

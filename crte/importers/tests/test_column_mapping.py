@@ -168,13 +168,13 @@ def test_a_column_chosen_as_a_financer_funds_every_row(contract, tmp_path, funde
     ]
 
 
-
 def test_a_column_chosen_as_own_funding_is_the_owners_line(contract, tmp_path, owner_org):
     rows = [["Intitulé", "Porteur", "Coût", "Mise de fonds"], ["Piste", owner_org.name, "100 000", "25 000"]]
     path = write_csv(tmp_path / "prog.csv", rows)
     import_source(path=path, slug=contract.slug, columns={"mise de fonds": Choice(OWN_FUNDING)})
     line = Action.objects.get(contract=contract).funding_lines.get()
     assert (line.funder, line.amount) == (owner_org, Decimal("25000"))
+
 
 def test_a_choice_overrides_the_readers_guess(contract, tmp_path):
     rows = [["Intitulé", "Montant", "Coût estimé"], ["Piste", "100 000", "999"]]

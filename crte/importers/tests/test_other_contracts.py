@@ -10,6 +10,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract
 from crte.importers.pipeline import import_source
 from crte.importers.tests.documents import write_docx, write_pdf
+from crte.indicators.models import Indicator, Target
 
 pytestmark = pytest.mark.django_db
 CONTRACTS = Path(__file__).resolve().parent / "contracts"
@@ -70,6 +71,25 @@ def test_numbered_axes_and_one_column_per_financer_and_scheme(tmp_path, fmt):
     }
     school = Action.objects.get(contract=contract, title="Rénovation énergétique de l'école")
     assert [o.commune.insee_code for o in school.owners.all()] == ["29030"]  # Cléder
+    figures = {
+        i.code: (
+            i.unit,
+            i.direction,
+            [m.value for m in i.measurements.all()],
+            [t.value for t in i.targets.all()],
+        )
+        for i in Indicator.objects.filter(contract=contract).prefetch_related("measurements", "targets")
+    }
+    assert figures["communes"] == ("communes", "maintien", [Decimal("14")], [])
+    assert figures["habitants"] == ("habitants", "maintien", [Decimal("32000")], [])
+    assert figures["trajets-domicile-travail"] == ("%", "maintien", [Decimal("78")], [])
+    assert figures["aires-de-covoiturage"] == ("aires", "hausse", [], [Decimal("12")])
+    ges = Target.objects.get(indicator__contract=contract, indicator__code="pcaet-ges")
+    assert (ges.year, ges.relative_change, ges.indicator.catalogue_entry.code) == (
+        2030,
+        Decimal("-0.3"),
+        "crte_1.1",
+    )
 
 
 MORLAIX_EPCI = "242900835,242900751,200067072"  # Morlaix Communauté, Pays de Landivisiau, Haut-Léon

@@ -37,13 +37,13 @@ def test_reference_contract_figures_are_real_values_sourced_to_the_contract(db):
     load_reference_data()
     contract, _ = load_reference_contract()
     station = Measurement.objects.get(
-        indicator__contract=contract, indicator__code="frequentation-gare-bethune"
+        indicator__contract=contract, indicator__name__contains="fréquentation des gares de Béthune"
     )
     assert (station.date, station.value, station.is_demo) == (date(2015, 1, 1), Decimal("6500"), False)
     assert station.source.startswith("Contrat signé le 21/01/2022")
-    car = Measurement.objects.get(indicator__contract=contract, indicator__code="part-voiture-deplacements")
+    car = Measurement.objects.get(indicator__contract=contract, indicator__code="deplacements")
     assert (car.value, car.date) == (Decimal("70"), date(2022, 1, 21))
-    bornes = Target.objects.get(indicator__contract=contract, indicator__code="bornes-recharge")
+    bornes = Target.objects.get(indicator__contract=contract, indicator__code="bornes")
     assert (bornes.year, bornes.value) == (2024, Decimal("100"))
 
 

@@ -1,0 +1,398 @@
+"""Figures a contract states in its text, found by one rule: a number with its unit next
+to what it measures. « 330 sites ou sols pollués », « 440 km de voie d'eau », « 70 % des
+déplacements », « la fréquentation des gares (6 500 montées/jr en 2015) » are facts;
+« disposer de 100 bornes d'ici 2024 », « l'ambition de 15 rénovations » are commitments;
+« la réduction de 24 % des GES », « -13 %/2017 », « la multiplication par 5 des
+productions d'EnR » are relative targets, tied to the national catalogue by the words of
+`data/cibles.csv`. Money (€), years, dates, durations and article numbers are not
+figures. Pure."""
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from crte.core.text import normalize_label
+
+TARGETS_FILE = Path(__file__).resolve().parent / "data" / "cibles.csv"
+DIRECTIONS_FILE = Path(__file__).resolve().parent / "data" / "sens-souhaite.csv"
+
+
+@dataclass
+class DocFact:
+    code: str
+    name: str
+    unit: str
+    direction: str
+    value: Decimal
+    year: int | None
+    text: str
+    is_target: bool = False
+
+
+@dataclass
+class DocTarget:
+    code: str
+    catalogue_id: str
+    name: str
+    unit: str
+    direction: str
+    year: int
+    relative_change: Decimal
+    baseline_year: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class KnownTarget:
+    code: str
+    catalogue_id: str
+    name: str
+    unit: str
+    direction: str
+    words: re.Pattern
+
+
+def load_known_targets(path: Path = TARGETS_FILE) -> list[KnownTarget]:
+    with path.open(encoding="utf-8") as handle:
+        return [
+            KnownTarget(
+                row["code"],
+                row["catalogue"],
+                row["nom"],
+                row["unite"],
+                row["sens"],
+                re.compile(rf"\b(?:{row['mots']})\b"),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+KNOWN_TARGETS = load_known_targets()
+
+
+def load_directions(path: Path = DIRECTIONS_FILE) -> list[tuple[re.Pattern, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return [(re.compile(rf"\b(?:{row['mots']})"), row["sens"]) for row in csv.DictReader(handle)]
+
+
+DIRECTIONS = load_directions()
+
+
+def wanted_direction(measured: str, is_target: bool) -> str:
+    """The way a figure should go: by the words of what it measures (`data/sens-souhaite.csv`:
+    unemployment, emissions, vacancy go down); a commitment otherwise goes up; a stated
+    figure otherwise is to keep (« maintien ») until someone says more."""
+    key = normalize_label(measured)
+    found = next((direction for words, direction in DIRECTIONS if words.search(key)), None)
+    return found or ("hausse" if is_target else "maintien")
+
+
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NUMBER = r"(?<![\w.,/°-])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?(?![\d/]|,\d|\.\d)"
+NUMBER = re.compile(_NUMBER)
+MEASURE_UNITS = {  # as written (normalized) -> unit shown
+    "%": "%",
+    "pour cent": "%",
+    "km2": "km²",
+    "km²": "km²",
+    "km": "km",
+    "ha": "ha",
+    "hectares": "ha",
+    "hectare": "ha",
+    "m2": "m²",
+    "m²": "m²",
+    "m3": "m³",
+    "m³": "m³",
+    "gwh": "GWh",
+    "mwh": "MWh",
+    "kwh": "kWh",
+    "twh": "TWh",
+    "mw": "MW",
+    "kw": "kW",
+    "teqco2": "teq CO2",
+    "teq co2": "teq CO2",
+    "tco2": "t CO2",
+    "t co2": "t CO2",
+    "tonnes": "t",
+    "t": "t",
+}
+UNIT_RE = re.compile(
+    r"\s*(%|pour cent\b|km2|km²|km\b|ha\b|hectares?\b|m2\b|m²|m3\b|m³|gwh\b|mwh\b|kwh\b|twh\b|mw\b|kw\b"
+    r"|teq\s?co2\b|t\s?co2\b|tonnes\b|t\b)",
+    re.IGNORECASE,
+)
+MONEY_AFTER = re.compile(
+    r"\s*(?:k|m|md|mds|millions?|milliards?|milliers?)?\.?\s*(?:d['’]\s*|de\s+)?(?:€|euros?\b|eur\b)", re.I
+)
+NOUN_AFTER = re.compile(r"\s*([^\W\d_]{2}[\w'’/-]+)")
+COMPLEMENT = re.compile(r"\s*(?:de la|de l['’]|des|du|de|d['’])\s*", re.IGNORECASE)
+NOT_COUNTED = word_set(
+    "ans an annees annee mois jours jour semaines heures fois exactement environ premier "
+    "premiere premiers premieres derniers dernieres et ou a au aux en le la les de des du sur "
+    "par pour dont soit avec mai juin juillet janvier fevrier mars avril aout septembre octobre "
+    "novembre decembre fevrier er eme e ieme bis ter alinea article articles axe axes "
+    "orientation orientations millions million milliards milliard milliers millier centaines "
+    "dizaines contre entre sur dans"
+)
+NOT_A_FIGURE_BEFORE = re.compile(
+    r"(?:article|art\.?|n°|no|numéro|axe|phase|orientation|enjeu|action|fiche|titre|chapitre|annexe|page|"
+    r"loi|décret|tranche|lot|priorité|objectif|mesure|volet|programme|étape|"
+    r"contre|à|dont|soit|que|passant de)\s*$",
+    re.IGNORECASE,
+)
+STOP_WORDS = word_set(
+    "qui que se sont est sera seront ont a ete etait etaient doit doivent peut peuvent permet "
+    "font pour afin et avec contre dont soit mais car tandis alors lorsque si en d'ici dici au "
+    "aux par sur dans selon grace vers entre sans sous depuis"
+)
+VERBS = re.compile(
+    r"\b(?:atteint|atteindra|atteignent|reste|restent|est|sont|représente|représentent|s['’]élève|"
+    r"s['’]élèvent|compte|comptent|totalise|concerne|concernent|demeure|dépasse|était|étaient|avec|"
+    r"soit|de|à|environ|près|plus|moins|seulement|marginale?s?|faibles?|élevée?s?|hauts?|hautes?|bas|basses?|"
+    r"forte?s?|supérieure?s?|inférieure?s?|jugée?s?|qui|que)\s*$",
+    re.IGNORECASE,
+)
+DETERMINER = re.compile(
+    r"(?:^|\s|['’])(?:la|le|les|l['’]|une?|leur|leurs|sa|son|ses|ce|cette|ces)\s+|(?:^|\s)l['’]", re.I
+)
+COMMITMENT = re.compile(
+    r"objectif|ambition|d['’]ici|à l['’]horizon|vis(?:e|er|ant)|cible|disposer de|s['’]engage|prévoit",
+    re.IGNORECASE,
+)
+YEAR_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:en|d['’]ici|à l['’]horizon|horizon|pour|fin)\s+((?:19|20)\d{2})\b", re.I
+)
+HORIZON = re.compile(r"(?:d['’]ici|à l['’]horizon|horizon|en)\s+(20\d{2})", re.IGNORECASE)
+CHANGE = re.compile(
+    r"\b(?P<verb>réduction|réduire|diminution|diminuer|baisse|baisser|hausse|augmentation|augmenter|"
+    r"progression)\b",
+    re.IGNORECASE,
+)
+FALLING = {"reduction", "reduire", "diminution", "diminuer", "baisse", "baisser"}
+SIGNED_PERCENT = re.compile(r"([-–−+])\s*(\d+(?:,\d+)?)\s*%\s*(?:/\s*((?:19|20)\d{2}))?")
+MULTIPLIED = re.compile(
+    r"multipli\w*\s+par\s+(\d+(?:,\d+)?)\s*(?:(?:de la|de l['’]|des|du|de|d['’])\s*)?([^,.;()]{3,80})", re.I
+)
+MAX_WORDS = 8
+
+
+def value_of(whole: str, decimals: str | None) -> Decimal:
+    return Decimal(re.sub(r"\D", "", whole) + (f".{decimals}" if decimals else ""))
+
+
+def sentences(text: str) -> list[str]:
+    """The running text in sentences; short lines (headings) are left."""
+    paragraphs = [line for line in text.splitlines() if not is_table_row(line) and len(line.split()) > 4]
+    flat = "\n".join(" ".join(p.split()) for p in paragraphs)
+    return [s.strip() for s in re.split(r"(?<=[.;!?])\s+|\n", flat) if s.strip()]
+
+
+def is_table_row(line: str) -> bool:
+    return "\t" in line or line.count("|") >= 2
+
+
+def table_cells(text: str) -> list[str]:
+    """The cells of table rows that are sentences (a description, not a figure alone)."""
+    return [
+        " ".join(cell.split())
+        for line in text.splitlines()
+        if is_table_row(line)
+        for cell in re.split(r"\t|\|", line)
+        if len(cell.split()) > 4
+    ]
+
+
+def phrase_after(text: str) -> str:
+    """What follows a figure, up to punctuation, a connector or MAX_WORDS words."""
+    words = []
+    text = re.sub(
+        r"^(?:la|le|les|l['’]|sa|son|ses|leur|leurs|une?|ce|cette|ces)\s*(?=\w)", "", text.strip(), flags=re.I
+    )
+    for word in re.split(r"\s+", re.split(r"[,.;:()«»\"✓]", text, maxsplit=1)[0].strip()):
+        key = normalize_label(word)
+        participle = len(key) > 6 and key.endswith("ant")
+        participle |= len(key) > 4 and key.endswith("ent") and not key.endswith("ment")  # « travaillent »
+        if (
+            not word
+            or key.replace(" ", "") in STOP_WORDS
+            or participle
+            or re.fullmatch(r"(?:19|20)\d{2}", word)
+        ):
+            break
+        words.append(word)
+        if len(words) == MAX_WORDS:
+            break
+    return " ".join(words).strip(" -'’")
+
+
+def phrase_before(text: str) -> str:
+    """What a figure qualifies when it follows it (« la motorisation des ménages qui
+    atteint 83 % »): the noun phrase before, from after its last verb, its trailing verbs
+    and connectors cut, from its last determiner that is not a complement's (« de la »)."""
+    text = re.split(r"[,.;:«»\"✓]", text.rstrip(" ("))[-1]
+    text = text.split("(")[0] if "(" in text and ")" not in text.split("(")[-1] else text
+    previous = None
+    while previous != text:
+        previous, text = text, VERBS.sub("", text).rstrip()
+    cuts = list(re.finditer(CUT_VERBS, text))
+    if cuts:
+        after_verb = text[cuts[-1].end() :].strip()
+        # « le taux de mortalité reste supérieur à … »: after the verb, no noun phrase: its subject
+        noun_phrase = any(
+            not re.search(r"\bde\s*$", after_verb[: m.start() + 1]) for m in DETERMINER.finditer(after_verb)
+        )
+        text = after_verb if noun_phrase or not text[: cuts[-1].start()].strip() else text[: cuts[-1].start()]
+    starts = [m.end() for m in DETERMINER.finditer(text) if not re.search(r"\bde\s*$", text[: m.start() + 1])]
+    if starts and text[starts[-1] :].strip():
+        text = text[starts[-1] :]
+    words = text.split()
+    return " ".join(words[-MAX_WORDS - 2 :]).strip(" -'’")
+
+
+CUT_VERBS = (
+    r"\b(?:qui|que|qu['’]\w+|reste|restent|est|sont|atteint|représente|demeure|passant|passe|"
+    r"s['’]accompagne|compte|comptent|concerne|concernent)\b"
+)
+
+
+def read_figures(text: str) -> tuple[list[DocFact], list[DocTarget]]:
+    facts: dict[str, DocFact] = {}
+    targets: dict[str, DocTarget] = {}
+    for sentence in sentences(text):
+        changes = _relative_targets(sentence)
+        for target in changes:
+            targets.setdefault(target.code, target)
+        taken = [span for target, span in ((t, t.text) for t in changes)]
+        for fact in _figures(sentence, taken):
+            facts.setdefault(fact.code, fact)
+    for cell in table_cells(text):  # in a table's text, only what is committed to
+        for fact in _figures(cell, []):
+            if fact.is_target:
+                facts.setdefault(fact.code, fact)
+    return list(facts.values()), list(targets.values())
+
+
+def _figures(sentence: str, taken: list[str]) -> list[DocFact]:
+    found = []
+    for match in NUMBER.finditer(sentence):
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        if any(match.group(0) in t and t in sentence for t in taken):
+            continue
+        if MONEY_AFTER.match(after) or NOT_A_FIGURE_BEFORE.search(before.rstrip(" :")):
+            continue
+        if re.match(r"\s*(?:[-–/]\s*\d|\s*%\s*/)", after) or re.search(r"[-–+−]\s*$", before):
+            continue  # a range, a date, a signed change (a target, read elsewhere)
+        value = value_of(match[1], match[2])
+        unit_match = UNIT_RE.match(after)
+        if unit_match:
+            unit = MEASURE_UNITS.get(normalize_label(unit_match[1]) or "%", unit_match[1])
+            if unit == "%" and re.search(r"\b(?:et|ou)\s*$", before):
+                continue  # « 59,7 % en Région et 53 % en France »: the second term of a comparison
+            rest = after[unit_match.end() :]
+            complement = COMPLEMENT.match(rest)
+            measured = phrase_after(rest[complement.end() :]) if complement else ""
+            if not measured and not re.search(r"\b(?:sur|dans|en|pour|par|avec|vers)\s*$", before):
+                measured = phrase_before(before)
+            name = f"Part : {measured}" if unit == "%" and measured else measured
+        else:
+            if re.fullmatch(r"(?:19|20)\d{2}", match[1]) and not match[2]:
+                continue  # a year
+            noun = NOUN_AFTER.match(after)
+            if not noun or normalize_label(noun[1]) in NOT_COUNTED or noun[1].isupper():
+                continue
+            unit = noun[1]
+            yearly = re.match(r"\s*(?:par an|/\s*an)\b", after[noun.end() :])
+            if yearly:
+                unit, after = f"{unit}/an", after[: noun.end()] + after[noun.end() + yearly.end() :]
+            inside_brackets = before.rstrip().endswith("(")
+            measured = phrase_before(before) if inside_brackets else phrase_after(after)
+            name = measured
+        if not measured or len(measured) < 3:
+            continue
+        window = before[-120:] + after[:40]
+        is_target = bool(COMMITMENT.search(window))
+        year = YEAR_AFTER.match(after)
+        found.append(
+            DocFact(
+                code=slugify(measured)[:50].strip("-"),
+                name=name[:1].upper() + name[1:200],
+                unit=unit[:30],
+                direction=wanted_direction(measured, is_target),
+                value=value,
+                year=int(year[1]) if year else None,
+                text=_excerpt(sentence, match.start(), match.end()),
+                is_target=is_target,
+            )
+        )
+    return found
+
+
+def _excerpt(sentence: str, start: int, end: int) -> str:
+    return sentence[max(0, start - 120) : end + 120].strip()
+
+
+def _relative_targets(sentence: str) -> list[DocTarget]:
+    """Relative changes by a horizon year (« à l'horizon 2030, la réduction de 24 % des
+    GES »), tied to the catalogue by the words of what changes."""
+    horizon = HORIZON.search(sentence)
+    if not horizon or not (CHANGE.search(sentence) or MULTIPLIED.search(sentence)):
+        return []
+    year = int(horizon[1])
+    found = []
+    for match in MULTIPLIED.finditer(sentence):
+        factor = value_of(*match[1].partition(",")[::2]) if "," in match[1] else Decimal(match[1])
+        _add_target(found, match[2], factor - 1, None, year, match.group(0))
+    direction = None
+    for match in re.finditer(r"(\d+(?:,\d+)?)\s*%", sentence):
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        verbs = list(CHANGE.finditer(before))
+        direction = normalize_label(verbs[-1]["verb"]) if verbs else direction
+        if direction is None:
+            continue
+        signed = SIGNED_PERCENT.match(sentence, max(0, match.start() - 3))
+        signed = signed if signed and signed.end() >= match.end() else None
+        percent = Decimal(match[1].replace(",", "."))
+        change = -percent / 100 if direction in FALLING or (signed and signed[1] != "+") else percent / 100
+        base = None
+        base_match = re.match(r"\s*/\s*((?:19|20)\d{2})", after)
+        if base_match:
+            base = int(base_match[1])
+        complement = COMPLEMENT.match(after[base_match.end() if base_match else 0 :])
+        if complement and not base_match:
+            measured = re.split(r"[,;.:()]| et ", after[complement.end() :])[0]
+        else:  # « diminution de consommation énergétique finale (-13%/2017) », « des polluants de 34 % »
+            measured = re.split(r"[,;]| et |\d+\s*%", before.rstrip(" (-–−+").removesuffix(" de"))[-1]
+        _add_target(found, measured, change, base, year, _excerpt(sentence, match.start(), match.end()))
+    return found
+
+
+def _add_target(found: list[DocTarget], measured: str, change: Decimal, base, year, text) -> None:
+    key = normalize_label(measured)
+    known = next((k for k in KNOWN_TARGETS if k.words.search(key)), None)
+    if known is None:
+        name = phrase_after(
+            re.sub(r"^\W*(?:de la|de l['’]|des|du|de|d['’]|la|le|les|l['’])\s*", "", measured)
+        )
+        if not name:
+            return
+        code, catalogue_id, unit = f"cible-{slugify(name)[:40]}", "", ""
+        direction = "baisse" if change < 0 else "hausse"
+        name = name[:1].upper() + name[1:]
+    else:
+        code, catalogue_id, name, unit, direction = (
+            known.code,
+            known.catalogue_id,
+            known.name,
+            known.unit,
+            known.direction,
+        )
+    if any(t.code == code for t in found):
+        return
+    found.append(DocTarget(code, catalogue_id, name, unit, direction, year, change, base, text))
