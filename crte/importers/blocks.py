@@ -7,7 +7,7 @@ single structure reader (`contract_document`) works on. Pure functions from byte
 - Word `.docx` with python-docx: headings, paragraphs (bold kept as `**…**`, the way the
   text export of a contract marks signatories), tables;
 - OpenDocument `.odt`: its content.xml (text:h, text:p, table:table);
-- text and Markdown: lines; tab-separated and pipe tables are tables."""
+- text and Markdown: lines; tab-separated, pipe and space-aligned tables are tables."""
 
 import io
 import re
@@ -75,11 +75,16 @@ def cell(text: str | None) -> str:
 
 
 def text_blocks(text: str) -> list[Block]:
-    """Lines of text: a run of lines with tabs or pipes is a table; other lines are
-    paragraphs (the structure reader decides what is a heading)."""
+    """Lines of text: a run of lines with tabs or pipes is a table, and so is a run of
+    lines whose cells are aligned by spaces; other lines are paragraphs (the structure
+    reader decides what is a heading)."""
     blocks: list[Block] = []
-    for line in text.splitlines():
-        if "\t" in line:
+    lines = text.splitlines()
+    aligned = aligned_tables(lines)
+    for index, line in enumerate(lines):
+        if index in aligned:
+            row = aligned[index]
+        elif "\t" in line:
             row = line.split("\t")
         elif re.match(r"^\s*\|.*\|\s*$", line):
             if re.fullmatch(r"\s*\|[\s:|-]+\|\s*", line):
@@ -93,6 +98,85 @@ def text_blocks(text: str) -> list[Block]:
         else:
             blocks.append(Block("table", rows=[row]))
     return blocks
+
+
+GAP = re.compile(r"\S(?: {2,}|\u00a0{2,})(?=\S)")
+SEGMENT = re.compile(r"\S+(?: \S+)*")
+
+
+def segments(line: str) -> list[tuple[int, int, str]]:
+    """The cells of a space-aligned line: text separated by two spaces or more."""
+    return [(m.start(), m.end(), m.group(0)) for m in SEGMENT.finditer(line.replace("\u00a0", " "))]
+
+
+def is_aligned_row(line: str) -> bool:
+    return "\t" not in line and "|" not in line and len(GAP.findall(line)) >= 2
+
+
+def aligned_tables(lines: list[str]) -> dict[int, list[str]]:
+    """Space-aligned tables (a text export of a spreadsheet, a plain-text annex): a run
+    of at least two lines of three cells or more, over section titles (one cell).
+    Columns are the spans between gutters, the positions blank in every aligned line of
+    the run (so a header's empty cells and a row's empty cells stay in place); each cell
+    is the text inside a column, and a line of one cell goes to the column where it
+    starts."""
+    rows: dict[int, list[str]] = {}
+    index = 0
+    while index < len(lines):
+        if not is_aligned_row(lines[index]):
+            index += 1
+            continue
+        run, following = [index], index + 1
+        while following < len(lines) and not ends_run(lines, following):
+            if lines[following].strip():
+                run.append(following)
+            following += 1
+        aligned = [lines[n].replace("\u00a0", " ") for n in run if is_aligned_row(lines[n])]
+        if len(aligned) >= 2:
+            spans = column_spans(aligned)
+            for number in run:
+                rows[number] = cells_in(lines[number].replace("\u00a0", " "), spans)
+        index = following
+    return rows
+
+
+def column_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """The columns of aligned lines: maximal spans of positions, split by gutters of two
+    blank positions or more (blank in every line)."""
+    width = max(len(line) for line in lines)
+    blank = [all(pos >= len(line) or line[pos] == " " for line in lines) for pos in range(width)]
+    spans, start, pos = [], None, 0
+    while pos < width:
+        if not blank[pos]:
+            start = pos if start is None else start
+            pos += 1
+            continue
+        gutter = pos
+        while gutter < width and blank[gutter]:
+            gutter += 1
+        if start is not None and (gutter - pos >= 2 or gutter == width):
+            spans.append((start, pos))
+            start = None
+        pos = gutter
+    if start is not None:
+        spans.append((start, width))
+    return spans
+
+
+def cells_in(line: str, spans: list[tuple[int, int]]) -> list[str]:
+    if not is_aligned_row(line):  # a section title: one cell, where it starts
+        found = segments(line)
+        first = found[0][0] if found else 0
+        column = max((i for i, (start, _) in enumerate(spans) if start <= first), default=0)
+        return ["" if i != column else " ".join(line.split()) for i in range(len(spans))]
+    return [" ".join(line[start:end].split()) for start, end in spans]
+
+
+def ends_run(lines: list[str], index: int) -> bool:
+    """A table of aligned lines goes on over section titles (one cell); it ends at a
+    blank line or at a line of several cells that are not aligned."""
+    line = lines[index]
+    return not is_aligned_row(line) and (not line.strip() or len(segments(line)) > 1)
 
 
 def to_lines(blocks: list[Block]) -> Lines:

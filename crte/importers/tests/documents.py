@@ -117,3 +117,48 @@ def write_odt(text: str, path: Path) -> Path:
         )
         archive.writestr("content.xml", content)
     return path
+
+
+def write_aligned(text: str, path: Path) -> Path:
+    """The same text with its tables laid out by spaces, as a spreadsheet's or a word
+    processor's plain-text export does: each column padded to its widest cell over the
+    whole table (section titles between rows included), figures aligned to the right."""
+    blocks = text_blocks(text)
+    groups: list[list] = []  # a table's rows and the section titles between them, or a paragraph
+    for index, block in enumerate(blocks):
+        between = (
+            block.kind == "paragraph"
+            and block.text.strip()
+            and groups
+            and isinstance(groups[-1], list)
+            and index + 1 < len(blocks)
+            and blocks[index + 1].kind == "table"
+        )
+        if block.kind == "table" and groups and isinstance(groups[-1], list):
+            groups[-1] += block.rows
+        elif block.kind == "table":
+            groups.append(list(block.rows))
+        elif between:
+            groups[-1].append(block.text)
+        else:
+            groups.append(block.text)
+    out = []
+    for group in groups:
+        if isinstance(group, str):
+            out.append(group)
+            continue
+        rows = [r for r in group if isinstance(r, list)]
+        width = max(len(r) for r in rows)
+        sizes = [max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(width)]
+        for row in group:
+            if isinstance(row, str):
+                out.append(row)
+                continue
+            row = [*row, *[""] * (width - len(row))]
+            cells = [
+                c.rjust(sizes[i]) if re.match(r"^[\d.,  ]+\s*(?:€|K€|M€|%)?$", c) else c.ljust(sizes[i])
+                for i, c in enumerate(row)
+            ]
+            out.append("   ".join(cells).rstrip())
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path

@@ -8,7 +8,7 @@ from crte.finance.models import FundingLine
 from crte.importers.blocks import UnreadableDocument, read_blocks
 from crte.importers.demo import REFERENCE_DOCUMENT
 from crte.importers.pipeline import import_source
-from crte.importers.tests.documents import write_docx, write_odt, write_pdf
+from crte.importers.tests.documents import write_aligned, write_docx, write_odt, write_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +56,13 @@ def reference_signature():
 
 @pytest.mark.parametrize(
     "writer",
-    [write_docx, write_odt, pytest.param(write_pdf, marks=pytest.mark.pdf)],
-    ids=["docx", "odt", "pdf"],
+    [write_docx, write_odt, pytest.param(write_pdf, marks=pytest.mark.pdf), write_aligned],
+    ids=["docx", "odt", "pdf", "aligned-text"],
 )
 def test_the_reference_contract_reads_the_same_in_every_format(tmp_path, reference_signature, writer):
-    suffix = {"write_docx": "docx", "write_odt": "odt", "write_pdf": "pdf"}[writer.__name__]
+    suffix = {"write_docx": "docx", "write_odt": "odt", "write_pdf": "pdf", "write_aligned": "txt"}[
+        writer.__name__
+    ]
     path = writer(REFERENCE_DOCUMENT.read_text(encoding="utf-8"), tmp_path / f"crte-cabbalr-2022.{suffix}")
     result = import_source(path=path, slug=f"crte-{suffix}")
     assert not result.report.errors, result.report.errors
@@ -100,3 +102,28 @@ def test_damaged_documents_are_refused_in_french(tmp_path, name):
     result = import_source(path=path, slug="crte-abime")
     assert result.report.errors and result.report.errors[0].code == "illisible"
     assert "illisible" in result.report.errors[0].message or "endommag" in result.report.errors[0].message
+
+
+def test_space_aligned_tables_keep_empty_cells_and_right_aligned_figures():
+    def row(owner, title, cost, dsil, region):
+        return f"{owner:<20}  {title:<22}  {cost:>11}  {dsil:>7}  {region:>9}".rstrip()
+
+    text = "\n".join(
+        [
+            "Programmation 2024",
+            row("Porteur", "Intitulé", "Coût HT", "DSIL", "Région"),
+            row("Commune de Roscoff", "Pôle d'échanges", "1 200 000 €", "300 000", ""),
+            "Axe 2 : Mieux se loger",
+            row("HLC", "Voie verte Saint-Pol", "800 000 €", "", "100 000 €"),
+            "",
+            "Un paragraphe  avec deux espaces  par endroits n'est pas un tableau.",
+        ]
+    )
+    blocks = read_blocks(text.encode(), "annexe.txt")
+    assert [b.kind for b in blocks] == ["paragraph", "table", "paragraph", "paragraph"]
+    assert blocks[1].rows == [
+        ["Porteur", "Intitulé", "Coût HT", "DSIL", "Région"],
+        ["Commune de Roscoff", "Pôle d'échanges", "1 200 000 €", "300 000", ""],
+        ["Axe 2 : Mieux se loger", "", "", "", ""],
+        ["HLC", "Voie verte Saint-Pol", "800 000 €", "", "100 000 €"],
+    ]

@@ -9,7 +9,7 @@ import pytest
 from crte.actions.models import Action
 from crte.contracts.models import Contract
 from crte.importers.pipeline import import_source
-from crte.importers.tests.documents import write_docx, write_pdf
+from crte.importers.tests.documents import write_aligned, write_docx, write_pdf
 from crte.indicators.models import Indicator, Target
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,13 @@ def as_format(tmp_path, name: str, fmt: str) -> Path:
         path = tmp_path / f"{name}.txt"
         path.write_text(text, encoding="utf-8")
         return path
+    if fmt == "aligned":
+        return write_aligned(text, tmp_path / f"{name}.txt")
     writer = {"docx": write_docx, "pdf": write_pdf}[fmt]
     return writer(text, tmp_path / f"{name}.{fmt}")
 
 
-FORMATS = ["txt", "docx", pytest.param("pdf", marks=pytest.mark.pdf)]
+FORMATS = ["txt", "docx", pytest.param("pdf", marks=pytest.mark.pdf), "aligned"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
