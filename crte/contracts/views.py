@@ -5,6 +5,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract
 from crte.contracts.perms import access_for
 from crte.core.perms import get_for_user
+from crte.finance.money import Period
 from crte.reports.figures import orientation_summaries
 
 
@@ -22,7 +23,7 @@ def contract_detail(request, slug):
         "contract": contract,
         "access": access_for(request.user, contract),
         "signatories": signatories,
-        "summaries": orientation_summaries(orientations),
+        "summaries": orientation_summaries(orientations, Period(contract.start_year, contract.end_year)),
         "programmes": contract.programmes.all(),
         "convention_year": contract.signed_on.year if contract.signed_on else contract.start_year,
     }

@@ -1,23 +1,17 @@
 """The maquette financière (Art. 6-6): every financing line spread over years, by financer,
 orientation, credit type and status.
 
-Spreading rule (shown on the page and in the export):
-- a line's years are its own, else its action's; a span open at the end runs to the end of
-  the contract;
-- an amount given per year counts for each year of its span within the contract's period
-  (a rate paid before the contract is not one of its commitments);
-- a total amount is divided evenly between the years of its span, to the cent, the last
-  year taking the remainder, so that the years add up to the amount exactly;
-- a line whose years are unknown is counted under « année non précisée ».
-All arithmetic is Decimal; shares resolve against the action's amount."""
+The amounts per year follow the platform's one money rule (`money.py`), shown on the page
+and in the export."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-UNKNOWN_YEAR = None
+from crte.finance.money import RULE, UNKNOWN_YEAR, LineFacts, Period, period_total, spread
+
+__all__ = ["LineFacts", "Period", "period_total", "spread", "build_maquette", "Maquette"]
 
 # Statuses grouped as the maquette's totals: prévu, demandé, accordé, versé (refusé apart).
 STATUS_GROUPS = {
@@ -36,68 +30,11 @@ GROUP_LABELS = {
     "verse": "Versé",
     "refuse": "Refusé",
 }
-SPREAD_RULE = (
-    "Montants annuels comptés chaque année de leur période comprise dans celle du contrat ; "
-    "montants totaux répartis à parts "
-    "égales entre les années de la période (au centime, le reliquat sur la dernière année) ; "
-    "période ouverte prolongée jusqu'à la fin du contrat ; sans année connue : « année non "
-    "précisée »."
-)
+SPREAD_RULE = RULE
 
 
 def year_label(year) -> str:
     return str(year) if year is not UNKNOWN_YEAR else "Année non précisée"
-
-
-@dataclass(frozen=True)
-class LineFacts:
-    """What the maquette needs of a financing line, independent of the database."""
-
-    funder: str
-    orientation: str
-    credit_type: str
-    status: str
-    amount: Decimal | None  # resolved (share x action amount when given as a share)
-    is_annual: bool
-    start_year: int | None
-    end_year: int | None
-    action_id: int = 0
-    action_title: str = ""
-
-
-@dataclass(frozen=True)
-class Period:
-    start: int | None = None
-    end: int | None = None
-
-
-def span(facts: LineFacts, period: Period) -> list[int]:
-    start = facts.start_year
-    if start is None:
-        return []
-    end = max(start, facts.end_year or period.end or start)
-    return list(range(start, end + 1))
-
-
-def spread(facts: LineFacts, period: Period) -> dict[int | None, Decimal]:
-    """The line's amount per year, by the rule above."""
-    if facts.amount is None:
-        return {}
-    years = span(facts, period)
-    if not years:
-        return {UNKNOWN_YEAR: facts.amount}
-    if facts.is_annual:
-        inside = [y for y in years if (period.start or y) <= y <= (period.end or y)]
-        return {year: facts.amount for year in inside or years[:1]}
-    share = (facts.amount / len(years)).quantize(CENT, rounding=ROUND_DOWN)
-    result = {year: share for year in years[:-1]}
-    result[years[-1]] = facts.amount - share * (len(years) - 1)
-    return result
-
-
-def period_total(facts: LineFacts, period: Period) -> Decimal:
-    """The line's amount over the contract: per year x years for annual lines."""
-    return sum(spread(facts, period).values(), Decimal(0))
 
 
 @dataclass

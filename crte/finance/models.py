@@ -9,6 +9,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract, ordered_years, plausible_year
 from crte.core.models import Organisation, RevisionOnSave
 from crte.core.validators import plausible_date
+from crte.finance.money import resolved
 
 
 class Scheme(models.Model):
@@ -138,13 +139,9 @@ class FundingLine(RevisionOnSave, models.Model):
         return reverse("actions:action_detail", args=[self.action_id]) + f"#financement-{self.pk}"
 
     def resolved_amount(self) -> Decimal | None:
-        """The amount in euros: as written, or the share of the action's amount. Exact;
-        rounding to the cent happens only for display."""
-        if self.amount is not None:
-            return self.amount
-        if self.share is not None and self.action.amount is not None:
-            return self.share * self.action.amount
-        return None
+        """The amount in euros: as written, or the share of the action's amount to the
+        cent (`money.resolved`)."""
+        return resolved(self.amount, self.share, self.action.amount)
 
 
 class FundingAgreement(models.Model):

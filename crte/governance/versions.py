@@ -11,6 +11,7 @@ from django.utils import timezone
 from crte.actions.models import Action
 from crte.contracts.models import Amendment, Contract
 from crte.core.formats import format_euros
+from crte.finance.money import Period, action_total
 from crte.governance.models import ContractVersion
 
 COMPARED = {
@@ -50,6 +51,9 @@ def freeze(action: Action) -> dict:
         "maturity": action.get_maturity_display(),
         "owners": ", ".join(sorted(o.name for o in action.owners.all())),
         "calendar": action.calendar_text,
+        "start_year": action.start_year,
+        "end_year": action.end_year,
+        "abandoned": action.maturity == Action.Maturity.ABANDONNEE,
     }
 
 
@@ -111,23 +115,34 @@ def compare(before: ContractVersion, after: ContractVersion) -> dict:
         "added": added,
         "removed": removed,
         "changed": changed,
-        "total_before": total(old),
-        "total_after": total(new),
+        "total_before": total(old, period_of(before.contract)),
+        "total_after": total(new, period_of(after.contract)),
     }
+
+
+def period_of(contract: Contract) -> Period:
+    return Period(contract.start_year, contract.end_year)
 
 
 def shown(field: str, value):
     return format_euros(Decimal(value)) if field == "amount" and value is not None else value
 
 
-def total(actions: dict) -> Decimal:
-    """The sum of the amounts given as totals (amounts per year are not added to them)."""
+def total(actions: dict, period: Period) -> Decimal:
+    """The actions' amounts over the contract, by the money rule (an amount per year ×
+    its years in the contract); abandoned actions apart."""
     annual = Action.AmountBasis.ANNUAL.label
     return sum(
         (
-            Decimal(a["amount"])
+            action_total(
+                Decimal(a["amount"]),
+                a["amount_basis"] == annual,
+                a.get("start_year"),
+                a.get("end_year"),
+                period,
+            )
             for a in actions.values()
-            if a["amount"] is not None and a["amount_basis"] != annual
+            if a["amount"] is not None and not a.get("abandoned")
         ),
         Decimal(0),
     )

@@ -12,6 +12,7 @@ from crte.actions.models import Action
 from crte.core.models import Organisation
 from crte.finance.maquette import GROUP_LABELS, LineFacts, Period, build_maquette
 from crte.finance.models import FundingLine
+from crte.finance.money import action_total, resolved
 from crte.finance.overview import NO_CREDIT_TYPE, NO_FUNDER
 from crte.governance.frequency import committee_frequency
 from crte.indicators.progress import indicator_rows
@@ -52,8 +53,8 @@ def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=Non
     maquette = build_maquette([f for f in facts if by_id[f.action_id].maturity != M.ABANDONNEE], period)
     return {
         "as_of": today,
-        "completion": completion(actions),
-        "by_orientation": by_orientation(actions, orientations),
+        "completion": completion(actions, period),
+        "by_orientation": by_orientation(actions, orientations, period),
         "financing": {
             "totals": maquette.status_totals(),
             "by_funder": _funder_rows(maquette),
@@ -73,12 +74,7 @@ def _funders(lines):
 
 
 def _facts(line, action, orientations, funders) -> LineFacts:
-    if line.amount is not None:
-        amount = line.amount
-    elif line.share is not None and action.amount is not None:
-        amount = line.share * action.amount
-    else:
-        amount = None
+    amount = resolved(line.amount, line.share, action.amount)
     funder = funders.get(line.funder_id)
     return LineFacts(
         funder=funder.name if funder else NO_FUNDER,
@@ -107,14 +103,17 @@ def _funder_rows(maquette) -> list[dict]:
     return sorted(rows, key=lambda row: -row["total"])
 
 
-def completion(actions) -> dict:
-    """Actions by maturity, in number and weighted by amount (amounts given as totals)."""
+def over_contract(action, period: Period) -> Decimal:
+    return action_total(action.amount, action.is_annual, action.start_year, action.end_year, period)
+
+
+def completion(actions, period: Period) -> dict:
+    """Actions by maturity, in number and weighted by their amount over the contract."""
     live = [a for a in actions if a.maturity != M.ABANDONNEE]
     counts = Counter(a.maturity for a in actions)
     amounts = defaultdict(Decimal)
     for action in live:
-        if action.amount is not None and action.amount_basis != Action.AmountBasis.ANNUAL:
-            amounts[action.maturity] += action.amount
+        amounts[action.maturity] += over_contract(action, period)
     weighted_total = sum(amounts.values(), Decimal(0))
     return {
         "total": len(live),
@@ -131,7 +130,7 @@ def ratio(part, whole) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)) if whole else None
 
 
-def by_orientation(actions, orientations) -> list[dict]:
+def by_orientation(actions, orientations, period: Period) -> list[dict]:
     rows = []
     for orientation in orientations.values():
         mine = [a for a in actions if a.orientation_id == orientation.pk]
@@ -144,10 +143,7 @@ def by_orientation(actions, orientations) -> list[dict]:
                 "actions": len(live),
                 "started": sum(1 for a in live if a.maturity in STARTED),
                 "done": sum(1 for a in live if a.maturity in DONE),
-                "amount": sum(
-                    (a.amount for a in live if a.amount is not None and a.amount_basis != "annuel"),
-                    Decimal(0),
-                ),
+                "amount": sum((over_contract(a, period) for a in live), Decimal(0)),
             }
         )
     return rows

@@ -6,28 +6,20 @@ number of contracts."""
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract
 from crte.core.models import Departement
 from crte.finance.models import FundingLine
+from crte.finance.sql import action_period_total, line_period_total
 from crte.indicators.models import Indicator, Measurement
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 # Units whose values add up across territories (not rates, not per inhabitant).
 ADDITIVE_UNITS = {"teq CO2", "GWh", "MWh", "ha", "km", "t", "km²"}
 RECOVERY_LIMIT = 200
-
-
-def resolved_amount():
-    """A line's amount, or its share of its action's amount, in SQL."""
-    return Coalesce(
-        F("amount"),
-        ExpressionWrapper(F("share") * F("action__amount"), output_field=MONEY),
-        output_field=MONEY,
-    )
 
 
 def scoped(queryset, path: str, contracts):
@@ -41,7 +33,7 @@ def funding_by_funder_and_year(contracts):
         scoped(FundingLine.objects.all(), "action__contract", contracts)
         .exclude(action__maturity=Action.Maturity.ABANDONNEE)
         .values(funder_name=F("funder__name"), year=Coalesce("start_year", "action__start_year"))
-        .annotate(total=Sum(resolved_amount()))
+        .annotate(total=Sum(line_period_total()))
         .order_by()
     )
 
@@ -54,9 +46,8 @@ def rollup(contracts) -> dict:
         .annotate(
             n_actions=Count("actions"),
             amount=Sum(
-                "actions__amount",
-                filter=~Q(actions__amount_basis=Action.AmountBasis.ANNUAL)
-                & ~Q(actions__maturity=Action.Maturity.ABANDONNEE),
+                action_period_total("actions__"),
+                filter=~Q(actions__maturity=Action.Maturity.ABANDONNEE),
             ),
         )
         .select_related("territory")
@@ -75,7 +66,7 @@ def rollup(contracts) -> dict:
         recovery_lines.values(
             pk=F("action_id"), title=F("action__title"), contract__name=F("action__contract__name")
         )
-        .annotate(total=Sum(resolved_amount()))
+        .annotate(total=Sum(line_period_total()))
         .order_by("contract__name", "title")
     )
     return {
