@@ -42,6 +42,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint crte/templates --lint
 	$(BIN)/djlint crte/templates --check
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

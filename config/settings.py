@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "crte.importers",
     "crte.reports",
     "crte.portal",
+    "crte.workspace",
 ]
 
 MIDDLEWARE = [

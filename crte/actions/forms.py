@@ -1,38 +1,89 @@
+import re
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Max, Q
+from django.utils.text import slugify
 from dsfr.forms import DsfrBaseForm
 
 from crte.actions.models import Action, ActionChange, MaturationAssessment
+from crte.contracts.models import Priority
 from crte.core.forms import OptimisticLockForm, localized_decimal
-from crte.core.models import Organisation
+from crte.core.limits import field_problem, year_problem
+from crte.core.models import Commune, Organisation, OrganisationAlias
+
+ACTION_FIELDS = [
+    "title",
+    "description",
+    "orientation",
+    "priority",
+    "owners",
+    "communes",
+    "amount",
+    "amount_basis",
+    "calendar_text",
+    "start_year",
+    "end_year",
+]
 
 
-class ActionForm(OptimisticLockForm):
+def territory_bodies(contract):
+    """The bodies an action of this contract is usually carried by: its communes, its
+    groupings, its départements and régions, and whoever already carries one of its
+    actions (a short list, filtered in the page; others are found by SIREN or name)."""
+    territory = contract.territory
+    found = Q(owned_actions__contract=contract)
+    if territory is not None:
+        found |= (
+            Q(commune__in=territory.communes.all())
+            | Q(pk=territory.epci_id)
+            | Q(grouping__in=territory.groupings.all())
+            | Q(category=Organisation.Category.DEPARTEMENT, departement__in=territory.departements.all())
+            | Q(category=Organisation.Category.REGION, region__in=territory.regions.all())
+        )
+    return Organisation.objects.filter(pk__in=Organisation.objects.filter(found).values("pk")).order_by(
+        "name"
+    )
+
+
+class ActionFields(forms.ModelForm):
+    """What a manager writes on a fiche: every field, maîtres d'ouvrage and communes chosen
+    in the territory's lists (with a filter box), or another body by SIREN or name."""
+
+    other_owner = forms.CharField(
+        label="Autre maître d'ouvrage",
+        required=False,
+        max_length=200,
+        help_text="SIREN (9 chiffres) ou nom exact d'un organisme absent de la liste ; un nom inconnu du "
+        "référentiel crée l'organisme.",
+    )
+
     class Meta:
         model = Action
-        fields = [
-            "title",
-            "description",
-            "orientation",
-            "priority",
-            "owners",
-            "amount",
-            "amount_basis",
-            "calendar_text",
-            "start_year",
-            "end_year",
-        ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        fields = ACTION_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "owners": forms.SelectMultiple(attrs={"data-filterable": "true", "size": 8}),
+            "communes": forms.SelectMultiple(attrs={"data-filterable": "true", "size": 8}),
+        }
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        contract = self.instance.contract
+    def setup(self, contract) -> None:
         self.fields["orientation"].queryset = contract.orientations.all()
-        self.fields["priority"].queryset = self.fields["priority"].queryset.filter(
-            orientation__contract=contract
+        self.fields["priority"].queryset = Priority.objects.filter(orientation__contract=contract)
+        owners = territory_bodies(contract)
+        if self.instance.pk:
+            owners = owners | Organisation.objects.filter(owned_actions=self.instance)
+        self.fields["owners"].queryset = owners.distinct().order_by("name")
+        self.fields["owners"].required = False
+        communes = (
+            Commune.objects.filter(territories=contract.territory)
+            if contract.territory
+            else Commune.objects.none()
         )
-        self.fields["owners"].queryset = Organisation.objects.order_by("name")
+        if self.instance.pk:
+            communes = communes | Commune.objects.filter(actions=self.instance)
+        self.fields["communes"].queryset = communes.distinct().order_by("name")
+        self.fields["communes"].required = False
         localized_decimal(self.fields["amount"])
         self.fields["amount"].min_value = 0
 
@@ -40,21 +91,91 @@ class ActionForm(OptimisticLockForm):
         amount = self.cleaned_data.get("amount")
         if amount is not None and amount < 0:
             raise forms.ValidationError("Le montant ne peut pas être négatif.")
+        problem = field_problem(Action, "amount", amount) if amount is not None else None
+        if problem:
+            raise forms.ValidationError(f"Le montant {problem}.")
         return amount
+
+    def clean_other_owner(self):
+        text = " ".join(self.cleaned_data.get("other_owner", "").split())
+        if not text:
+            return None
+        digits = re.sub(r"\s", "", text)
+        if re.fullmatch(r"\d{9}", digits):
+            found = Organisation.objects.filter(siren=digits).first()
+            if found is None:
+                raise forms.ValidationError(
+                    f"Aucun organisme de SIREN {digits} dans le référentiel national."
+                )
+            return found
+        return (
+            OrganisationAlias.objects.resolve(text)
+            or Organisation.objects.filter(name__iexact=text).first()
+            or text
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         for name in ("start_year", "end_year"):
-            year = cleaned.get(name)
-            if year is not None and not 2000 <= year <= 2100:
-                self.add_error(name, "Indiquez une année entre 2000 et 2100.")
+            problem = year_problem(cleaned.get(name))
+            if problem:
+                self.add_error(name, problem[0].upper() + problem[1:] + ".")
         if start and end and end < start:
             self.add_error("end_year", "L'année de fin précède l'année de début.")
         priority, orientation = cleaned.get("priority"), cleaned.get("orientation")
         if priority and orientation and priority.orientation_id != orientation.pk:
             self.add_error("priority", "Cet enjeu prioritaire ne relève pas de l'orientation choisie.")
         return cleaned
+
+    def save_other_owner(self, action: Action) -> None:
+        other = self.cleaned_data.get("other_owner")
+        if isinstance(other, str):
+            other = Organisation.objects.create(
+                name=other[:200], category=Organisation.Category.INCONNU, source="saisi sur une fiche action"
+            )
+        if other is not None:
+            action.owners.add(other)
+
+
+class ActionForm(ActionFields, OptimisticLockForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup(self.instance.contract)
+
+    def try_save(self) -> bool:
+        saved = super().try_save()
+        if saved:
+            self.save_other_owner(self.instance)
+        return saved
+
+
+class ActionCreateForm(ActionFields, DsfrBaseForm):
+    """A new action (blank, or a copy of another one): an idea until it matures."""
+
+    def __init__(self, *args, contract, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+        self.setup(contract)
+
+    def save(self, commit=True) -> Action:
+        action = self.instance
+        action.external_id = unique_external_id(action.contract, action.title)
+        action.order = (action.contract.actions.aggregate(m=Max("order"))["m"] or 0) + 1
+        action.maturity = Action.Maturity.IDEE
+        action.source = "créée sur la plateforme"
+        saved = super().save(commit=commit)
+        self.save_other_owner(saved)
+        return saved
+
+
+def unique_external_id(contract, title: str) -> str:
+    base = slugify(title)[:60].strip("-") or "action"
+    taken = set(contract.actions.filter(external_id__startswith=base).values_list("external_id", flat=True))
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 class ProgressForm(OptimisticLockForm):

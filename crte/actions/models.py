@@ -174,6 +174,15 @@ class Action(RevisionOnSave, models.Model):
             return f"en cours ; achèvement prévu en {self.end_year}"
         return ""
 
+    def is_draft(self) -> bool:
+        """An idea or an action being matured that no committee has decided on."""
+        drafts = (self.Maturity.IDEE, self.Maturity.EN_MATURATION)
+        return (
+            self.maturity in drafts
+            and not self.decisions.exists()
+            and not self.transitions.filter(decision__isnull=False).exists()
+        )
+
     def missing_for_validation(self) -> list[str]:
         return [check.label for check in self.readiness() if not check.ok]
 

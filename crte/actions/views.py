@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from crte.actions.forms import (
+    ActionCreateForm,
     ActionForm,
     AssessmentForm,
     ChangeProposalForm,
@@ -14,29 +15,22 @@ from crte.actions.forms import (
 )
 from crte.actions.models import MANUAL_TRANSITIONS, Action, ActionChange, TransitionError
 from crte.actions.perms import can_edit_action, can_report_progress
-from crte.contracts.perms import access_for
+from crte.contracts.models import Contract
+from crte.contracts.perms import access_for, can_manage_contract
 from crte.core.perms import get_for_user
-from crte.finance.overview import action_financing
-from crte.finance.perms import can_update_funding_line
+from crte.finance.plan import plan_context
 
 ACTIONS = Action.objects.select_related("contract__territory", "orientation", "priority")
 
 
 def action_detail(request, pk):
     action = get_for_user(ACTIONS, request.user, pk=pk)
-    lines = action.funding_lines.select_related("funder", "scheme")
-    for line in lines:
-        line.action = action  # resolved_amount() reads the action: no query per line
-        line.can_update = can_update_funding_line(request.user, line)
     can_edit = can_edit_action(request.user, action)
-    context = {
-        "action": action,
+    context = plan_context(request.user, action) | {
         "contract": action.contract,
         "access": access_for(request.user, action.contract),
         "owners": action.owners.all(),
         "communes": action.communes.all(),
-        "lines": lines,
-        "financing": action_financing(action, lines),
         "readiness": action.readiness(),
         "transitions": action.transitions.select_related("by", "decision__meeting__committee"),
         "changes": action.changes.select_related("proposed_by"),
@@ -44,6 +38,7 @@ def action_detail(request, pk):
         "decisions": action.decisions.select_related("meeting__committee"),
         "history": action.history.select_related("history_user")[:20],
         "can_edit": can_edit,
+        "is_draft": can_edit and action.is_draft(),
         "can_report": can_report_progress(request.user, action),
         "moves": MANUAL_TRANSITIONS if can_edit else {},
         "gap_form": FinancingGapForm(instance=action) if can_edit else None,
@@ -59,6 +54,69 @@ def action_edit(request, pk):
         messages.success(request, "Action mise à jour.")
         return redirect(action)
     return render(request, "actions/action_edit.html", {"form": form, "action": action})
+
+
+COPIED_FIELDS = [
+    "description",
+    "orientation",
+    "priority",
+    "amount",
+    "amount_basis",
+    "calendar_text",
+    "start_year",
+    "end_year",
+]
+
+
+@login_required
+def action_create(request, slug, source=None):
+    """A new action of the contract, blank or as a copy of another (`source`): an idea,
+    which a manager then matures and a committee validates."""
+    contract = get_for_user(
+        Contract.objects.select_related("territory"), request.user, slug=slug, check=can_manage_contract
+    )
+    initial = {}
+    if source is not None:
+        initial = {name: getattr(source, name) for name in COPIED_FIELDS}
+        initial |= {
+            "title": f"Copie de {source.title}"[:400],
+            "owners": list(source.owners.all()),
+            "communes": list(source.communes.all()),
+        }
+    form = ActionCreateForm(request.POST or None, initial=initial, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        action = form.save()
+        messages.success(request, f"Action « {action.title} » créée (maturité : idée).")
+        return redirect(action)
+    context = {"form": form, "contract": contract, "source": source}
+    return render(request, "actions/action_create.html", context)
+
+
+@login_required
+def action_copy(request, pk):
+    source = get_for_user(ACTIONS, request.user, pk=pk, check=can_edit_action)
+    return action_create(request, source.contract.slug, source=source)
+
+
+@login_required
+def action_delete(request, pk):
+    """A draft (an idea or an action being matured, with no committee decision) may be
+    deleted, after confirmation; its history stays."""
+    action = get_for_user(ACTIONS, request.user, pk=pk, check=can_edit_action)
+    if not action.is_draft():
+        messages.error(
+            request,
+            "Seule une action à l'état d'idée ou en maturation, sans décision de comité, peut être "
+            "supprimée. Une action validée s'abandonne (avec un motif) ou se retire par avenant.",
+        )
+        return redirect(action)
+    if request.method == "POST":
+        contract = action.contract
+        title = action.title
+        action.delete()
+        messages.success(request, f"Action « {title} » supprimée.")
+        return redirect("workspace:contract_actions", slug=contract.slug)
+    return render(request, "actions/action_delete.html", {"action": action})
 
 
 @login_required

@@ -1,11 +1,16 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from crte.actions.models import Action
 from crte.contracts.models import Contract
 from crte.contracts.perms import access_for, can_manage_contract
 from crte.core.charts import stacked_bars
+from crte.core.formats import format_euros
 from crte.core.perms import get_for_user
 from crte.finance.agreements import (
     AgreementError,
@@ -13,24 +18,136 @@ from crte.finance.agreements import (
     convention_content,
     sign_agreement,
 )
-from crte.finance.forms import DateForm, FundingLineStatusForm, MaquetteFilterForm
+from crte.finance.forms import (
+    DateForm,
+    FundingLineCreateForm,
+    FundingLineForm,
+    MaquetteFilterForm,
+    SplitForm,
+)
 from crte.finance.maquette import GROUP_LABELS, SPREAD_RULE, year_label
 from crte.finance.models import FundingAgreement, FundingLine
-from crte.finance.overview import contract_maquette
-from crte.finance.perms import can_update_funding_line
+from crte.finance.overview import action_financing, contract_maquette
+from crte.finance.perms import can_manage_funding, can_update_funding_line
+from crte.finance.plan import plan_context
 
 LINES = FundingLine.objects.select_related("action__contract__territory", "funder", "scheme")
+ACTIONS = Action.objects.select_related("contract__territory")
 CONTRACTS = Contract.objects.select_related("territory")
+
+
+def plan_response(request, action, message: str):
+    """After a change: the plan's section for htmx, else back to the fiche."""
+    if request.htmx:
+        context = plan_context(request.user, action) | {"saved_message": message}
+        return render(request, "finance/_plan.html", context)
+    messages.success(request, message)
+    return redirect(action.get_absolute_url() + "#plan-financement")
+
+
+def form_response(request, template_context: dict):
+    """A form to fill or correct: in the fiche's form area for htmx, else on its page."""
+    if request.htmx:
+        response = render(request, "finance/_line_form.html", template_context)
+        response["HX-Retarget"] = "#line-form"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "finance/line_form_page.html", template_context)
+
+
+def money_warning(action) -> str:
+    """Said after a change when the plan no longer matches the action's amount."""
+    lines = list(action.funding_lines.all())
+    for line in lines:
+        line.action = action
+    warnings = action_financing(action, lines)["warnings"]
+    return (" " + " ".join(warnings)) if warnings else ""
+
+
+@login_required
+def funding_line_add(request, pk):
+    action = get_for_user(ACTIONS, request.user, pk=pk, check=can_manage_funding)
+    form = FundingLineCreateForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        line = form.save()
+        return plan_response(
+            request,
+            action,
+            f"Ligne ajoutée : {line.funder or 'financeur non précisé'}.{money_warning(action)}",
+        )
+    context = {"form": form, "action": action, "title": "Ajouter un financement", "url": request.path}
+    return form_response(request, context)
 
 
 @login_required
 def funding_line_edit(request, pk):
+    """Managers edit every field; a financer's member edits its own lines (amount, rate,
+    years, status and its date, note), not the financer."""
     line = get_for_user(LINES, request.user, pk=pk, check=can_update_funding_line)
-    form = FundingLineStatusForm(request.POST or None, instance=line)
+    manager = access_for(request.user, line.action.contract).can_manage
+    form = FundingLineForm(request.POST or None, instance=line, action=line.action, funder_fixed=not manager)
     if request.method == "POST" and form.is_valid() and form.try_save():
-        messages.success(request, "Statut du financement mis à jour.")
-        return redirect(line)
-    return render(request, "finance/funding_line_edit.html", {"form": form, "line": line})
+        return plan_response(request, line.action, f"Financement mis à jour.{money_warning(line.action)}")
+    context = {
+        "form": form,
+        "action": line.action,
+        "line": line,
+        "title": "Modifier un financement",
+        "url": request.path,
+    }
+    return form_response(request, context)
+
+
+@login_required
+def funding_line_split(request, pk):
+    """Part of a line becomes a new line (same financer, scheme and status, to change
+    after): the two add up to the line's amount, to the cent."""
+    line = get_for_user(
+        LINES, request.user, pk=pk, check=lambda user, ln: can_manage_funding(user, ln.action)
+    )
+    form = SplitForm(request.POST or None, line=line)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            whole = line.resolved_amount()
+            part = form.cleaned_data["part"]
+            new = FundingLine.objects.get(pk=line.pk)
+            new.pk = None
+            new.external_id = f"saisie-{uuid.uuid4().hex[:12]}"
+            new.amount, new.share, new.revision = part, None, 1
+            new.source_text = f"partage de la ligne {line.pk}"
+            new.save()
+            line.amount, line.share = whole - part, None
+            line.save()
+        return plan_response(
+            request, line.action, f"Ligne partagée : {format_euros(part)} sur une nouvelle ligne."
+        )
+    context = {
+        "form": form,
+        "action": line.action,
+        "line": line,
+        "title": "Partager un financement",
+        "url": request.path,
+    }
+    return form_response(request, context)
+
+
+@login_required
+def funding_line_delete(request, pk):
+    line = get_for_user(
+        LINES, request.user, pk=pk, check=lambda user, ln: can_manage_funding(user, ln.action)
+    )
+    if request.method == "POST":
+        action = line.action
+        line.delete()
+        return plan_response(request, action, "Ligne de financement supprimée (son historique est conservé).")
+    context = {
+        "action": line.action,
+        "line": line,
+        "title": "Supprimer un financement",
+        "url": request.path,
+        "delete": True,
+    }
+    return form_response(request, context)
 
 
 def maquette(request, slug):

@@ -16,6 +16,7 @@ class OrientationSummary:
     annual_amount: Decimal  # sum of the amounts given per year
     unquantified: int  # actions without an amount
     contract_total: Decimal = Decimal(0)  # over the contract, abandoned actions apart (money.action_total)
+    largest: list[Action] | None = None  # the five largest, for the contract's summary page
 
 
 def summarize(orientation: Orientation, period: Period | None = None) -> OrientationSummary:
@@ -29,6 +30,9 @@ def summarize(orientation: Orientation, period: Period | None = None) -> Orienta
         total_amount=total,
         annual_amount=annual,
         unquantified=sum(1 for a in actions if a.amount is None),
+        largest=sorted(
+            actions, key=lambda a: -action_total(a.amount, a.is_annual, a.start_year, a.end_year, period)
+        )[:5],
         contract_total=sum(
             (
                 action_total(a.amount, a.is_annual, a.start_year, a.end_year, period)

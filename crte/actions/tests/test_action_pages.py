@@ -86,7 +86,7 @@ def test_managers_edit_an_action_and_the_history_records_who(client, action, per
     ("changes", "field", "message"),
     [
         ({"amount": "-5"}, "amount", "négatif"),
-        ({"start_year": "1850"}, "start_year", "entre 2000 et 2100"),
+        ({"start_year": "1850"}, "start_year", "hors de la période plausible (2000-2100)"),
         ({"start_year": "2024", "end_year": "2022"}, "end_year", "précède"),
         ({"title": ""}, "title", "Ce champ est obligatoire"),
     ],

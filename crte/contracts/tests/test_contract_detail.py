@@ -73,7 +73,14 @@ def test_contract_page_query_count_does_not_grow_with_actions(
         ActionFactory.create_batch(15, orientation=orientation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url(contract))
-    assert response.content.decode().count("/actions/") >= 45
+    page = response.content.decode()
+    assert (
+        page.count("Voir les 15 actions de l&#x27;orientation")
+        + page.count("Voir les 15 actions de l'orientation")
+        == 2
+    )
+    assert "Voir les 16 actions" in page  # a summary: the five largest, and the list behind a link
+    assert "Toutes les actions (46)" in page
 
 
 def test_home_lists_published_contracts_only(client, contract):

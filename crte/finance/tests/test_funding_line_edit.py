@@ -11,7 +11,19 @@ pytestmark = pytest.mark.django_db
 
 
 def post(client, line, **changes):
-    data = {"status": "accorde", "status_changed_on": "", "note": "", "revision": line.revision}
+    data = {
+        "funder": line.funder_id or "",
+        "scheme": line.scheme_id or "",
+        "amount": str(line.amount or ""),
+        "rate": "",
+        "start_year": line.start_year or "",
+        "end_year": line.end_year or "",
+        "status": "accorde",
+        "status_changed_on": "",
+        "credit_type": line.credit_type,
+        "note": "",
+        "revision": line.revision,
+    }
     data.update(changes)
     return client.post(reverse("finance:funding_line_edit", args=[line.pk]), data)
 
@@ -46,13 +58,13 @@ def test_outsider_gets_404_on_a_funding_line(client, outsider, funding_line):
 
 def test_a_status_date_in_the_future_is_refused(client, manager, funding_line):
     client.force_login(manager)
-    response = post(client, funding_line, status_changed_on="2999-01-01")
+    response = post(client, funding_line, status_changed_on="2099-01-01")
     assert "futur" in " ".join(response.context["form"].errors["status_changed_on"])
 
 
-def test_share_resolves_against_the_action_amount_exactly(action, funder):
+def test_share_resolves_against_the_action_amount_to_the_cent(action, funder):
     line = FundingLineFactory(action=action, funder=funder, amount=None, share=Decimal("0.3530958"))
-    assert line.resolved_amount() == Decimal("0.3530958") * Decimal("100000")
+    assert line.resolved_amount() == Decimal("35309.58")
 
 
 def test_action_page_shows_the_update_link_to_the_financer_only(client, funder_member, reader, funding_line):

@@ -33,7 +33,10 @@ def test_log_in_open_the_contract_then_an_action(live_server, page, reference):
     assert page.get_by_test_id("orientation").count() == 7
     assert "21/01/2022" in page.content()
 
-    page.get_by_role("link", name="Suivi-Animation OPAH-RU").click()
+    page.get_by_role("link", name="Toutes les actions").click()
+    page.get_by_label("Rechercher").fill("OPAH-RU")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_test_id("action-table").get_by_role("link", name="Suivi-Animation OPAH-RU").click()
     assert page.locator("h1").inner_text() == "Suivi-Animation OPAH-RU"
     amount = page.get_by_test_id("amount").inner_text()
     assert " ".join(amount.split()) == "400 000 € (globalisé)"
@@ -44,7 +47,10 @@ def test_a_visitor_reads_the_published_contract_without_logging_in(live_server, 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name=reference.name).click()
     assert page.get_by_test_id("orientation").count() == 7
-    page.get_by_role("link", name="Programme d'Intérêt Général").click()
+    page.get_by_role("link", name="Toutes les actions").click()
+    page.get_by_label("Rechercher").fill("Intérêt Général")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_test_id("action-table").get_by_role("link", name="Programme d'Intérêt Général").click()
     amount = page.get_by_test_id("amount").inner_text()
     assert " ".join(amount.split()) == "6 500 000 € par an"
     assert page.get_by_role("link", name="Modifier l'action").count() == 0

@@ -25,6 +25,7 @@ def contract_detail(request, slug):
         "signatories": signatories,
         "summaries": orientation_summaries(orientations, Period(contract.start_year, contract.end_year)),
         "programmes": contract.programmes.all(),
+        "action_count": contract.actions.count(),
         "convention_year": contract.signed_on.year if contract.signed_on else contract.start_year,
     }
     return render(request, "contracts/contract_detail.html", context)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from crte.workspace import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("contrats/<slug:slug>/actions/", views.contract_actions, name="contract_actions"),
+    path(
+        "contrats/<slug:slug>/actions.<str:fmt>",
+        views.contract_actions,
+        name="contract_actions_export",
+    ),
+    path("suivi/actions/", views.perimeter_actions, name="perimeter_actions"),
+    path("suivi/actions.<str:fmt>", views.perimeter_actions, name="perimeter_actions_export"),
+]

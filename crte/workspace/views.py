@@ -1,0 +1,90 @@
+"""Pages to work in: the actions list of a contract (and of a perimeter), its board by
+maturity, its exports, and « Mon espace »."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from crte.actions.models import Action
+from crte.contracts.models import Contract
+from crte.contracts.perms import access_for
+from crte.core.perms import get_for_user
+from crte.workspace.exports import actions_csv, actions_xlsx
+from crte.workspace.listing import PAGE_SIZE, ActionFilterForm, listing
+
+CONTRACTS = Contract.objects.select_related("territory")
+
+
+def contract_years(contracts) -> list[int]:
+    starts = [c.start_year for c in contracts if c.start_year]
+    ends = [c.end_year for c in contracts if c.end_year]
+    return list(range(min(starts), max(ends) + 1)) if starts and ends else []
+
+
+def selection(request, actions, contracts):
+    form = ActionFilterForm(request.GET or None, actions=actions, years=contract_years(contracts))
+    return form, listing(actions, form.criteria())
+
+
+def query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def contract_actions(request, slug, fmt=None):
+    contract = get_for_user(CONTRACTS, request.user, slug=slug)
+    form, result = selection(request, contract.actions.all(), [contract])
+    if fmt:
+        return export(result.actions, fmt, slugify(contract.slug))
+    return render_list(
+        request, form, result, {"contract": contract, "access": access_for(request.user, contract)}
+    )
+
+
+def perimeter_actions(request, fmt=None):
+    """Every action the user may read, across contracts (the State's services)."""
+    actions = Action.objects.visible_to(request.user)
+    contracts = Contract.objects.visible_to(request.user).only("start_year", "end_year")
+    form, result = selection(request, actions, list(contracts))
+    if fmt:
+        return export(result.actions, fmt, "actions")
+    return render_list(request, form, result, {"contract": None})
+
+
+def render_list(request, form, result, context):
+    board = request.GET.get("vue") == "tableau"
+    page = Paginator(result.actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    context |= {
+        "form": form,
+        "page": page,
+        "board": board_columns(page.object_list) if board else None,
+        "query": query_without(request, "page"),
+        "view_query": query_without(request, "page", "vue"),
+        "criteria": result.criteria,
+    }
+    template = "workspace/_actions_results.html" if request.htmx else "workspace/actions_list.html"
+    return render(request, template, context)
+
+
+def board_columns(actions) -> list[tuple[str, str, list]]:
+    columns = {m: [] for m, _ in Action.Maturity.choices}
+    for action in actions:
+        columns[action.maturity].append(action)
+    return [(m, label, columns[m]) for m, label in Action.Maturity.choices]
+
+
+def export(actions, fmt: str, name: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format d'export inconnu : csv ou xlsx.")
+    if fmt == "csv":
+        response = HttpResponse(actions_csv(actions), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            actions_xlsx(actions),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}-actions.{fmt}"'
+    return response
