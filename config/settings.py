@@ -160,7 +160,7 @@ AXES_ENABLED = env_bool("CRTE_LOGIN_THROTTLING", True)
 SESSION_COOKIE_AGE = int(env_str("CRTE_SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "workspace:my_space"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 LANGUAGE_CODE = "fr"

@@ -5,6 +5,7 @@ from crte.workspace import views
 app_name = "workspace"
 
 urlpatterns = [
+    path("mon-espace/", views.my_space_view, name="my_space"),
     path("contrats/<slug:slug>/actions/", views.contract_actions, name="contract_actions"),
     path(
         "contrats/<slug:slug>/actions.<str:fmt>",

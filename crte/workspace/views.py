@@ -1,9 +1,11 @@
 """Pages to work in: the actions list of a contract (and of a perimeter), its board by
 maturity, its exports, and « Mon espace »."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from crte.actions.models import Action
@@ -12,6 +14,7 @@ from crte.contracts.perms import access_for
 from crte.core.perms import get_for_user
 from crte.workspace.exports import actions_csv, actions_xlsx
 from crte.workspace.listing import PAGE_SIZE, ActionFilterForm, listing
+from crte.workspace.my_space import my_space
 
 CONTRACTS = Contract.objects.select_related("territory")
 
@@ -88,3 +91,8 @@ def export(actions, fmt: str, name: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{name}-actions.{fmt}"'
     return response
+
+
+@login_required
+def my_space_view(request):
+    return render(request, "workspace/my_space.html", my_space(request.user, timezone.localdate()))
