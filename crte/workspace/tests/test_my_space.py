@@ -19,13 +19,14 @@ URL = reverse("workspace:my_space")
 def test_login_lands_on_my_space(client, manager):
     manager.set_password("un mot de passe assez long")
     manager.save()
-    response = client.post(reverse("core:login"), {"username": "chef", "password": "un mot de passe assez long"})
+    credentials = {"username": "chef", "password": "un mot de passe assez long"}
+    response = client.post(reverse("core:login"), credentials)
     assert response.status_code == 302 and response["Location"] == URL
 
 
 def test_the_manager_sees_the_contract_and_its_todos(client, manager, contract, orientation, action):
     ActionFactory(orientation=orientation, maturity=Action.Maturity.PRETE, title="Prête")
-    ActionFactory(orientation=orientation, maturity=Action.Maturity.VALIDEE, start_year=2021, title="En retard")
+    ActionFactory(orientation=orientation, maturity=Action.Maturity.VALIDEE, start_year=2021, title="Tardive")
     ActionChange.objects.create(action=action, changes={"title": ["a", "b"]}, reason="r", proposed_by=manager)
     client.force_login(manager)
     response = client.get(URL)
