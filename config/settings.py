@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "crte.core.middleware.permissions_policy",
+    "crte.core.middleware.french_error_pages",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -98,7 +98,8 @@ class FundingLineFields(forms.ModelForm):
         period = (self.action.contract.start_year, self.action.contract.end_year)
         for name in ("start_year", "end_year"):
             year = cleaned.get(name)
-            if year is not None and all(period) and not period[0] <= year <= period[1]:
+            outside = year is not None and all(period) and not period[0] <= year <= period[1]
+            if outside and name in self.changed_data:  # an imported line may start before
                 self.add_error(name, f"L'année doit être comprise dans le contrat ({period[0]}-{period[1]}).")
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and end < start:

@@ -48,7 +48,7 @@ def plan_response(request, action, message: str):
 def form_response(request, template_context: dict):
     """A form to fill or correct: in the fiche's form area for htmx, else on its page."""
     if request.htmx:
-        response = render(request, "finance/_line_form.html", template_context)
+        response = render(request, "finance/_line_form.html", template_context | {"inline": True})
         response["HX-Retarget"] = "#line-form"
         response["HX-Reswap"] = "innerHTML"
         return response
@@ -200,7 +200,8 @@ def agreement_detail(request, slug, year):
     agreement = agreement or FundingAgreement(contract=contract, year=year)  # not saved: a preview
     context = convention_content(agreement) | {
         "access": access_for(request.user, contract),
-        "date_form": DateForm(),
+        "committee_form": DateForm(auto_id="comite_%s"),
+        "signature_form": DateForm(auto_id="signature_%s"),
         "years": range(contract.start_year or year, (contract.end_year or year) + 1),
     }
     return render(request, "finance/agreement_detail.html", context)

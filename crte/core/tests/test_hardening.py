@@ -194,3 +194,28 @@ def test_the_embedded_database_lets_pages_read_while_an_import_writes(tmp_path):
     reader = sqlite3.connect(database, timeout=0.1)
     assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)  # read at once, not locked
     writer.execute("COMMIT")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_missing_and_refused_pages_are_french_dsfr_pages(client, settings, debug, reader, action):
+    settings.DEBUG = debug
+    missing = client.get("/une-adresse-inconnue/")
+    assert missing.status_code == 404 and "Page introuvable" in missing.content.decode()
+    client.force_login(reader)
+    refused = client.get(reverse("actions:action_edit", args=[action.pk]))
+    assert refused.status_code == 403 and "Accès refusé" in refused.content.decode()
+    hidden = client.get(reverse("actions:action_detail", args=[999999]))
+    assert hidden.status_code == 404 and "Page introuvable" in hidden.content.decode()
+
+
+def test_a_failure_in_the_demonstration_shows_the_french_500_page(client, settings, monkeypatch):
+    settings.DEBUG = settings.DEMO_MODE = True
+    from crte.portal import views
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "render", lambda *a, **k: broken(None))
+    client.raise_request_exception = False
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 500 and "Erreur inattendue" in response.content.decode()

@@ -1,0 +1,181 @@
+"""Daily work in a real headless Chromium: building an action and its financing plan,
+finding and exporting it, a financer updating a granted amount that every page then
+agrees on, a phone-width session, and axe-core finding no accessibility violation."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from crte.contracts.models import Contract
+from crte.core.formats import format_euros
+from crte.finance.overview import contract_maquette
+from crte.importers.demo import DEMO_PASSWORD, load_reference_contract, load_reference_data, setup_demo
+from crte.reports.rollup import rollup
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reference():
+    load_reference_data()
+    contract, _ = load_reference_contract()
+    setup_demo(contract)
+    return contract
+
+
+def log_in(page, live_server, username):
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def plain(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def add_line(page, funder: str, amount: str) -> None:
+    page.get_by_role("link", name="Ajouter un financement").click()
+    form = page.get_by_test_id("line-form")
+    form.get_by_label("Financeur", exact=True).select_option(label=funder)
+    form.get_by_label("Montant (€)").fill(amount)
+    form.get_by_role("button", name="Enregistrer").click()
+    page.get_by_test_id("plan-message").filter(has_text=f"Ligne ajoutée : {funder}").wait_for()
+
+
+def test_build_an_action_with_three_lines_find_it_and_export_it(live_server, page, reference, tmp_path):
+    log_in(page, live_server, "chef.projet")
+    page.goto(live_server.url + reference.get_absolute_url())
+    page.get_by_role("link", name="Toutes les actions").click()
+    page.get_by_role("link", name="Nouvelle action").click()
+    page.get_by_label("Intitulé").fill("Ombrières photovoltaïques du centre aquatique")
+    page.get_by_label("Orientation").select_option(index=1)
+    page.get_by_label("Montant prévisionnel HT (€)").fill("600 000")
+    page.get_by_label("Année de début").fill("2024")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.locator("h1").inner_text() == "Ombrières photovoltaïques du centre aquatique"
+
+    add_line(page, "État", "200 000")
+    add_line(page, "Région Hauts-de-France", "150 000")
+    add_line(page, "Agence de la transition écologique", "90 000,50")
+    plan = plain(page.get_by_test_id("financing-plan").inner_text())
+    assert "440 000,50 €" in plan  # financed
+    assert "159 999,50 €" in plan  # remaining
+
+    page.goto(live_server.url + f"/contrats/{reference.slug}/actions/")
+    page.get_by_label("Rechercher").fill("ombrières")
+    page.get_by_label("Idée", exact=True).check(force=True)  # the DSFR label covers the box
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(re.compile(r"q=ombri"))
+    assert page.get_by_test_id("action-count").inner_text().startswith("1 action")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-xlsx").click()
+    path = tmp_path / "actions.xlsx"
+    download.value.save_as(path)
+    rows = list(load_workbook(io.BytesIO(path.read_bytes())).active.iter_rows(values_only=True))
+    assert len(rows) == 2
+    header, row = rows
+    assert row[header.index("Intitulé")] == "Ombrières photovoltaïques du centre aquatique"
+    assert Decimal(str(row[header.index("Financements (€)")])) == Decimal("440000.50")
+    assert row[header.index("Maturité")] == "Idée"
+
+
+def region_total(contract: Contract) -> Decimal:
+    maquette, _ = contract_maquette(contract)
+    return sum(maquette.pivot("funder", "year")["Région Hauts-de-France"].values(), Decimal(0))
+
+
+def test_the_region_updates_a_granted_amount_and_every_page_agrees(live_server, page, reference):
+    log_in(page, live_server, "financeur.region")
+    assert "/mon-espace/" in page.url
+    lines = page.get_by_test_id("my-lines")
+    first = lines.locator("tbody tr").first
+    title = first.locator("td").first.inner_text()
+    first.get_by_role("link", name=re.compile("Mettre à jour")).click()
+    page.get_by_label("Montant (€)").fill("123 456")
+    page.get_by_label("Taux (% du montant de l'action)").fill("")  # the amount now says it all
+    page.locator("select[name=status]").select_option(label="Accordé")
+    page.get_by_role("button", name="Enregistrer").click()
+    errors = page.get_by_test_id("error-summary")
+    assert not errors.count(), errors.inner_text()
+    assert plain(page.locator("h1").inner_text()) == plain(title)
+    assert "123 456 €" in plain(page.get_by_test_id("financing-plan").inner_text())
+
+    expected = plain(format_euros(region_total(reference)))
+    in_rollup = {f: t for f, _, t in rollup(Contract.objects.filter(pk=reference.pk))["by_funder"]}
+    assert plain(format_euros(in_rollup["Région Hauts-de-France"])) == expected
+    page.goto(live_server.url + f"/contrats/{reference.slug}/maquette/")
+    row = page.locator("tr", has_text="Région Hauts-de-France").first
+    assert expected in plain(row.inner_text())
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    log_in(page, live_server, "admin.national")
+    page.goto(live_server.url + "/perimetre/")
+    row = page.locator("tr", has_text="Région Hauts-de-France").first
+    assert expected in plain(row.inner_text())
+
+
+def test_a_phone_user_logs_in_and_out_through_the_menu(live_server, browser, reference):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_server.url + "/")
+        page.get_by_role("button", name="Menu").click()
+        page.locator("#modal-menu").get_by_role("link", name="Se connecter").click()
+        page.get_by_label("Nom d’utilisateur").fill("lecteur")
+        page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("button", name="Menu").click()
+        assert page.locator("#modal-menu").get_by_role("link", name="Mon espace").is_visible()
+        page.locator("#modal-menu").get_by_role("button", name="Se déconnecter").click()
+        page.get_by_role("button", name="Menu").click()
+        assert page.locator("#modal-menu").get_by_role("link", name="Se connecter").is_visible()
+    finally:
+        context.close()
+
+
+MAIN_PAGES = [
+    ("anonymous", "/"),
+    ("anonymous", "/connexion/"),
+    ("anonymous", "/contrats/{slug}/"),
+    ("anonymous", "/page-inexistante/"),
+    ("chef.projet", "/mon-espace/"),
+    ("chef.projet", "/contrats/{slug}/actions/"),
+    ("chef.projet", "/contrats/{slug}/actions/?vue=tableau"),
+    ("chef.projet", "/actions/{action}/"),
+    ("chef.projet", "/actions/{action}/modifier/"),
+    ("chef.projet", "/contrats/{slug}/maquette/"),
+    ("chef.projet", "/contrats/{slug}/tableau-de-bord/"),
+    ("chef.projet", "/contrats/{slug}/indicateurs/"),
+    ("chef.projet", "/contrats/{slug}/gouvernance/"),
+    ("chef.projet", "/contrats/{slug}/import/"),
+    ("admin.national", "/perimetre/"),
+]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_violation_on_the_main_pages(live_server, browser, reference, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    action = reference.actions.order_by("pk").first()
+    found = {}
+    for user in dict.fromkeys(u for u, _ in MAIN_PAGES):
+        context = browser.new_context(
+            locale="fr-FR", viewport={"width": width, "height": 900}, bypass_csp=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if user != "anonymous":
+            log_in(page, live_server, user)
+        for _, path in (p for p in MAIN_PAGES if p[0] == user):
+            page.goto(live_server.url + path.format(slug=reference.slug, action=action.pk))
+            results = axe.run(page)
+            if results.violations_count:
+                found[path] = results.generate_report()
+        context.close()
+    assert not found, "\n\n".join(f"{path}\n{report}" for path, report in found.items())
