@@ -144,6 +144,13 @@ class Contract(RevisionOnSave, models.Model):
         "version", default=0, help_text="Nombre d'avenants en vigueur (0 = contrat initial)"
     )
     is_published = models.BooleanField("publié", default=False)
+    validating_committee = models.CharField(
+        "comité qui valide les actions",
+        max_length=20,
+        choices=[("COPIL", "Comité de pilotage"), ("COTECH", "Comité technique")],
+        default="COPIL",
+        help_text="Art. 7 : le comité de pilotage valide, sur la préparation du comité technique",
+    )
     source = models.CharField("source", max_length=300, blank=True)
     revision = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,6 +3,7 @@ transaction: validating an action, integrating a matured project, accepting a ch
 fiche, the COPIL's opinion on an amendment, a charter adhesion."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from crte.actions.models import ActionChange, TransitionError
 from crte.governance.models import CharterAdhesion, Committee, Decision, Meeting
@@ -13,6 +14,12 @@ class DecisionError(Exception):
 
 
 def record_decision(*, meeting: Meeting, by, **fields) -> Decision:
+    """Only a meeting that has taken place decides; nothing is recorded otherwise."""
+    if meeting.status != Meeting.Status.TENUE or meeting.date > timezone.localdate():
+        raise DecisionError(
+            "Une décision ne s'enregistre que sur une réunion qui s'est tenue : passez d'abord la "
+            "réunion au statut « tenue » (sa date doit être passée)."
+        )
     with transaction.atomic():
         decision = Decision.objects.create(
             meeting=meeting, recorded_by=by, order=meeting.decisions.count() + 1, **fields
@@ -30,6 +37,14 @@ def apply_decision(decision: Decision, *, by) -> None:
     if decision.kind in (K.VALIDATION_ACTION, K.INTEGRATION_PROJET):
         if decision.action is None:
             raise DecisionError("Choisissez l'action concernée.")
+        validating = decision.meeting.committee.contract.validating_committee
+        if adopted and committee != validating:
+            deciding, preparing = Committee.Kind(validating).label, Committee.Kind(committee).label
+            raise DecisionError(
+                f"Dans ce contrat, les actions sont validées par le {deciding.lower()} ; le "
+                f"{preparing.lower()} prépare sa décision (point « action prête à valider » à inscrire à "
+                "son ordre du jour)."
+            )
         if adopted:
             reason = f"{decision.get_kind_display()} — {decision.meeting}"
             decision.transition = decision.action.validate(by=by, reason=reason)

@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
-from crte.contracts.models import Amendment
+from crte.contracts.models import Amendment, Contract
 from crte.core.models import Organisation
 from crte.core.validators import plausible_date
 from crte.governance.models import (
@@ -43,12 +44,27 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
 class MeetingUpdateForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["status", "date", "place", "attendees", "notes"]
+        fields = ["status", "date", "place", "attendees", "notes", "minutes_approved_on"]
         widgets = {
             "date": DATE,
+            "minutes_approved_on": DATE,
             "attendees": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        when, status = cleaned.get("date"), cleaned.get("status")
+        if when and status == Meeting.Status.TENUE and when > timezone.localdate():
+            self.add_error("status", "Une réunion datée dans le futur ne peut pas être déjà tenue.")
+        approved = cleaned.get("minutes_approved_on")
+        if approved and when and approved < when:
+            self.add_error(
+                "minutes_approved_on", "Le compte rendu ne peut pas être approuvé avant la réunion."
+            )
+        if approved and approved > timezone.localdate():
+            self.add_error("minutes_approved_on", "La date d'approbation ne peut pas être dans le futur.")
+        return cleaned
 
 
 class AgendaItemForm(DsfrBaseForm, forms.ModelForm):
@@ -115,3 +131,12 @@ class EngineeringRequestForm(DsfrBaseForm, forms.ModelForm):
         self.fields["partner"].queryset = Organisation.objects.exclude(
             category=Organisation.Category.COMMUNE
         ).order_by("name")
+
+
+class ValidatingCommitteeForm(DsfrBaseForm, forms.ModelForm):
+    """Which committee validates the contract's actions (the COPIL unless the contract says
+    otherwise; the other prepares)."""
+
+    class Meta:
+        model = Contract
+        fields = ["validating_committee"]

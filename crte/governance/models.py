@@ -56,6 +56,13 @@ class Meeting(models.Model):
         Organisation, related_name="+", blank=True, verbose_name="structures représentées"
     )
     notes = models.TextField("relevé des échanges", blank=True)
+    minutes_approved_on = models.DateField(
+        "compte rendu approuvé le",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text="Tant qu'il n'est pas approuvé, le compte rendu porte la mention « projet »",
+    )
     is_demo = models.BooleanField("donnée de démonstration", default=False)
 
     objects = MeetingQuerySet.as_manager()

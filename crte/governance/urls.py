@@ -7,6 +7,11 @@ app_name = "governance"
 urlpatterns = [
     path("contrats/<slug:slug>/gouvernance/", views.governance_home, name="governance_home"),
     path(
+        "contrats/<slug:slug>/gouvernance/comite-qui-valide/",
+        views.validating_committee,
+        name="validating_committee",
+    ),
+    path(
         "contrats/<slug:slug>/gouvernance/reunions/nouvelle/",
         views.meeting_create,
         name="meeting_create",

@@ -19,6 +19,7 @@ from crte.governance.forms import (
     EngineeringRequestForm,
     MeetingForm,
     MeetingUpdateForm,
+    ValidatingCommitteeForm,
 )
 from crte.governance.frequency import committee_frequency
 from crte.governance.models import AgendaItem, Committee, EngineeringRequest, Meeting
@@ -53,8 +54,24 @@ def governance_home(request, slug):
         "amendment_form": AmendmentForm(),
         "adhesion_form": AdhesionForm(),
         "request_form": EngineeringRequestForm(contract=contract),
+        "committee_form": ValidatingCommitteeForm(instance=contract),
     }
     return render(request, "governance/governance_home.html", context)
+
+
+@login_required
+@require_POST
+def validating_committee(request, slug):
+    contract = managed_contract(request, slug)
+    form = ValidatingCommitteeForm(request.POST, instance=contract)
+    if form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            "Les actions sont désormais validées par le "
+            f"{contract.get_validating_committee_display().lower()}.",
+        )
+    return redirect("governance:governance_home", slug=slug)
 
 
 def managed_contract(request, slug) -> Contract:

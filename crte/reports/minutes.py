@@ -26,7 +26,15 @@ def minutes_content(meeting: Meeting) -> dict:
     return {
         "meeting": meeting,
         "contract": meeting.committee.contract,
-        "title": f"Compte rendu — {meeting.committee.get_kind_display()} du {format_date(meeting.date)}",
+        "title": (
+            ("PROJET — " if meeting.minutes_approved_on is None else "")
+            + f"Compte rendu — {meeting.committee.get_kind_display()} du {format_date(meeting.date)}"
+        ),
+        "status": (
+            f"Compte rendu approuvé le {format_date(meeting.minutes_approved_on)}"
+            if meeting.minutes_approved_on
+            else "Projet de compte rendu : non encore approuvé"
+        ),
         "items": [MinutesItem(i.title, i.notes, list(i.decisions.all())) for i in items],
         "other_decisions": loose,
         "organisations": list(meeting.attending_organisations.all()),
@@ -40,6 +48,7 @@ def minutes_docx(meeting: Meeting) -> bytes:
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(content["title"], level=0)
+    document.add_paragraph(content["status"])
     document.add_paragraph(content["contract"].name)
     if meeting.is_demo:
         document.add_paragraph("Données de démonstration : cette réunion est fictive.")

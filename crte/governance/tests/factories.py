@@ -20,3 +20,4 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     committee = factory.SubFactory(CommitteeFactory)
     date = datetime.date(2024, 5, 14)
     place = "Béthune"
+    status = Meeting.Status.TENUE

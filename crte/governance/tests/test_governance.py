@@ -42,11 +42,11 @@ def test_the_agenda_lists_ready_actions_and_proposed_changes(cotech, ready_actio
     assert build_agenda(cotech) == 0 and cotech.agenda.count() == count  # idempotent
 
 
-def test_a_recorded_decision_validates_the_action_with_its_history(cotech, ready_action, manager):
-    build_agenda(cotech)
-    item = cotech.agenda.get(action=ready_action)
+def test_a_recorded_decision_validates_the_action_with_its_history(copil, ready_action, manager):
+    build_agenda(copil)
+    item = copil.agenda.get(action=ready_action)
     decision = record_decision(
-        meeting=cotech,
+        meeting=copil,
         by=manager,
         kind=Decision.Kind.VALIDATION_ACTION,
         subject=item.title,
@@ -56,13 +56,44 @@ def test_a_recorded_decision_validates_the_action_with_its_history(cotech, ready
     ready_action.refresh_from_db()
     assert ready_action.maturity == Action.Maturity.VALIDEE
     assert decision.transition.to_state == Action.Maturity.VALIDEE
-    assert "Comité technique du 14/05/2024" in decision.transition.reason
+    assert "Comité de pilotage du 20/11/2024" in decision.transition.reason
 
 
-def test_a_decision_that_cannot_apply_records_nothing(cotech, action, manager):
+def validation(meeting, action, manager):
+    return record_decision(
+        meeting=meeting, by=manager, kind=Decision.Kind.VALIDATION_ACTION, subject="Valider", action=action
+    )
+
+
+def test_the_cotech_prepares_the_copil_validates_unless_the_contract_says_otherwise(
+    contract, cotech, ready_action, manager
+):
+    with pytest.raises(DecisionError, match="validées par le comité de pilotage"):
+        validation(cotech, ready_action, manager)
+    ready_action.refresh_from_db()
+    assert ready_action.maturity == Action.Maturity.PRETE and not Decision.objects.exists()
+    contract.validating_committee = "COTECH"
+    contract.save()
+    cotech.committee.contract.refresh_from_db()
+    validation(cotech, ready_action, manager)
+    ready_action.refresh_from_db()
+    assert ready_action.maturity == Action.Maturity.VALIDEE
+
+
+@pytest.mark.parametrize("held", [{"status": "prevue"}, {"date": date(2099, 1, 1)}])
+def test_only_a_meeting_that_took_place_decides(copil, ready_action, manager, held):
+    for name, value in held.items():
+        setattr(copil, name, value)
+    copil.save()
+    with pytest.raises(DecisionError, match="réunion qui s'est tenue"):
+        validation(copil, ready_action, manager)
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_that_cannot_apply_records_nothing(copil, action, manager):
     with pytest.raises(DecisionError, match="Il manque"):
         record_decision(
-            meeting=cotech,
+            meeting=copil,
             by=manager,
             kind=Decision.Kind.INTEGRATION_PROJET,
             subject="Intégrer",
@@ -151,11 +182,11 @@ def test_frequency_flags_years_below_the_minimum(contract, cotech, copil):
 
 
 @pytest.mark.pdf
-def test_minutes_contain_the_decisions_in_docx_and_pdf(client, reader, cotech, ready_action, manager):
-    build_agenda(cotech)
-    item = cotech.agenda.get(action=ready_action)
+def test_minutes_contain_the_decisions_in_docx_and_pdf(client, reader, copil, ready_action, manager):
+    build_agenda(copil)
+    item = copil.agenda.get(action=ready_action)
     record_decision(
-        meeting=cotech,
+        meeting=copil,
         by=manager,
         kind=Decision.Kind.VALIDATION_ACTION,
         subject=item.title,
@@ -164,15 +195,19 @@ def test_minutes_contain_the_decisions_in_docx_and_pdf(client, reader, cotech, r
         text="Inscrite à la convention 2024",
     )
     client.force_login(reader)
-    docx = client.get(reverse("reports:meeting_minutes", args=[cotech.pk, "docx"]))
+    docx = client.get(reverse("reports:meeting_minutes", args=[copil.pk, "docx"]))
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert "Compte rendu — Comité technique du 14/05/2024" in text
+    assert "PROJET — Compte rendu — Comité de pilotage du 20/11/2024" in text
+    assert "Projet de compte rendu : non encore approuvé" in text
     assert "Valider « Voie verte de la Lawe »" in text and "Inscrite à la convention 2024" in text
-    pdf = client.get(reverse("reports:meeting_minutes", args=[cotech.pk, "pdf"]))
+    copil.minutes_approved_on = date(2024, 12, 2)
+    copil.save()
+    pdf = client.get(reverse("reports:meeting_minutes", args=[copil.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(pdf.content)).pages
     pdf_text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Voie verte de la Lawe" in pdf_text and "Inscrite à la convention 2024" in pdf_text
+    assert "Compte rendu approuvé le 02/12/2024" in pdf_text and "PROJET" not in pdf_text
 
 
 def test_minutes_command_writes_the_file(tmp_path, cotech):
@@ -233,3 +268,15 @@ def test_without_pango_a_pdf_answers_a_french_page_not_a_crash(client, reader, c
     assert "bibliothèque Pango" in response.content.decode()
     docx = client.get(reverse("reports:meeting_minutes", args=[cotech.pk, "docx"]))
     assert docx.status_code == 200
+
+
+def test_a_manager_chooses_the_validating_committee(client, manager, reader, contract):
+    url = reverse("governance:validating_committee", args=[contract.slug])
+    client.force_login(reader)
+    assert client.post(url, {"validating_committee": "COTECH"}).status_code == 403
+    client.force_login(manager)
+    client.post(url, {"validating_committee": "COTECH"})
+    contract.refresh_from_db()
+    assert contract.validating_committee == "COTECH"
+    page = client.get(reverse("governance:governance_home", args=[contract.slug])).content.decode()
+    assert "validées par le <strong>comité technique</strong>" in page

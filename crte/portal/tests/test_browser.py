@@ -132,7 +132,7 @@ def test_map_unknown_columns_by_hand_and_the_next_upload_needs_no_mapping(
 
 
 @pytest.mark.pdf
-def test_a_cotech_validates_a_ready_action_and_the_minutes_carry_the_decision(
+def test_a_copil_validates_a_ready_action_and_the_minutes_carry_the_decision(
     live_server, page, reference, tmp_path
 ):
     from decimal import Decimal
@@ -169,10 +169,16 @@ def test_a_cotech_validates_a_ready_action_and_the_minutes_carry_the_decision(
     page.goto(live_server.url + reference.get_absolute_url())
     page.get_by_role("link", name="Gouvernance : comités, avenants").click()
     page.get_by_role("link", name="Préparer une réunion").click()
-    page.get_by_label("Instance").select_option("COTECH")
+    page.get_by_label("Instance").select_option("COPIL")
     page.get_by_label("Date").fill("2023-03-15")
     page.get_by_label("Lieu").fill("Béthune")
     page.get_by_role("button", name="Créer la réunion et son ordre du jour").click()
+    item = page.get_by_test_id("agenda-item").filter(has_text="Valider « Gigafactory ACC »")
+    item.locator("summary").click()
+    item.get_by_role("button", name="Enregistrer la décision").click()
+    assert "réunion qui s'est tenue" in page.content()  # a meeting still « prévue » decides nothing
+    page.locator("select[name=status]").select_option(label="Tenue")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     item = page.get_by_test_id("agenda-item").filter(has_text="Valider « Gigafactory ACC »")
     assert item.count() == 1
     item.locator("summary").click()
@@ -197,7 +203,7 @@ def test_a_cotech_validates_a_ready_action_and_the_minutes_carry_the_decision(
     assert page.get_by_test_id("maturity").text_content().strip() == "Validée"
     history = page.get_by_test_id("transitions").inner_text()
     assert "Prête → Validée" in " ".join(history.split())
-    assert "Comité technique du 15/03/2023" in history
+    assert "Comité de pilotage du 15/03/2023" in history
 
 
 def test_a_referent_enters_a_value_and_the_dashboard_and_chart_change(live_server, page, reference):
