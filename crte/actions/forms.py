@@ -3,10 +3,11 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.text import slugify
 from dsfr.forms import DsfrBaseForm
 
-from crte.actions.models import Action, ActionChange, MaturationAssessment
+from crte.actions.models import Action, ActionChange, MaturationAssessment, ProgressReport, allowed_from
 from crte.contracts.models import Priority
 from crte.core.forms import OptimisticLockForm, localized_decimal
 from crte.core.limits import field_problem, year_problem
@@ -178,17 +179,58 @@ def unique_external_id(contract, title: str) -> str:
     return candidate
 
 
-class ProgressForm(OptimisticLockForm):
-    class Meta:
-        model = Action
-        fields = ["progress_percent", "progress_note"]
-        widgets = {"progress_note": forms.Textarea(attrs={"rows": 5})}
+class ProgressReportForm(DsfrBaseForm, forms.ModelForm):
+    """A dated progress report: %, amount spent, note, and (for an action validated or
+    engaged) the maturity the maître d'ouvrage declares, for a manager to confirm."""
 
-    def clean_progress_percent(self):
-        value = self.cleaned_data.get("progress_percent")
+    class Meta:
+        model = ProgressReport
+        fields = ["on", "percent", "spent", "note", "declared"]
+        widgets = {
+            "on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["on"].initial = timezone.localdate()
+        localized_decimal(self.fields["spent"])
+        declarable = [
+            (value, label)
+            for value, label in ProgressReport.Declared.choices
+            if action.maturity in allowed_from({"engagee": "commit", "en_cours": "start"}[value])
+        ]
+        self.fields["declared"].choices = [("", "Pas de changement")] + declarable
+        self.fields["declared"].label = "Déclarer l'action"
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError("La date ne peut pas être dans le futur.")
+        return on
+
+    def clean_percent(self):
+        value = self.cleaned_data.get("percent")
         if value is not None and not 0 <= value <= 100:
             raise forms.ValidationError("Indiquez un pourcentage entre 0 et 100.")
         return value
+
+    def clean_spent(self):
+        spent = self.cleaned_data.get("spent")
+        if spent is not None:
+            problem = field_problem(ProgressReport, "spent", spent)
+            if spent < 0 or problem:
+                raise forms.ValidationError(f"Le montant {problem or 'ne peut pas être négatif'}.")
+        return spent
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) not in (None, "") for name in ("percent", "spent", "note", "declared")):
+            raise forms.ValidationError(
+                "Indiquez au moins un avancement, un montant dépensé, un commentaire ou une maturité."
+            )
+        return cleaned
 
 
 class TransitionForm(DsfrBaseForm):

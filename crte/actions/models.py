@@ -19,6 +19,7 @@ from crte.contracts.models import (
 )
 from crte.core.formats import format_euros
 from crte.core.models import Commune, Organisation, RevisionOnSave
+from crte.core.validators import plausible_date
 
 
 class ActionQuerySet(models.QuerySet):
@@ -206,13 +207,21 @@ class Action(RevisionOnSave, models.Model):
                 action=self, from_state=current, to_state=to_state, by=by, reason=reason
             )
 
+    def available_moves(self) -> dict[str, str]:
+        """The manual moves allowed from the current maturity, with their labels."""
+        return {
+            move: label for move, label in MANUAL_TRANSITIONS.items() if self.maturity in allowed_from(move)
+        }
+
     def start_maturation(self, *, by, reason: str = "") -> "ActionTransition":
-        M = self.Maturity
-        return self._move(M.EN_MATURATION, allowed={M.IDEE}, by=by, reason=reason)
+        return self._move(
+            self.Maturity.EN_MATURATION, allowed=allowed_from("start_maturation"), by=by, reason=reason
+        )
 
     def mark_ready(self, *, by, reason: str = "") -> "ActionTransition":
-        M = self.Maturity
-        return self._move(M.PRETE, allowed={M.IDEE, M.EN_MATURATION}, by=by, reason=reason, ready=True)
+        return self._move(
+            self.Maturity.PRETE, allowed=allowed_from("mark_ready"), by=by, reason=reason, ready=True
+        )
 
     def validate(self, *, by, reason: str) -> "ActionTransition":
         """Only a committee decision validates (governance.Decision.apply calls this)."""
@@ -221,22 +230,18 @@ class Action(RevisionOnSave, models.Model):
         return self._move(M.VALIDEE, allowed=allowed, by=by, reason=reason, ready=True)
 
     def commit(self, *, by, reason: str = "") -> "ActionTransition":
-        M = self.Maturity
-        return self._move(M.ENGAGEE, allowed={M.VALIDEE}, by=by, reason=reason)
+        return self._move(self.Maturity.ENGAGEE, allowed=allowed_from("commit"), by=by, reason=reason)
 
     def start(self, *, by, reason: str = "") -> "ActionTransition":
-        M = self.Maturity
-        return self._move(M.EN_COURS, allowed={M.VALIDEE, M.ENGAGEE}, by=by, reason=reason)
+        return self._move(self.Maturity.EN_COURS, allowed=allowed_from("start"), by=by, reason=reason)
 
     def complete(self, *, by, reason: str = "") -> "ActionTransition":
-        M = self.Maturity
-        return self._move(M.ACHEVEE, allowed={M.EN_COURS}, by=by, reason=reason)
+        return self._move(self.Maturity.ACHEVEE, allowed=allowed_from("complete"), by=by, reason=reason)
 
     def abandon(self, *, by, reason: str) -> "ActionTransition":
         if not reason.strip():
             raise TransitionError("Indiquez pourquoi l'action est abandonnée.")
-        allowed = set(self.Maturity.values) - {self.Maturity.ABANDONNEE}
-        return self._move(self.Maturity.ABANDONNEE, allowed=allowed, by=by, reason=reason)
+        return self._move(self.Maturity.ABANDONNEE, allowed=allowed_from("abandon"), by=by, reason=reason)
 
     def clean(self) -> None:
         if self.orientation_id and self.orientation.contract_id != self.contract_id:
@@ -269,7 +274,7 @@ class ReadinessCheck:
 
 
 # The moves a manager makes from the action page (validation goes through a committee).
-MANUAL_TRANSITIONS = {
+MANUAL_TRANSITIONS = {  # move -> label (validation is a committee's decision)
     "start_maturation": "Passer en maturation",
     "mark_ready": "Déclarer prête",
     "commit": "Déclarer engagée",
@@ -277,6 +282,20 @@ MANUAL_TRANSITIONS = {
     "complete": "Déclarer achevée",
     "abandon": "Abandonner",
 }
+IRREVERSIBLE = {"complete", "abandon"}  # asked for confirmation
+
+
+def allowed_from(move: str) -> set[str]:
+    """The maturities a manual move starts from."""
+    M = Action.Maturity
+    return {
+        "start_maturation": {M.IDEE},
+        "mark_ready": {M.IDEE, M.EN_MATURATION},
+        "commit": {M.VALIDEE},
+        "start": {M.VALIDEE, M.ENGAGEE},
+        "complete": {M.EN_COURS},
+        "abandon": set(M.values) - {M.ACHEVEE, M.ABANDONNEE},
+    }[move]
 
 
 class ActionTransition(models.Model):
@@ -401,3 +420,57 @@ class MaturationAssessment(models.Model):
     @property
     def total(self) -> int:
         return self.compatibility + self.feasibility + self.exemplarity + self.collective
+
+
+class ProgressReport(models.Model):
+    """A dated report of an action's progress by its maître d'ouvrage (or a manager): how
+    far, how much spent, a note; it may declare the action engaged or under way, which a
+    manager then confirms (or not). The action shows the latest report."""
+
+    class Declared(models.TextChoices):
+        ENGAGEE = "engagee", "Engagée"
+        EN_COURS = "en_cours", "En cours"
+
+    class Status(models.TextChoices):
+        A_CONFIRMER = "a_confirmer", "À confirmer"
+        CONFIRMEE = "confirmee", "Confirmée"
+        REFUSEE = "refusee", "Non confirmée"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_reports")
+    on = models.DateField("date", validators=[plausible_date])
+    percent = models.PositiveSmallIntegerField(
+        "avancement (%)", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    spent = models.DecimalField("montant dépensé (€)", max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField("commentaire", blank=True)
+    declared = models.CharField("maturité déclarée", max_length=10, choices=Declared.choices, blank=True)
+    status = models.CharField("confirmation", max_length=12, choices=Status.choices, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "déclaration d'avancement"
+        verbose_name_plural = "déclarations d'avancement"
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__lte=100), name="progress_report_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(spent__isnull=True) | Q(spent__gte=0), name="progress_report_spent_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avancement du {self.on:%d/%m/%Y} — {self.action}"
+
+    def confirm(self, *, by) -> None:
+        """A manager confirms the declared maturity: the action moves (with its history)."""
+        move = {self.Declared.ENGAGEE: "commit", self.Declared.EN_COURS: "start"}[self.declared]
+        with transaction.atomic():
+            getattr(self.action, move)(by=by, reason=f"Déclaré par le maître d'ouvrage le {self.on:%d/%m/%Y}")
+            self.status, self.confirmed_by = self.Status.CONFIRMEE, by
+            self.save(update_fields=["status", "confirmed_by"])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("contrat/<slug:slug>/nouvelle/", views.action_create, name="action_create"),
     path("<int:pk>/avancement/", views.action_progress, name="action_progress"),
     path("<int:pk>/maturite/<str:move>/", views.action_move, name="action_move"),
+    path("avancements/<int:pk>/<str:decision>/", views.progress_confirm, name="progress_confirm"),
     path("<int:pk>/financement-incomplet/", views.action_gap_reason, name="action_gap_reason"),
     path("<int:pk>/evolution/", views.change_propose, name="change_propose"),
     path("<int:pk>/evaluation-maturation/", views.assessment_create, name="assessment_create"),

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from crte.actions.forms import (
@@ -10,10 +11,17 @@ from crte.actions.forms import (
     AssessmentForm,
     ChangeProposalForm,
     FinancingGapForm,
-    ProgressForm,
+    ProgressReportForm,
     TransitionForm,
 )
-from crte.actions.models import MANUAL_TRANSITIONS, Action, ActionChange, TransitionError
+from crte.actions.models import (
+    IRREVERSIBLE,
+    MANUAL_TRANSITIONS,
+    Action,
+    ActionChange,
+    ProgressReport,
+    TransitionError,
+)
 from crte.actions.perms import can_edit_action, can_report_progress
 from crte.contracts.models import Contract
 from crte.contracts.perms import access_for, can_manage_contract
@@ -40,7 +48,9 @@ def action_detail(request, pk):
         "can_edit": can_edit,
         "is_draft": can_edit and action.is_draft(),
         "can_report": can_report_progress(request.user, action),
-        "moves": MANUAL_TRANSITIONS if can_edit else {},
+        "moves": action.available_moves() if can_edit else {},
+        "irreversible": IRREVERSIBLE,
+        "declarations": action.progress_reports.filter(status=ProgressReport.Status.A_CONFIRMER),
         "gap_form": FinancingGapForm(instance=action) if can_edit else None,
     }
     return render(request, "actions/action_detail.html", context)
@@ -121,22 +131,75 @@ def action_delete(request, pk):
 
 @login_required
 def action_progress(request, pk):
+    """The maître d'ouvrage (or a manager) reports dated progress, kept as a history; a
+    declared « engagée » or « en cours » waits for a manager's confirmation, unless a
+    manager declares it."""
     action = get_for_user(ACTIONS, request.user, pk=pk, check=can_report_progress)
-    form = ProgressForm(request.POST or None, instance=action)
-    if request.method == "POST" and form.is_valid() and form.try_save():
-        messages.success(request, "Avancement enregistré.")
+    form = ProgressReportForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        manager = can_edit_action(request.user, action)
+        try:
+            with transaction.atomic():
+                report = form.save(commit=False)
+                report.action, report.by = action, request.user
+                report.status = ProgressReport.Status.A_CONFIRMER if report.declared else ""
+                report.save()
+                if action.progress_reports.first() == report:
+                    fields = {"progress_note": report.note or action.progress_note}
+                    if report.percent is not None:
+                        fields["progress_percent"] = report.percent
+                    Action.objects.filter(pk=action.pk).update(**fields)
+                if report.declared and manager:
+                    report.confirm(by=request.user)
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(action)
+        if report.declared and not manager:
+            messages.success(
+                request,
+                "Avancement enregistré ; la maturité déclarée attend la confirmation du chef de projet.",
+            )
+        else:
+            messages.success(request, "Avancement enregistré.")
         return redirect(action)
-    return render(request, "actions/action_progress.html", {"form": form, "action": action})
+    context = {"form": form, "action": action, "reports": action.progress_reports.select_related("by")}
+    return render(request, "actions/action_progress.html", context)
 
 
 @login_required
 @require_POST
+def progress_confirm(request, pk, decision):
+    """A manager confirms (or not) the maturity a maître d'ouvrage declared."""
+    report = get_object_or_404(ProgressReport.objects.select_related("action"), pk=pk)
+    action = get_for_user(ACTIONS, request.user, pk=report.action_id, check=can_edit_action)
+    if report.status != ProgressReport.Status.A_CONFIRMER:
+        messages.error(request, "Cette déclaration a déjà été traitée.")
+    elif decision == "confirmer":
+        try:
+            report.confirm(by=request.user)
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Maturité confirmée : {report.get_declared_display().lower()}.")
+    else:
+        report.status, report.confirmed_by = ProgressReport.Status.REFUSEE, request.user
+        report.save(update_fields=["status", "confirmed_by"])
+        messages.success(request, "Déclaration non confirmée : la maturité de l'action ne change pas.")
+    return redirect(action)
+
+
+@login_required
 def action_move(request, pk, move):
-    """A manager's lifecycle move (validation goes through a committee decision)."""
+    """A manager's lifecycle move among those allowed now (validation goes through a
+    committee decision); an irreversible one (achevée, abandonnée) is confirmed first."""
     if move not in MANUAL_TRANSITIONS:
         raise Http404("Changement de maturité inconnu.")
     action = get_for_user(ACTIONS, request.user, pk=pk, check=can_edit_action)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST or None)
+    irreversible = move in IRREVERSIBLE
+    if request.method != "POST" or (irreversible and request.POST.get("confirme") != "oui"):
+        context = {"action": action, "move": move, "label": MANUAL_TRANSITIONS[move], "form": form}
+        return render(request, "actions/action_move_confirm.html", context)
     form.is_valid()
     try:
         getattr(action, move)(by=request.user, reason=form.cleaned_data.get("reason", ""))

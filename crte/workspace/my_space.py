@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
-from crte.actions.models import Action, ActionChange
+from crte.actions.models import Action, ActionChange, ProgressReport
 from crte.contracts.models import Contract, Membership
 from crte.finance.models import FundingAgreement, FundingLine
 from crte.indicators.models import Indicator, Measurement
@@ -88,6 +88,10 @@ def add_todos(contracts: dict[int, ContractSpace], managed: list[int], today: dt
     ready = per_contract(live.filter(maturity=Action.Maturity.PRETE))
     late = per_contract(live.filter(late_q(year)))
     counts = Contract.objects.filter(pk__in=managed).values("pk", "slug", "start_year", "end_year")
+    declared = per_contract(
+        ProgressReport.objects.filter(action__contract__in=managed, status=ProgressReport.Status.A_CONFIRMER),
+        "action__contract",
+    )
     changes = per_contract(
         ActionChange.objects.pending().filter(action__contract__in=managed), "action__contract"
     )
@@ -111,6 +115,11 @@ def add_todos(contracts: dict[int, ContractSpace], managed: list[int], today: dt
                 "Actions prêtes à présenter en comité", ready.get(row["pk"], 0), f"{actions}?maturite=prete"
             ),
             Todo("Actions en retard", late.get(row["pk"], 0), f"{actions}?retard=on"),
+            Todo(
+                "Déclarations d'avancement à confirmer",
+                declared.get(row["pk"], 0),
+                f"{actions}?maturite=validee&maturite=engagee",
+            ),
             Todo(
                 "Évolutions proposées à étudier",
                 changes.get(row["pk"], 0),

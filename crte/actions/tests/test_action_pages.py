@@ -136,14 +136,46 @@ def test_conditional_update_catches_an_edit_landing_after_validation(manager, ac
 def test_owner_member_reports_progress_on_its_own_action(client, owner_member, action):
     client.force_login(owner_member)
     url = reverse("actions:action_progress", args=[action.pk])
-    data = {
-        "progress_percent": "40",
-        "progress_note": "Travaux lancés.",
-        "revision": action.revision,
-    }
+    data = {"on": "2025-03-01", "percent": "40", "spent": "12 500", "note": "Travaux lancés.", "declared": ""}
     assert client.post(url, data).status_code == 302
     action.refresh_from_db()
     assert (action.progress_percent, action.progress_note) == (40, "Travaux lancés.")
+    report = action.progress_reports.get()
+    assert (report.on.isoformat(), report.spent, report.by) == ("2025-03-01", Decimal("12500"), owner_member)
+    history = client.get(url).context["reports"]
+    assert list(history) == [report]
+
+
+def test_an_owner_declares_the_action_under_way_and_a_manager_confirms(client, owner_member, manager, action):
+    client.force_login(owner_member)
+    url = reverse("actions:action_progress", args=[action.pk])
+    client.post(
+        url,
+        {"on": "2025-03-01", "percent": "", "spent": "", "note": "Chantier ouvert", "declared": "en_cours"},
+    )
+    action.refresh_from_db()
+    assert action.maturity == Action.Maturity.VALIDEE  # waits for the manager
+    report = action.progress_reports.get()
+    assert report.status == "a_confirmer"
+    assert client.post(reverse("actions:progress_confirm", args=[report.pk, "confirmer"])).status_code == 403
+    client.force_login(manager)
+    assert "Le maître d'ouvrage déclare" in client.get(action.get_absolute_url()).content.decode().replace(
+        "&#x27;", "'"
+    )
+    client.post(reverse("actions:progress_confirm", args=[report.pk, "confirmer"]))
+    action.refresh_from_db()
+    assert action.maturity == Action.Maturity.EN_COURS
+    assert action.transitions.get().by == manager
+
+
+def test_a_future_date_and_an_empty_report_are_refused(client, owner_member, action):
+    client.force_login(owner_member)
+    url = reverse("actions:action_progress", args=[action.pk])
+    response = client.post(url, {"on": "2099-01-01", "percent": "10"})
+    assert "futur" in " ".join(response.context["form"].errors["on"])
+    response = client.post(url, {"on": "2025-01-01"})
+    assert "au moins" in " ".join(response.context["form"].non_field_errors())
+    assert not action.progress_reports.exists()
 
 
 def test_owner_member_cannot_report_on_another_owners_action(client, owner_member, orientation):
@@ -155,5 +187,5 @@ def test_owner_member_cannot_report_on_another_owners_action(client, owner_membe
 def test_progress_over_100_percent_is_refused(client, manager, action):
     client.force_login(manager)
     url = reverse("actions:action_progress", args=[action.pk])
-    response = client.post(url, {"progress_percent": "140", "revision": action.revision})
-    assert "entre 0 et 100" in " ".join(response.context["form"].errors["progress_percent"])
+    response = client.post(url, {"on": "2025-01-01", "percent": "140"})
+    assert "100" in " ".join(response.context["form"].errors["percent"])

@@ -77,6 +77,33 @@ def test_validation_is_not_a_manual_move(client, manager, ready_action):
     assert Action.objects.get(pk=ready_action.pk).maturity == Action.Maturity.PRETE
 
 
+def test_only_the_moves_allowed_now_are_offered(client, manager, orientation):
+    done = ActionFactory(orientation=orientation, maturity=Action.Maturity.ACHEVEE)
+    assert done.available_moves() == {}
+    idea = ActionFactory(orientation=orientation, maturity=Action.Maturity.IDEE)
+    assert list(idea.available_moves()) == ["start_maturation", "mark_ready", "abandon"]
+    client.force_login(manager)
+    page = client.get(done.get_absolute_url()).content.decode()
+    assert "Abandonner" not in page and "Déclarer achevée" not in page
+
+
+def test_an_irreversible_move_asks_for_confirmation(client, manager, action):
+    client.force_login(manager)
+    url = reverse("actions:action_move", args=[action.pk, "abandon"])
+    asked = client.post(url, {"reason": "Projet repris par la Région"})
+    assert asked.status_code == 200 and "Confirmer : abandonner" in asked.content.decode()
+    assert Action.objects.get(pk=action.pk).maturity == Action.Maturity.VALIDEE
+    client.post(url, {"reason": "Projet repris par la Région", "confirme": "oui"})
+    assert Action.objects.get(pk=action.pk).maturity == Action.Maturity.ABANDONNEE
+
+
+def test_an_achieved_action_cannot_be_abandoned(action, manager):
+    action.maturity = Action.Maturity.ACHEVEE
+    action.save()
+    with pytest.raises(TransitionError):
+        action.abandon(by=manager, reason="trop tard")
+
+
 @pytest.mark.parametrize("persona", ["reader", "funder_member", "owner_member"])
 def test_only_managers_move_actions(client, action, persona, request):
     client.force_login(request.getfixturevalue(persona))
