@@ -20,6 +20,16 @@ def format_number(value: Decimal | int | float, decimals: int = 0) -> str:
     return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
 
 
+def format_quantity(value: Decimal | int | None, empty: str = "") -> str:
+    """A measured value as written: `430` for a count, `12,5` or `0,125` for a fraction,
+    never `430,00` (as many decimals as the value has, at most 6)."""
+    if value is None:
+        return empty
+    decimal = Decimal(str(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP).normalize()
+    places = max(0, -decimal.as_tuple().exponent)
+    return format_number(decimal, places)
+
+
 def format_euros(value: Decimal | int | None, empty: str = "non chiffré") -> str:
     """Whole euros print without cents (`700 000 €`), others to the cent (`133 890,50 €`)."""
     if value is None:

@@ -35,10 +35,11 @@ class Participation:
 
 def live_participations(contract: Contract, year: int) -> list[Participation]:
     """Each financing line's share of `year` (the maquette's spreading rule), for the
-    actions a convention carries; refused lines are left out."""
+    actions a convention carries; refused lines and lines whose financer is not named are
+    left out (a convention is signed by named partners)."""
     lines = (
         contract_lines(contract)
-        .filter(action__maturity__in=ELIGIBLE)
+        .filter(action__maturity__in=ELIGIBLE, funder__isnull=False)
         .exclude(status=FundingLine.Status.REFUSE)
         .select_related("scheme")
     )
@@ -109,7 +110,20 @@ def convention_content(agreement: FundingAgreement) -> dict:
     }
 
 
+def year_outside(contract: Contract, year: int) -> str | None:
+    """Why a convention cannot be for `year` (None when it can): only the contract's years."""
+    if contract.start_year and contract.end_year and not contract.start_year <= year <= contract.end_year:
+        return (
+            f"Le contrat couvre {contract.start_year}-{contract.end_year} : pas de convention financière "
+            f"pour {year}."
+        )
+    return None
+
+
 def agreement_for(contract: Contract, year: int) -> FundingAgreement:
+    problem = year_outside(contract, year)
+    if problem:
+        raise AgreementError(problem)
     agreement, _ = FundingAgreement.objects.get_or_create(contract=contract, year=year)
     return agreement
 

@@ -3,6 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from crte.finance.agreements import (
     agreement_for,
     convention_content,
     sign_agreement,
+    year_outside,
 )
 from crte.finance.forms import (
     DateForm,
@@ -196,6 +198,8 @@ def table_rows(table: dict, columns: list) -> list[tuple]:
 
 def agreement_detail(request, slug, year):
     contract = get_for_user(CONTRACTS, request.user, slug=slug)
+    if year_outside(contract, year):
+        raise Http404(year_outside(contract, year))
     agreement = FundingAgreement.objects.filter(contract=contract, year=year).first()
     agreement = agreement or FundingAgreement(contract=contract, year=year)  # not saved: a preview
     context = convention_content(agreement) | {
@@ -216,7 +220,11 @@ def agreement_step(request, slug, year, step):
         errors = " ".join(form.errors.get("date", [])) or "Indiquez une date valide."
         messages.error(request, errors)
         return redirect("finance:agreement_detail", slug=slug, year=year)
-    agreement = agreement_for(contract, year)
+    try:
+        agreement = agreement_for(contract, year)
+    except AgreementError as error:
+        messages.error(request, str(error))
+        return redirect(contract)
     if step == "comite":
         agreement.financers_committee_on = form.cleaned_data["date"]
         agreement.save(update_fields=["financers_committee_on"])

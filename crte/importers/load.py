@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from crte.actions.models import Action
@@ -157,6 +158,7 @@ class Writer:
         self.plan, self.report, self.catalogue = plan, report, catalogue
         self.remove_missing = remove_missing
         self.action_order = 0
+        self.created: dict = {}  # model -> ids created by this import
         self.line_keys: dict[int, set[str]] = {}
 
     def upsert(self, model, kind: str, lookup: dict, fields: dict, create_only=None, label: str = ""):
@@ -166,6 +168,7 @@ class Writer:
         if obj is None:
             obj = model.objects.create(**lookup, **fields, **(create_only or {}))
             self.report.count(kind, "created")
+            self.created.setdefault(model, []).append(obj.pk)
             return obj
         changed = [name for name, value in fields.items() if getattr(obj, name) != value]
         if changed:
@@ -197,7 +200,21 @@ class Writer:
         self.write_programmes(contract)
         self.write_targets(contract)
         self.write_facts(contract)
+        self.date_history(contract)
         return contract
+
+    def date_history(self, contract: Contract) -> None:
+        """What a signed contract brings existed from its signature, not from the import
+        day: the creation of its actions and financing lines is dated so in their history,
+        and the dashboard at a past date shows the contract as it was."""
+        signed = self.plan.signed_on if self.plan.is_document else None
+        if signed is None or signed >= dt.date.today():
+            return
+        when = timezone.make_aware(dt.datetime.combine(signed, dt.time(12)))
+        for model in (Action, FundingLine):
+            ids = self.created.get(model, [])
+            if ids and hasattr(model, "history"):
+                model.history.filter(id__in=ids, history_type="+").update(history_date=when)
 
     # -- contract ---------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.text import slugify
 from dsfr.forms import DsfrBaseForm
 
 from crte.core.forms import localized_decimal
+from crte.core.limits import field_problem
 from crte.indicators.models import Indicator, Measurement, Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,6 +28,12 @@ class MeasurementForm(DsfrBaseForm, forms.ModelForm):
         day = cleaned.get("date")
         if day and not 1990 <= day.year <= 2100:
             self.add_error("date", "Indiquez une date entre 1990 et 2100.")
+        elif day and day > timezone.localdate():
+            self.add_error("date", "Une valeur mesurée ne peut pas être datée dans le futur (une cible, si).")
+        value = cleaned.get("value")
+        problem = field_problem(Measurement, "value", value) if value is not None else None
+        if problem:
+            self.add_error("value", f"La valeur {problem}.")
         return cleaned
 
 
@@ -61,6 +69,7 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
         self.fields["action"].queryset = contract.actions.order_by("title")
         self.fields["catalogue_entry"].queryset = Indicator.objects.filter(contract=None)
         localized_decimal(self.fields["baseline_value"])
+        localized_decimal(self.fields["target_value"])
 
     def clean(self):
         cleaned = super().clean()

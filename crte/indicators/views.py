@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from crte.contracts.models import Contract
 from crte.contracts.perms import access_for, can_manage_contract
@@ -84,3 +85,18 @@ def indicator_create(request, slug):
         messages.success(request, "Indicateur créé.")
         return redirect(indicator)
     return render(request, "indicators/indicator_create.html", {"contract": contract, "form": form})
+
+
+@login_required
+@require_POST
+def measurement_delete(request, pk):
+    """A wrong value is removed; its history (who entered it, when) is kept."""
+    measurement = get_object_or_404(Measurement.objects.select_related("indicator"), pk=pk)
+    indicator = get_for_user(INDICATORS, request.user, pk=measurement.indicator_id)
+    if not can_manage_indicator(request.user, indicator):
+        raise PermissionDenied("Seuls les référents du contrat retirent les valeurs.")
+    measurement.delete()
+    messages.success(
+        request, f"Valeur du {measurement.date:%d/%m/%Y} supprimée ; elle reste dans l'historique."
+    )
+    return redirect(indicator)

@@ -109,9 +109,19 @@ def _trajectory(trajectory: Trajectory | None):
     ]
 
 
+def evaluation_date(year: int, as_of: dt.date | None, today: dt.date) -> dt.date:
+    """The evaluation of year Y is frozen at 31/12/Y (or a chosen day within Y), never
+    after today."""
+    as_of = as_of or dt.date(year, 12, 31)
+    if as_of.year != year:
+        raise ValueError(f"La date d'arrêté doit être dans l'année évaluée ({year}).")
+    return min(as_of, today)
+
+
 def create_evaluation(contract, year: int, *, by=None, as_of: dt.date | None = None) -> EvaluationReport:
-    """The figures are those of the day the evaluation is established (or `as_of`)."""
-    as_of = as_of or timezone.localdate()
+    """The figures are those of 31/12 of the year evaluated (or `as_of`, within it), or of
+    today for the year under way."""
+    as_of = evaluation_date(year, as_of, timezone.localdate())
     return EvaluationReport.objects.create(
         contract=contract, year=year, as_of=as_of, figures=freeze(contract, year, as_of), created_by=by
     )

@@ -5,12 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from crte.contracts.models import Contract
 from crte.contracts.perms import access_for, can_manage_contract
 from crte.core.charts import stacked_bars, trajectory_chart
 from crte.core.perms import get_for_user
+from crte.finance.agreements import year_outside
 from crte.finance.maquette import GROUP_LABELS
 from crte.finance.models import FundingAgreement
 from crte.finance.overview import contract_maquette
@@ -75,6 +78,8 @@ def agreement_document(request, slug, year, fmt):
     if fmt not in ("pdf", "docx"):
         raise Http404("Format inconnu : pdf ou docx.")
     contract = get_for_user(CONTRACTS, request.user, slug=slug)
+    if year_outside(contract, year):
+        raise Http404(year_outside(contract, year))
     agreement = FundingAgreement.objects.filter(contract=contract, year=year).first()
     agreement = agreement or FundingAgreement(contract=contract, year=year)  # a preview
     body = convention_pdf(agreement) if fmt == "pdf" else convention_docx(agreement)
@@ -125,10 +130,15 @@ def evaluation_create(request, slug):
         year = int(request.POST.get("year", ""))
     except ValueError:
         year = 0
-    if not 2000 <= year <= 2100:
-        messages.error(request, "Indiquez l'année évaluée.")
+    if not 2000 <= year <= 2100 or year > timezone.localdate().year:
+        messages.error(request, "Indiquez l'année évaluée (passée ou en cours).")
         return redirect("reports:dashboard", slug=slug)
-    report = create_evaluation(contract, year, by=request.user)
+    as_of = parse_date(request.POST.get("as_of", "") or "")
+    try:
+        report = create_evaluation(contract, year, by=request.user, as_of=as_of)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("reports:dashboard", slug=slug)
     messages.success(request, f"Évaluation {year} établie : chiffres arrêtés au {report.as_of:%d/%m/%Y}.")
     return redirect(report)
 

@@ -26,6 +26,11 @@ def number_fr(value, decimals: int = 0) -> str:
 
 
 @register.filter
+def quantity(value) -> str:
+    return formats.format_quantity(value)
+
+
+@register.filter
 def labels(organisations) -> str:
     """'CABBALR, AULA': the short labels of organisations, comma-separated."""
     return ", ".join(o.label for o in organisations)

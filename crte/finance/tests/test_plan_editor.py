@@ -165,3 +165,25 @@ def test_only_managers_add_split_and_delete(client, request, persona, action, fu
     ):
         assert client.post(url, {"part": "1", "amount": "1"}).status_code == 403
     assert FundingLine.objects.count() == 1
+
+
+def test_conventions_exist_only_for_the_contracts_years(client, manager, contract):
+    client.force_login(manager)
+    assert client.get(reverse("finance:agreement_detail", args=[contract.slug, 2027])).status_code == 404
+    response = client.post(
+        reverse("finance:agreement_step", args=[contract.slug, 2027, "comite"]), {"date": "2024-01-10"}
+    )
+    assert response.status_code == 302
+    from crte.finance.models import FundingAgreement
+
+    assert not FundingAgreement.objects.exists()
+    assert client.get(reverse("finance:agreement_detail", args=[contract.slug, 2024])).status_code == 200
+
+
+def test_an_unnamed_financer_is_never_a_convention_partner(action):
+    from crte.finance.agreements import live_participations
+
+    FundingLineFactory(action=action, funder=None, amount=Decimal("1000"), start_year=2024)
+    named = FundingLineFactory(action=action, amount=Decimal("2000"), start_year=2024)
+    rows = live_participations(action.contract, 2024)
+    assert [r.line_id for r in rows] == [named.pk]

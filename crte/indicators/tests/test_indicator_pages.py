@@ -179,3 +179,33 @@ def test_manager_establishes_an_evaluation_that_readers_open(
     client.force_login(outsider)
     assert client.get(response["Location"]).status_code == 404
     assert client.get(reverse("reports:evaluation_detail", args=[999])).status_code == 404
+
+
+def test_a_value_dated_in_the_future_is_refused(client, manager, ghg):
+    client.force_login(manager)
+    response = client.post(ghg.get_absolute_url(), {"date": "2099-01-01", "value": "1", "source": "x"})
+    assert "futur" in " ".join(response.context["form"].errors["date"])
+    assert not ghg.measurements.exists()
+
+
+def test_a_value_is_deleted_and_stays_in_the_history(client, manager, reader, ghg):
+    client.force_login(manager)
+    client.post(ghg.get_absolute_url(), {"date": "2023-01-01", "value": "1 200", "source": "Observatoire"})
+    measurement = ghg.measurements.get()
+    assert measurement.value == Decimal("1200")
+    url = reverse("indicators:measurement_delete", args=[measurement.pk])
+    client.force_login(reader)
+    assert client.post(url).status_code == 403
+    client.force_login(manager)
+    assert client.post(url).status_code == 302
+    assert not ghg.measurements.exists()
+    assert Measurement.history.filter(id=measurement.pk, history_type="-").exists()
+
+
+def test_counts_show_without_decimals_and_fractions_as_written():
+    from crte.core.formats import format_quantity
+
+    assert format_quantity(Decimal("430.000000")) == "430"
+    assert format_quantity(Decimal("12.50")) == "12,5"
+    assert format_quantity(Decimal("1234567.125")) == "1\u00a0234\u00a0567,125"
+    assert format_quantity(None) == ""

@@ -88,3 +88,30 @@ def test_every_contract_has_the_same_total_on_every_page(contracts):
         assert close(on_contract_page, everywhere[contract.pk] or Decimal(0), contract.actions.count()), (
             contract.slug
         )
+
+
+def test_the_dashboard_at_a_past_date_shows_the_signed_contract(db):
+    import datetime as dt
+
+    from crte.reports.dashboard import dashboard_figures
+
+    load_reference_data()
+    reference, _ = load_reference_contract()
+    at_mid_2022 = dashboard_figures(reference, as_of=dt.date(2022, 6, 30))
+    assert at_mid_2022["completion"]["total"] == reference.actions.exclude(maturity="abandonnee").count()
+    assert at_mid_2022["financing"]["by_funder"]
+    before_signature = dashboard_figures(reference, as_of=dt.date(2021, 12, 31))
+    assert before_signature["completion"]["total"] == 0
+
+
+def test_the_evaluation_of_a_year_is_frozen_at_its_last_day():
+    import datetime as dt
+
+    from crte.reports.evaluation import evaluation_date
+
+    today = dt.date(2026, 11, 29)
+    assert evaluation_date(2025, None, today) == dt.date(2025, 12, 31)
+    assert evaluation_date(2026, None, today) == today
+    assert evaluation_date(2025, dt.date(2025, 6, 30), today) == dt.date(2025, 6, 30)
+    with pytest.raises(ValueError, match="dans l'année évaluée"):
+        evaluation_date(2025, dt.date(2026, 1, 15), today)

@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from crte.contracts.models import Contract
+from crte.finance.agreements import year_outside
 from crte.finance.models import FundingAgreement
 from crte.reports.convention import convention_docx, convention_pdf
 from crte.reports.documents import DocumentCommand
@@ -18,6 +19,8 @@ class Command(DocumentCommand):
         found = Contract.objects.filter(slug=contract).first()
         if found is None:
             raise CommandError(f"Contrat introuvable : « {contract} ».")
+        if year_outside(found, int(year)):
+            raise CommandError(year_outside(found, int(year)))
         agreement = FundingAgreement.objects.filter(contract=found, year=int(year)).first()
         agreement = agreement or FundingAgreement(contract=found, year=int(year))  # a preview
         body = convention_pdf(agreement) if fmt == "pdf" else convention_docx(agreement)
