@@ -229,6 +229,14 @@ class Action(RevisionOnSave, models.Model):
         allowed = {M.EN_MATURATION, M.PRETE}
         return self._move(M.VALIDEE, allowed=allowed, by=by, reason=reason, ready=True)
 
+    def integrate_by_amendment(self, *, by, reason: str) -> "ActionTransition | None":
+        """An approved amendment brings the action into the contract: validated by the
+        signatories (no committee decision needed)."""
+        M = self.Maturity
+        if self.maturity not in (M.IDEE, M.EN_MATURATION, M.PRETE):
+            return None
+        return self._move(M.VALIDEE, allowed={M.IDEE, M.EN_MATURATION, M.PRETE}, by=by, reason=reason)
+
     def commit(self, *, by, reason: str = "") -> "ActionTransition":
         return self._move(self.Maturity.ENGAGEE, allowed=allowed_from("commit"), by=by, reason=reason)
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from crte.actions.models import Action
 from crte.contracts.models import Amendment, Contract
 from crte.core.models import Organisation
 from crte.core.validators import plausible_date
@@ -140,3 +141,41 @@ class ValidatingCommitteeForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["validating_committee"]
+
+
+class AmendmentActionsForm(DsfrBaseForm):
+    """The actions an amendment in project adds to the contract and those it withdraws."""
+
+    added = forms.ModelMultipleChoiceField(
+        label="Actions ajoutées par l'avenant",
+        queryset=None,
+        required=False,
+        help_text="Actions à l'état d'idée, en maturation ou prêtes : l'avenant approuvé les valide.",
+        widget=forms.SelectMultiple(attrs={"data-filterable": "true", "size": 6}),
+    )
+    removed = forms.ModelMultipleChoiceField(
+        label="Actions retirées par l'avenant",
+        queryset=None,
+        required=False,
+        help_text="L'avenant approuvé les abandonne, avec sa référence.",
+        widget=forms.SelectMultiple(attrs={"data-filterable": "true", "size": 6}),
+    )
+
+    def __init__(self, *args, amendment, **kwargs):
+        super().__init__(*args, **kwargs)
+        actions = amendment.contract.actions.order_by("title")
+        M = Action.Maturity
+        self.fields["added"].queryset = actions.filter(maturity__in=[M.IDEE, M.EN_MATURATION, M.PRETE])
+        self.fields["removed"].queryset = actions.exclude(maturity__in=[M.ACHEVEE, M.ABANDONNEE])
+        self.fields["added"].initial = list(amendment.added_actions.all())
+        self.fields["removed"].initial = list(amendment.removed_actions.all())
+        self.auto_id = f"avenant{amendment.pk}_%s"
+
+    def clean(self):
+        cleaned = super().clean()
+        both = set(cleaned.get("added") or []) & set(cleaned.get("removed") or [])
+        if both:
+            raise forms.ValidationError(
+                "Une action ne peut pas être à la fois ajoutée et retirée par l'avenant."
+            )
+        return cleaned

@@ -43,4 +43,5 @@ urlpatterns = [
     path("reunions/points/<int:pk>/retirer/", views.agenda_delete, name="agenda_delete"),
     path("reunions/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("avenants/<int:pk>/approuver/", views.amendment_approve, name="amendment_approve"),
+    path("avenants/<int:pk>/actions/", views.amendment_actions, name="amendment_actions"),
 ]

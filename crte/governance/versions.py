@@ -77,7 +77,17 @@ def ensure_initial_version(contract: Contract) -> ContractVersion:
 
 
 @transaction.atomic
-def approve_amendment(amendment: Amendment, *, on) -> ContractVersion:
+def apply_amendment(amendment: Amendment, *, by=None) -> None:
+    """The actions the amendment adds are validated by it; those it withdraws are
+    abandoned with its reference (their history says why)."""
+    reason = f"{amendment} approuvé le {amendment.approved_on:%d/%m/%Y}"
+    for action in amendment.added_actions.all():
+        action.integrate_by_amendment(by=by, reason=reason)
+    for action in amendment.removed_actions.exclude(maturity=Action.Maturity.ABANDONNEE):
+        action.abandon(by=by, reason=f"Retirée par l'{reason}")
+
+
+def approve_amendment(amendment: Amendment, *, on, by=None) -> ContractVersion:
     """Art. 11: approved by the signatories after the COPIL's opinion; the contract moves
     to the amendment's version."""
     if amendment.status == Amendment.Status.APPROUVE:
@@ -91,6 +101,7 @@ def approve_amendment(amendment: Amendment, *, on) -> ContractVersion:
         raise AmendmentError(f"L'avenant à approuver est le n° {expected}.")
     amendment.status, amendment.approved_on = Amendment.Status.APPROUVE, on
     amendment.save(update_fields=["status", "approved_on"])
+    apply_amendment(amendment, by=by)
     contract.version = amendment.number
     contract.save(update_fields=["version", "updated_at"])
     return snapshot(contract, amendment.number, amendment)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from crte.governance.decisions import DecisionError, record_decision
 from crte.governance.forms import (
     AdhesionForm,
     AgendaItemForm,
+    AmendmentActionsForm,
     AmendmentForm,
     ApproveAmendmentForm,
     DecisionForm,
@@ -47,7 +49,10 @@ def governance_home(request, slug):
         "meetings": meetings,
         "frequency": frequency,
         "frequency_warnings": [w for year in frequency for w in year.warnings],
-        "amendments": contract.amendments.prefetch_related("added_actions", "removed_actions"),
+        "amendments": [
+            (amendment, AmendmentActionsForm(amendment=amendment) if amendment.status == "projet" else None)
+            for amendment in contract.amendments.prefetch_related("added_actions", "removed_actions")
+        ],
         "versions": contract.versions.all(),
         "adhesions": contract.adhesions.select_related("organisation"),
         "requests": contract.engineering_requests.select_related("partner", "action"),
@@ -218,11 +223,36 @@ def amendment_approve(request, pk):
         messages.error(request, "Indiquez la date d'approbation.")
         return redirect("governance:governance_home", slug=contract.slug)
     try:
-        version = approve_amendment(amendment, on=form.cleaned_data["approved_on"])
+        version = approve_amendment(amendment, on=form.cleaned_data["approved_on"], by=request.user)
     except AmendmentError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"{amendment} approuvé : le contrat passe en version {version.number}.")
+    return redirect("governance:governance_home", slug=contract.slug)
+
+
+@login_required
+@require_POST
+def amendment_actions(request, pk):
+    amendment = get_object_or_404(Amendment.objects.select_related("contract"), pk=pk)
+    contract = managed_contract(request, amendment.contract.slug)
+    if amendment.status != Amendment.Status.PROJET:
+        messages.error(request, "Seul un avenant en projet peut encore changer.")
+        return redirect("governance:governance_home", slug=contract.slug)
+    form = AmendmentActionsForm(request.POST, amendment=amendment)
+    if form.is_valid():
+        with transaction.atomic():
+            contract.actions.filter(added_by=amendment).update(added_by=None)
+            contract.actions.filter(removed_by=amendment).update(removed_by=None)
+            contract.actions.filter(pk__in=[a.pk for a in form.cleaned_data["added"]]).update(
+                added_by=amendment
+            )
+            contract.actions.filter(pk__in=[a.pk for a in form.cleaned_data["removed"]]).update(
+                removed_by=amendment
+            )
+        messages.success(request, f"{amendment} : actions ajoutées et retirées enregistrées.")
+    else:
+        messages.error(request, " ".join(form.non_field_errors()) or "Choix d'actions invalide.")
     return redirect("governance:governance_home", slug=contract.slug)
 
 

@@ -137,7 +137,9 @@ def test_charter_adhesion_is_decided_by_the_committee(cotech, contract, funder, 
 def test_an_amendment_adding_an_action_creates_version_1(contract, copil, action, manager):
     ensure_initial_version(contract)
     amendment = Amendment.objects.create(contract=contract, number=1, title="Ajout de la voie verte")
-    ActionFactory(orientation=action.orientation, title="Voie verte", amount="250000", added_by=amendment)
+    added = ActionFactory(
+        orientation=action.orientation, title="Voie verte", amount="250000", added_by=amendment, maturity="idee"
+    )
     with pytest.raises(Exception, match="avis du comité de pilotage"):
         approve_amendment(amendment, on=date(2024, 12, 1))
     record_decision(
@@ -154,6 +156,29 @@ def test_an_amendment_adding_an_action_creates_version_1(contract, copil, action
     assert [a["title"] for a in diff["added"]] == ["Voie verte"]
     assert diff["removed"] == [] and diff["changed"] == []
     assert diff["total_after"] - diff["total_before"] == 250000
+    added.refresh_from_db()
+    assert added.maturity == "validee"  # the approved amendment validates what it adds
+    assert "Avenant" in added.transitions.get().reason
+
+
+def test_a_manager_attaches_actions_to_an_amendment_and_approval_withdraws_them(
+    client, manager, contract, action, orientation
+):
+    amendment = Amendment.objects.create(
+        contract=contract, number=1, title="Retrait", copil_opinion_on=date(2024, 11, 20)
+    )
+    idea = ActionFactory(orientation=orientation, maturity="idee", title="Nouvelle idée")
+    client.force_login(manager)
+    url = reverse("governance:amendment_actions", args=[amendment.pk])
+    client.post(url, {"added": [idea.pk], "removed": [idea.pk]})
+    assert not contract.actions.filter(added_by=amendment).exists()  # both at once: refused
+    client.post(url, {"added": [idea.pk], "removed": [action.pk]})
+    assert list(amendment.added_actions.all()) == [idea] and list(amendment.removed_actions.all()) == [action]
+    client.post(reverse("governance:amendment_approve", args=[amendment.pk]), {"approved_on": "2024-12-01"})
+    action.refresh_from_db()
+    idea.refresh_from_db()
+    assert (action.maturity, idea.maturity) == ("abandonnee", "validee")
+    assert "Retirée par l'Avenant" in action.transitions.get().reason
 
 
 def test_versions_page_shows_the_difference(client, manager, contract, copil, action):
