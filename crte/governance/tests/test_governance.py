@@ -137,7 +137,7 @@ def test_charter_adhesion_is_decided_by_the_committee(cotech, contract, funder, 
 def test_an_amendment_adding_an_action_creates_version_1(contract, copil, action, manager):
     ensure_initial_version(contract)
     amendment = Amendment.objects.create(contract=contract, number=1, title="Ajout de la voie verte")
-    added = ActionFactory(orientation=action.orientation, title="Voie verte", amount="250000", maturity="idee")
+    added = ActionFactory(orientation=action.orientation, title="Voie verte", amount=250000, maturity="idee")
     added.added_by = amendment
     added.save()
     with pytest.raises(Exception, match="avis du comité de pilotage"):
