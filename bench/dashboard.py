@@ -76,7 +76,7 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        from crte.importers.demo import load_reference_contract, load_reference_data, setup_demo
+        from crte.demo.reference import load_reference_contract, load_reference_data, setup_demo
 
         load_reference_data()
         contract, _ = load_reference_contract()

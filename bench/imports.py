@@ -60,7 +60,7 @@ def main() -> None:
     try:
         from python_calamine import CalamineWorkbook
 
-        from crte.importers.demo import REFERENCE_DOCUMENT
+        from crte.demo.reference import REFERENCE_DOCUMENT
         from crte.importers.pipeline import import_source
         from crte.importers.tests.documents import write_docx, write_pdf
         from crte.reports.pdf import pdf_available

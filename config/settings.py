@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "crte.reports",
     "crte.portal",
     "crte.workspace",
+    "crte.demo",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ from crte.core.formats import format_euros
 from crte.finance.agreements import AgreementError, live_participations, sign_agreement
 from crte.finance.models import FundingAgreement, FundingLine
 from crte.finance.overview import contract_maquette
-from crte.importers.demo import load_reference_contract, load_reference_data
+from crte.demo.reference import load_reference_contract, load_reference_data
 
 pytestmark = pytest.mark.django_db
 

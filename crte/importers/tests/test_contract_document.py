@@ -1,4 +1,4 @@
-"""Reading the reference contract (crte/importers/data/crte-cabbalr-2022.txt)."""
+"""Reading the reference contract (crte/demo/data/crte-cabbalr-2022.txt)."""
 
 from datetime import date
 
@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crte.importers.contract_document import clean_cell, is_heading, read_contract_document
-from crte.importers.demo import REFERENCE_DOCUMENT
+from crte.demo.reference import REFERENCE_DOCUMENT
 from crte.importers.from_document import document_to_plan
 from crte.importers.funding import FunderDirectory
 from crte.importers.report import Report

@@ -8,7 +8,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract, Membership
 from crte.core.models import Commune, Organisation, User
 from crte.importers.contract_document import read_contract_document
-from crte.importers.demo import (
+from crte.demo.reference import (
     REFERENCE_DOCUMENT,
     REFERENCE_SLUG,
     load_reference_contract,

@@ -424,7 +424,7 @@ def test_the_national_fonds_vert_list_imports_as_a_real_table(tmp_path):
     import csv
     import gzip
 
-    from crte.importers.generate import FONDS_VERT
+    from crte.demo.generate import FONDS_VERT
 
     with gzip.open(FONDS_VERT, "rt", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)

@@ -9,7 +9,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from crte.actions.tests.factories import ActionFactory
-from crte.importers.demo import load_reference_contract, load_reference_data
+from crte.demo.reference import load_reference_contract, load_reference_data
 from crte.importers.tests.sheets import write_xlsx
 from crte.indicators.models import Indicator, Measurement, Target
 from crte.reports.dashboard import dashboard_figures

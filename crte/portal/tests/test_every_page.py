@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from crte.core.models import User
 from crte.governance.models import Meeting
-from crte.importers.demo import (
+from crte.demo.reference import (
     load_demo_governance,
     load_demo_indicators,
     load_reference_contract,

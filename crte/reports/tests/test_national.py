@@ -10,7 +10,7 @@ from frictionless import Package, system
 from crte.contracts.models import Contract
 from crte.core.models import PerimeterAccess
 from crte.core.tests.factories import UserFactory
-from crte.importers.generate import generate
+from crte.demo.generate import generate
 from crte.indicators.reference import load_indicator_catalogue
 from crte.reports.rollup import rollup
 

@@ -3,7 +3,7 @@ generate`): same seed, same data. Contracts are built on real EPCI of the nation
 reference (one contract per EPCI, with its real communes, départements and région),
 funded by their own région, département and water basin, the State and its operators;
 part of their actions are real projects of their département funded by the Fonds vert in
-2023 (title, beneficiary, commune, measure and grant as published, crte/importers/data/
+2023 (title, beneficiary, commune, measure and grant as published, crte/demo/data/
 SOURCES.md). The contracts, their other actions, amounts, statuses and values are
 fictitious and say so (source « démonstration »)."""
 

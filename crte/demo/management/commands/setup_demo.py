@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from crte.importers.demo import (
+from crte.demo.reference import (
     load_demo_governance,
     load_demo_indicators,
     load_reference_contract,
