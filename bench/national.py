@@ -91,8 +91,8 @@ def main() -> None:
         rows += reference_lookups()
         from crte.contracts.models import Contract
         from crte.core.models import PerimeterAccess, User
-        from crte.demo.reference import load_reference_contract, load_reference_data
         from crte.demo.generate import generate
+        from crte.demo.reference import load_reference_contract, load_reference_data
         from crte.portal.exports import write_all
         from crte.reports.rollup import funding_by_funder_and_year
 

@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from crte.core.formats import format_euros
+from crte.demo.reference import load_reference_contract, load_reference_data
 from crte.finance.agreements import AgreementError, live_participations, sign_agreement
 from crte.finance.models import FundingAgreement, FundingLine
 from crte.finance.overview import contract_maquette
-from crte.demo.reference import load_reference_contract, load_reference_data
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crte.importers.contract_document import clean_cell, is_heading, read_contract_document
 from crte.demo.reference import REFERENCE_DOCUMENT
+from crte.importers.contract_document import clean_cell, is_heading, read_contract_document
 from crte.importers.from_document import document_to_plan
 from crte.importers.funding import FunderDirectory
 from crte.importers.report import Report

@@ -4,9 +4,9 @@ blocks reach the same structure reader and give the same contract, line by line.
 import pytest
 
 from crte.contracts.models import Contract
+from crte.demo.reference import REFERENCE_DOCUMENT
 from crte.finance.models import FundingLine
 from crte.importers.blocks import UnreadableDocument, read_blocks
-from crte.demo.reference import REFERENCE_DOCUMENT
 from crte.importers.pipeline import import_source
 from crte.importers.tests.documents import write_aligned, write_docx, write_odt, write_pdf
 

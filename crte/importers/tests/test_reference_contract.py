@@ -7,13 +7,13 @@ from django.core.management import call_command
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Membership
 from crte.core.models import Commune, Organisation, User
-from crte.importers.contract_document import read_contract_document
 from crte.demo.reference import (
     REFERENCE_DOCUMENT,
     REFERENCE_SLUG,
     load_reference_contract,
     load_reference_data,
 )
+from crte.importers.contract_document import read_contract_document
 from crte.indicators.models import Target
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from crte.contracts.models import Contract, Membership
 from crte.contracts.tests.factories import ContractFactory, MembershipFactory
 from crte.core.models import Organisation
 from crte.core.tests.factories import UserFactory
-from crte.finance.models import FundingLine
-from crte.demo.reference import REFERENCE_DOCUMENT
 from crte.demo.generate import generate
+from crte.demo.reference import REFERENCE_DOCUMENT
+from crte.finance.models import FundingLine
 from crte.importers.pipeline import import_source
 from crte.importers.tests.sheets import write_csv
 

@@ -230,7 +230,9 @@ def test_a_referent_enters_a_value_and_the_dashboard_and_chart_change(live_serve
     page.reload()
     card = page.get_by_test_id("indicator-card").filter(has_text="Émissions de gaz à effet de serre")
     assert card.locator("circle").count() == points_before + 1
-    assert " ".join(card.get_by_test_id("indicator-last").inner_text().split()) == "1 234 567"  # a count, without decimals
+    assert (
+        " ".join(card.get_by_test_id("indicator-last").inner_text().split()) == "1 234 567"
+    )  # a count, without decimals
     assert card.locator('circle[data-value="1234567"]').count() == 1
 
 

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from crte.contracts.models import Contract
 from crte.core.formats import format_euros
-from crte.finance.overview import contract_maquette
 from crte.demo.reference import DEMO_PASSWORD, load_reference_contract, load_reference_data, setup_demo
+from crte.finance.overview import contract_maquette
 from crte.reports.rollup import rollup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

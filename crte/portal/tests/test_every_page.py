@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from crte.core.models import User
-from crte.governance.models import Meeting
 from crte.demo.reference import (
     load_demo_governance,
     load_demo_indicators,
@@ -12,6 +11,7 @@ from crte.demo.reference import (
     load_reference_data,
     setup_demo,
 )
+from crte.governance.models import Meeting
 from crte.indicators.models import Indicator
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from frictionless import Package, Resource, Schema, system
 
-from crte.finance.tests.factories import FundingLineFactory
 from crte.demo.reference import load_reference_contract, load_reference_data
+from crte.finance.tests.factories import FundingLineFactory
 from crte.indicators.models import Indicator, Measurement
 from crte.portal.exports import DATA_DIR
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from crte.contracts.models import Contract
+from crte.demo.generate import generate
+from crte.demo.reference import load_reference_contract, load_reference_data
 from crte.finance.money import Period, cents
 from crte.finance.overview import contract_maquette
-from crte.demo.reference import load_reference_contract, load_reference_data
-from crte.demo.generate import generate
 from crte.indicators.reference import load_indicator_catalogue
 from crte.reports.dashboard import dashboard_figures
 from crte.reports.figures import orientation_summaries

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from crte.demo.reference import load_reference_data
 from crte.demo.generate import generate, print_progress
+from crte.demo.reference import load_reference_data
 
 
 class Command(BaseCommand):
