@@ -34,6 +34,7 @@ test: install
 # Benchmarks print figures (bench/); DATABASE_URL selects the database.
 bench: install
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/national.py
 	$(BIN)/python bench/imports.py
 
