@@ -16,7 +16,7 @@ from django.test.utils import setup_test_environment
 
 PAGES = [
     ("Liste des actions (page 1)", "/contrats/{slug}/actions/"),
-    ("Liste filtrée et triée", "/contrats/{slug}/actions/?maturite=validee&maturite=engagee&tri=-montant&q=act"),
+    ("Liste filtrée et triée", "/contrats/{slug}/actions/?maturite=validee&tri=-montant&q=act"),
     ("Liste, page 20", "/contrats/{slug}/actions/?page=20"),
     ("Tableau par maturité", "/contrats/{slug}/actions/?vue=tableau"),
     ("Page du contrat", "/contrats/{slug}/"),
