@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 DEPS := requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 
-.PHONY: run test lint format check-migrations install clean lock bench
+.PHONY: run serve test lint format check-migrations install clean lock bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus requis"'
@@ -25,6 +25,14 @@ run: install
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte migrate --no-input -v 0
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte setup_demo
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte runserver 127.0.0.1:$(PORT)
+
+# The production recipe (docs/deploy.md): the Procfile's release step, then its web process
+# (gunicorn, WhiteNoise) on the database of DATABASE_URL, with a real secret key.
+serve: install
+	@test -n "$$CRTE_SECRET_KEY" || { echo "CRTE_SECRET_KEY manquant : voir docs/deploy.md" >&2; exit 2; }
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL manquant (PostgreSQL) : voir docs/deploy.md" >&2; exit 2; }
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start release
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start web
 
 # Tests run in parallel (pytest-xdist), one database per worker; WORKERS=0 runs them in one process.
 WORKERS ?= auto

@@ -174,9 +174,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "crte" / "static"]  # the project's own stylesheet and scripts
+# The production recipe (CRTE_PRODUCTION=true: `make serve`, the Procfile) serves static
+# files collected with hashed names and compressed (WhiteNoise), cached for a year.
+PRODUCTION = env_bool("CRTE_PRODUCTION")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = BASE_DIR / "var" / "media"
@@ -216,9 +223,17 @@ CONTENT_SECURITY_POLICY = {
 # Uploaded files are removed after confirmation, refusal, or this delay.
 IMPORT_UPLOAD_MAX_AGE = timedelta(hours=int(env_str("CRTE_IMPORT_UPLOAD_HOURS", "24")))
 
+# Logs on the standard error: one JSON object per line in production (CRTE_LOG_FORMAT=json,
+# the default of the production recipe), for the platform's log collector; text otherwise.
+LOG_FORMAT = env_str("CRTE_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("CRTE_LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "crte.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": env_str("CRTE_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    "loggers": {"django.request": {"level": "WARNING"}, "gunicorn.error": {"level": "INFO"}},
 }

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from crte.core import views
 from crte.core.forms import LoginForm
 
 app_name = "core"
@@ -12,4 +13,5 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sante/", views.health, name="health"),
 ]

@@ -219,3 +219,51 @@ def test_a_failure_in_the_demonstration_shows_the_french_500_page(client, settin
     client.raise_request_exception = False
     response = client.get(reverse("portal:home"))
     assert response.status_code == 500 and "Erreur inattendue" in response.content.decode()
+
+
+def test_the_health_endpoint_answers_without_a_session(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("core:health"))
+    assert response.status_code == 200 and response.json()["statut"] == "ok"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_health_endpoint_says_503_when_the_database_is_down(client, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get(reverse("core:health"))
+    assert response.status_code == 503 and response.json()["base"] == "injoignable"
+
+
+def test_logs_are_one_json_object_per_line():
+    import json
+    import logging
+
+    from django.test import RequestFactory
+
+    from crte.core.logs import JsonFormatter
+
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Échec « %s »", ("x",), None)
+    record.request = RequestFactory().post("/contrats/a/")
+    record.status_code = 500
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    line = JsonFormatter().format(record)
+    assert "\n" not in line.split('"exception"')[0]
+    entry = json.loads(line)
+    assert (entry["level"], entry["message"], entry["method"], entry["path"], entry["status_code"]) == (
+        "ERROR",
+        "Échec « x »",
+        "POST",
+        "/contrats/a/",
+        500,
+    )
+    assert "ValueError: boom" in entry["exception"]
