@@ -226,6 +226,7 @@ IMPORT_UPLOAD_MAX_AGE = timedelta(hours=int(env_str("CRTE_IMPORT_UPLOAD_HOURS", 
 # Logs on the standard error: one JSON object per line in production (CRTE_LOG_FORMAT=json,
 # the default of the production recipe), for the platform's log collector; text otherwise.
 LOG_FORMAT = env_str("CRTE_LOG_FORMAT", "json" if PRODUCTION else "text")
+LOG_LEVEL = env_str("CRTE_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -234,6 +235,6 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": env_str("CRTE_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.request": {"level": "WARNING"}, "gunicorn.error": {"level": "INFO"}},
 }
