@@ -195,7 +195,7 @@ def action_move(request, pk, move):
     if move not in MANUAL_TRANSITIONS:
         raise Http404("Changement de maturité inconnu.")
     action = get_for_user(ACTIONS, request.user, pk=pk, check=can_edit_action)
-    form = TransitionForm(request.POST or None)
+    form = TransitionForm(request.POST if request.method == "POST" else None)
     irreversible = move in IRREVERSIBLE
     if request.method != "POST" or (irreversible and request.POST.get("confirme") != "oui"):
         context = {"action": action, "move": move, "label": MANUAL_TRANSITIONS[move], "form": form}
