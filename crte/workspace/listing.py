@@ -6,9 +6,10 @@ never multiplied by a join."""
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
-from django.db.models import DecimalField, Q, Sum
+from django.db.models import DecimalField, ExpressionWrapper, Q, Sum, Value
 from django.db.models.functions import Coalesce, Round
 from dsfr.forms import DsfrBaseForm
 
@@ -111,8 +112,14 @@ class Listing:
 
 def funded():
     """The sum of an action's financing lines, each resolved (money.resolved in SQL)."""
-    share = Round(Coalesce("funding_lines__share", 0) * Coalesce("amount", 0), 2, output_field=MONEY)
-    return Coalesce(Sum(Coalesce("funding_lines__amount", share, output_field=MONEY)), 0, output_field=MONEY)
+    zero = Value(Decimal(0), output_field=MONEY)
+    product = ExpressionWrapper(
+        Coalesce("funding_lines__share", zero, output_field=MONEY)
+        * Coalesce("amount", zero, output_field=MONEY),
+        output_field=MONEY,
+    )
+    line = Coalesce("funding_lines__amount", Round(product, 2, output_field=MONEY), output_field=MONEY)
+    return Coalesce(Sum(line, output_field=MONEY), zero, output_field=MONEY)
 
 
 def filtered(actions, criteria: dict, today: dt.date | None = None):
@@ -184,7 +191,7 @@ def listing(actions, criteria: dict) -> Listing:
         .prefetch_related("owners")
         .annotate(
             funded=funded(),
-            amount_sort=Coalesce("amount", 0, output_field=MONEY),
+            amount_sort=Coalesce("amount", Value(Decimal(0)), output_field=MONEY),
             start_sort=Coalesce("start_year", 9999),
             maturity_rank=rank,
         )
