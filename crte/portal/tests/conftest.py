@@ -46,3 +46,23 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def reference():
+    """The reference contract, published, with the demo accounts (what `make run` shows)."""
+    from crte.demo.reference import load_reference_contract, load_reference_data, setup_demo
+
+    load_reference_data()
+    contract, _ = load_reference_contract()
+    setup_demo(contract)
+    return contract
+
+
+def log_in(page, live_server, username):
+    from crte.demo.reference import DEMO_PASSWORD
+
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()

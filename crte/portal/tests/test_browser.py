@@ -2,22 +2,9 @@
 
 import pytest
 
-from crte.demo.reference import (
-    DEMO_PASSWORD,
-    load_reference_contract,
-    load_reference_data,
-    setup_demo,
-)
+from crte.demo.reference import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def reference():
-    load_reference_data()
-    contract, _ = load_reference_contract()
-    setup_demo(contract)
-    return contract
 
 
 def test_log_in_open_the_contract_then_an_action(live_server, page, reference):

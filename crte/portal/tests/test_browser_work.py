@@ -11,26 +11,12 @@ from openpyxl import load_workbook
 
 from crte.contracts.models import Contract
 from crte.core.formats import format_euros
-from crte.demo.reference import DEMO_PASSWORD, load_reference_contract, load_reference_data, setup_demo
+from crte.demo.reference import DEMO_PASSWORD
 from crte.finance.overview import contract_maquette
+from crte.portal.tests.conftest import log_in
 from crte.reports.rollup import rollup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def reference():
-    load_reference_data()
-    contract, _ = load_reference_contract()
-    setup_demo(contract)
-    return contract
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def plain(text: str) -> str:
