@@ -52,6 +52,7 @@ lint: install
 	$(BIN)/djlint crte/templates --lint
 	$(BIN)/djlint crte/templates --check
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r crte config -x "*/tests/*" --severity-level medium
 
 format: install
 	$(BIN)/ruff check --fix .

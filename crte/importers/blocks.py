@@ -15,6 +15,9 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+
 DOCUMENT_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".odt"}
 MAX_PAGES = 400
 
@@ -302,7 +305,11 @@ def odt_blocks(data: bytes) -> list[Block]:
             info = archive.getinfo("content.xml")
             if info.file_size > 100 * 1024**2:
                 raise UnreadableDocument("Le document OpenDocument est trop volumineux.")
-            root = ElementTree.fromstring(archive.read(info))
+            root = SafeElementTree.fromstring(archive.read(info))  # no entities, no external refs
+    except DefusedXmlException:
+        raise UnreadableDocument(
+            "Le document OpenDocument contient des entités ou des références externes XML : refusé."
+        ) from None
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
         raise UnreadableDocument(
             f"Le document OpenDocument est illisible ({type(error).__name__})."

@@ -127,3 +127,21 @@ def test_space_aligned_tables_keep_empty_cells_and_right_aligned_figures():
         ["Axe 2 : Mieux se loger", "", "", "", ""],
         ["HLC", "Voie verte Saint-Pol", "800 000 €", "", "100 000 €"],
     ]
+
+
+def test_an_opendocument_with_xml_entities_is_refused_in_french(tmp_path):
+    """A « billion laughs » content.xml: entities are refused before any expansion."""
+    import io
+    import zipfile
+
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">'
+        "&lol2;</office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", bomb)
+    with pytest.raises(UnreadableDocument, match="entités"):
+        read_blocks(buffer.getvalue(), "contrat.odt")
