@@ -8,7 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from crte.actions.models import Action
 from crte.core.charts import stacked_bars, trajectory_chart
@@ -183,3 +186,99 @@ def test_formula_cells_stay_text_in_the_maquette_and_the_open_data(client, manag
 )
 def test_neutralize_formula(value, expected):
     assert neutralize_formula(value) == expected
+
+
+@pytest.mark.pdf
+def test_payloads_stay_text_in_every_document(client, manager, action, funder):
+    """Minutes, convention and evaluation (DOCX and PDF), maquette and actions list (XLSX):
+    what people wrote is printed as written, never run, fetched or computed."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    from crte.governance.models import Meeting
+    from crte.governance.tests.factories import CommitteeFactory, MeetingFactory
+    from crte.reports.evaluation import create_evaluation
+
+    action.title = PAYLOAD
+    action.maturity = Action.Maturity.VALIDEE
+    action.start_year = 2024
+    action.save()
+    funder.name = '=HYPERLINK("http://attacker.example")' + PAYLOAD[:40]
+    funder.save()
+    FundingLineFactory(action=action, funder=funder, amount=Decimal(100), start_year=2024)
+    meeting = MeetingFactory(committee=CommitteeFactory(contract=action.contract), notes=PAYLOAD)
+    assert meeting.status == Meeting.Status.TENUE
+    from django.utils import timezone
+
+    evaluation = create_evaluation(action.contract, timezone.localdate().year)  # the action exists today
+    client.force_login(manager)
+    slug = action.contract.slug
+    documents = {
+        "minutes": reverse("reports:meeting_minutes", args=[meeting.pk, "{fmt}"]),
+        "convention": reverse("reports:agreement_document", args=[slug, 2024, "{fmt}"]),
+        "evaluation": reverse("reports:evaluation_document", args=[evaluation.pk, "{fmt}"]),
+    }
+    for name, url in documents.items():
+        docx = client.get(url.replace("%7Bfmt%7D", "docx"))
+        assert docx.status_code == 200, name
+        document = Document(io.BytesIO(docx.content))
+        text = "\n".join(p.text for p in document.paragraphs)
+        text += "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+        assert "<script>alert(1)</script>" in text, name  # printed as written
+        pdf = client.get(url.replace("%7Bfmt%7D", "pdf"))
+        assert pdf.status_code == 200, name
+        pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert "<script>alert(1)</script>" in " ".join(pdf_text.split()).replace("< ", "<"), name
+    for url in (
+        reverse("reports:maquette_xlsx", args=[slug]),
+        reverse("workspace:contract_actions_export", args=[slug, "xlsx"]),
+    ):
+        workbook = load_workbook(io.BytesIO(client.get(url).content))
+        cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
+        assert all(c.data_type != "f" for c in cells), url
+        assert any(isinstance(c.value, str) and "<script>" in c.value for c in cells), url
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        ["NaN", "inf", "-1e400", "=1+1", "1 200,50 €", "12,5 %", "2021-2026", "DSIL", "Région", ""]
+    ),
+    st.text(max_size=40),
+)
+
+
+def printable(cell):
+    return ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=1, max_size=7), min_size=0, max_size=8),
+    shape=st.sampled_from(["xlsx", "csv-utf8", "csv-cp1252", "csv-garbage"]),
+)
+def test_any_spreadsheet_gives_a_report_never_an_exception(tmp_path_factory, contract, rows, shape):
+    """Hypothesis-built workbooks and CSVs (numbers of any size, formulas, texts, wrong
+    encodings, random bytes) give a French report, and nothing half-written."""
+    directory = tmp_path_factory.mktemp("fuzz")
+    table = [HEADER, *rows]
+    if shape == "xlsx":  # a workbook cannot hold control characters: a spreadsheet never has them
+        path = write_xlsx(directory / "t.xlsx", [[printable(c) for c in r] for r in table])
+    elif shape == "csv-garbage":
+        path = directory / "t.csv"
+        path.write_bytes(bytes((hash(str(rows)) + i * 7919) % 256 for i in range(300)))
+    else:
+        encoding = "utf-8" if shape == "csv-utf8" else "cp1252"
+        text_rows = [["" if c is None else str(c) for c in r] for r in table]
+        path = directory / "t.csv"
+        try:
+            write_csv(path, text_rows, encoding=encoding)
+        except UnicodeEncodeError:
+            write_csv(path, text_rows, encoding="utf-8")
+    before = Action.objects.count()
+    result = import_source(path=path, slug=contract.slug, dry_run=True)
+    for entry in result.report.entries:
+        assert entry.message and (entry.message[0].isupper() or entry.message[0] == "«"), entry.message
+    assert Action.objects.count() == before  # a dry run writes nothing
