@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db.models import DecimalField, ExpressionWrapper, Q, Sum, Value
+from django.db.models import Case, DecimalField, ExpressionWrapper, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
 from dsfr.forms import DsfrBaseForm
 
@@ -179,8 +179,6 @@ def late_q(year: int) -> Q:
 
 
 def listing(actions, criteria: dict) -> Listing:
-    from django.db.models import Case, IntegerField, Value, When
-
     sort = criteria.get("tri") or "rang"
     rank = Case(
         *[When(maturity=m, then=Value(i)) for i, m in enumerate(MATURITY_ORDER)], output_field=IntegerField()
