@@ -4,6 +4,7 @@ fixed number of queries. Past dates read the change history (django-simple-histo
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -33,10 +34,41 @@ def actions_as_of(contract, as_of: dt.date | None):
     return list(Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk))
 
 
-def lines_as_of(action_ids: list[int], as_of: dt.date | None):
+LINE_FIELDS = (
+    "action_id",
+    "funder_id",
+    "amount",
+    "share",
+    "credit_type",
+    "status",
+    "is_annual",
+    "start_year",
+    "end_year",
+)
+CREDIT_LABELS = dict(FundingLine.CreditType.choices)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """What the dashboard reads of a financing line (plain rows: no model instances)."""
+
+    action_id: int
+    funder_id: int | None
+    amount: Decimal | None
+    share: Decimal | None
+    credit_type: str
+    status: str
+    is_annual: bool
+    start_year: int | None
+    end_year: int | None
+
+
+def lines_as_of(action_ids: list[int], as_of: dt.date | None) -> list[LineRow]:
     if as_of is None or as_of >= timezone.localdate():
-        return list(FundingLine.objects.filter(action_id__in=action_ids))
-    return list(FundingLine.history.as_of(end_of(as_of)).filter(action_id__in=action_ids))
+        rows = FundingLine.objects.filter(action_id__in=action_ids).values_list(*LINE_FIELDS)
+        return [LineRow(*row) for row in rows]
+    past = FundingLine.history.as_of(end_of(as_of)).filter(action_id__in=action_ids)
+    return [LineRow(*(getattr(line, name) for name in LINE_FIELDS)) for line in past]
 
 
 def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=None) -> dict:
@@ -70,7 +102,7 @@ def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=Non
 
 def _funders(lines):
     ids = {line.funder_id for line in lines if line.funder_id}
-    return Organisation.objects.filter(pk__in=ids)
+    return Organisation.objects.filter(pk__in=ids).only("pk", "name")
 
 
 def _facts(line, action, orientations, funders) -> LineFacts:
@@ -79,7 +111,9 @@ def _facts(line, action, orientations, funders) -> LineFacts:
     return LineFacts(
         funder=funder.name if funder else NO_FUNDER,
         orientation=orientations[action.orientation_id].name,
-        credit_type=line.get_credit_type_display() if line.credit_type else NO_CREDIT_TYPE,
+        credit_type=CREDIT_LABELS.get(line.credit_type, NO_CREDIT_TYPE)
+        if line.credit_type
+        else NO_CREDIT_TYPE,
         status=line.status,
         amount=amount,
         is_annual=line.is_annual,

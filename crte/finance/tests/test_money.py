@@ -101,3 +101,13 @@ def test_the_years_always_add_up_to_the_period_total(amount, start, length, annu
 def test_shares_of_an_amount_never_keep_sub_cent_decimals(share):
     value = resolved(None, share, D("123456.78"))
     assert value == value.quantize(D("0.01"))
+
+
+@pytest.mark.django_db
+def test_the_maquette_reads_the_same_facts_as_plain_rows_and_as_models(action, funder):
+    from crte.finance.overview import contract_facts, contract_lines, facts_of
+    from crte.finance.tests.factories import FundingLineFactory
+
+    FundingLineFactory(action=action, funder=funder, amount=None, share=D("0.3333"), credit_type="relance")
+    FundingLineFactory(action=action, funder=None, amount=D("10"), is_annual=True, start_year=2023)
+    assert contract_facts(action.contract) == [facts_of(line) for line in contract_lines(action.contract)]
