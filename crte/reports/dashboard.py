@@ -28,9 +28,24 @@ def end_of(day: dt.date):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
+# What the dashboard reads of an action (the others stay in the database).
+ACTION_FIELDS = (
+    "id",
+    "contract_id",
+    "orientation_id",
+    "title",
+    "maturity",
+    "amount",
+    "amount_basis",
+    "start_year",
+    "end_year",
+    "calendar_text",
+)
+
+
 def actions_as_of(contract, as_of: dt.date | None):
     if as_of is None or as_of >= timezone.localdate():
-        return list(contract.actions.all())
+        return list(contract.actions.only(*ACTION_FIELDS))
     return list(Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk))
 
 
