@@ -1,6 +1,9 @@
-"""What `make run` loads: reference data, the reference contract under `crte-cabbalr`, and
-in demo mode its publication and one demo account per role."""
+"""What `make run` loads: reference data, the reference contract, and in demo mode its
+publication, one demo account per role and labelled demonstration values. Which contract,
+which accounts and which invented values are data (`data/demo.json`); the rules here hold
+for any territory."""
 
+import json
 import random
 from datetime import date
 from decimal import Decimal
@@ -28,20 +31,26 @@ from crte.indicators.models import Indicator, Measurement
 from crte.indicators.reference import load_indicator_catalogue
 from crte.indicators.trajectory import Trajectory, target_value
 
-REFERENCE_SLUG = "crte-cabbalr"
-REFERENCE_DOCUMENT = Path(__file__).resolve().parent / "data" / "crte-cabbalr-2022.txt"
-# SIREN of the CA de Béthune-Bruay, Artois Lys Romane (crte/core/data/SOURCES.md).
-REFERENCE_EPCI_SIREN = "200072460"
+DATA = Path(__file__).resolve().parent / "data"
+DEMO_SETUP = json.loads((DATA / "demo.json").read_text(encoding="utf-8"))
+REFERENCE_SLUG = DEMO_SETUP["contract"]["slug"]
+REFERENCE_DOCUMENT = DATA / DEMO_SETUP["contract"]["document"]
 DEMO_PASSWORD = "crte-demo-2022"
 
-# username, first name, last name, role, organisation alias (for organisation roles)
-DEMO_ACCOUNTS = [
-    ("chef.projet", "Camille", "Chef de projet", Membership.Role.CHEF_PROJET, None),
-    ("referent.etat", "Dominique", "Référent État", Membership.Role.REFERENT_ETAT, None),
-    ("financeur.region", "Alex", "Région", Membership.Role.FINANCEUR, "Région Hauts-de-France"),
-    ("moa.cabbalr", "Sacha", "Maître d'ouvrage", Membership.Role.MAITRE_OUVRAGE, "CABBALR"),
-    ("lecteur", "Lou", "Lecteur", Membership.Role.LECTEUR, None),
-]
+
+def account_organisation(contract: Contract, name: str | None) -> Organisation | None:
+    """An account's organisation, named by its role in the contract's territory: « @region »
+    is the territory's région, « @groupement » the grouping that carries the contract."""
+    territory = contract.territory
+    if not name or territory is None:
+        return None
+    if name == "@groupement":
+        return territory.epci
+    if name == "@region":
+        return Organisation.objects.filter(
+            category=Organisation.Category.REGION, region__code=territory.region_code, commune__isnull=True
+        ).first()
+    raise ValueError(f"Organisation de compte inconnue dans demo.json : {name}")
 
 
 def load_reference_data() -> dict[str, int]:
@@ -72,11 +81,13 @@ def setup_demo(contract: Contract) -> list[str]:
         contract.is_published = True
         contract.save(update_fields=["is_published"])
     usernames = []
-    for username, first, last, role, alias in DEMO_ACCOUNTS:
-        user = _demo_user(username, first, last)
-        organisation = OrganisationAlias.objects.resolve(alias) if alias else None
-        Membership.objects.get_or_create(user=user, contract=contract, role=role, organisation=organisation)
-        usernames.append(username)
+    for account in DEMO_SETUP["accounts"]:
+        user = _demo_user(account["username"], account["first_name"], account["last_name"])
+        organisation = account_organisation(contract, account.get("organisation"))
+        Membership.objects.get_or_create(
+            user=user, contract=contract, role=account["role"], organisation=organisation
+        )
+        usernames.append(user.username)
     admin = _demo_user("admin.national", "Claude", "Administration nationale")
     admin.is_staff = admin.is_superuser = True
     admin.save()
@@ -99,26 +110,25 @@ DEMO = "Donnée de démonstration"
 
 @transaction.atomic
 def load_demo_governance(contract: Contract) -> int:
-    """The 2022 committees of the reference contract (one COPIL, two COTECH), with agendas
-    built from the contract's state and a few decisions. Everything here is invented for
-    the demo and marked as such. Returns the number of meetings created."""
+    """Committees in the contract's first year (two COTECH, one COPIL), with agendas built
+    from the contract's state and a few decisions; place, attendees and the action whose
+    fiche changes come from `demo.json`. Everything here is invented for the demo and marked
+    as such. Returns the number of meetings created."""
     if Meeting.objects.filter(committee__contract=contract).exists():
         return 0
     committees = {
         kind: Committee.objects.get_or_create(contract=contract, kind=kind)[0]
         for kind in Committee.Kind.values
     }
-    attendees = (
-        "Le Président de la CABBALR ou son représentant\n"
-        "La Sous-Préfète de Béthune, représentant le Préfet du Pas-de-Calais\n"
-        "Le chef de projet CRTE (CABBALR)\nLe référent État (sous-préfecture)"
-    )
-    first = _demo_meeting(committees["COTECH"], date(2022, 5, 12), attendees)
+    setup = DEMO_SETUP["governance"]
+    attendees, place = "\n".join(setup["attendees"]), setup["place"]
+    year = contract.signed_on.year if contract.signed_on else contract.start_year or date.today().year
+    first = _demo_meeting(committees["COTECH"], date(year, 5, 12), attendees, place)
     caf = Organisation.objects.get(kind="caf", departement__code=contract.territory.departement_code)
     adhesion = CharterAdhesion.objects.create(
         contract=contract,
         organisation=caf,
-        requested_on=date(2022, 4, 1),
+        requested_on=date(year, 4, 1),
         motivation=f"{DEMO} : demande fictive d'adhésion à la charte partenariale.",
         is_demo=True,
     )
@@ -144,12 +154,12 @@ def load_demo_governance(contract: Contract) -> int:
             agenda_item=late,
             action=late.action,
         )
-    second = _demo_meeting(committees["COTECH"], date(2022, 10, 13), attendees)
-    station = contract.actions.filter(title__startswith="Aménagement du pôle gare d'Isbergues").first()
+    second = _demo_meeting(committees["COTECH"], date(year, 10, 13), attendees, place)
+    station = contract.actions.filter(title__startswith=setup["changed_action"]).first()
     if station:
         change = ActionChange.objects.create(
             action=station,
-            changes={"calendar_text": [station.calendar_text, "2022-2023"]},
+            changes={"calendar_text": [station.calendar_text, f"{year}-{year + 1}"]},
             reason=f"{DEMO} : décalage du calendrier des travaux.",
         )
         build_agenda(second)
@@ -164,7 +174,7 @@ def load_demo_governance(contract: Contract) -> int:
             change=change,
             action=station,
         )
-    copil = _demo_meeting(committees["COPIL"], date(2022, 11, 24), attendees)
+    copil = _demo_meeting(committees["COPIL"], date(year, 11, 24), attendees, place)
     build_agenda(copil)
     for item in copil.agenda.filter(kind=AgendaItem.Kind.EVOLUTION_FICHE):
         record_decision(
@@ -184,18 +194,18 @@ def load_demo_governance(contract: Contract) -> int:
         phase=EngineeringRequest.Phase.EVALUATION,
         subject="Appui méthodologique à la définition des indicateurs (art. 8)",
         status=EngineeringRequest.Status.EN_COURS,
-        requested_on=date(2022, 6, 1),
+        requested_on=date(year, 6, 1),
         follow_up=f"{DEMO}.",
         is_demo=True,
     )
     return 3
 
 
-def _demo_meeting(committee: Committee, on: date, attendees: str) -> Meeting:
+def _demo_meeting(committee: Committee, on: date, attendees: str, place: str) -> Meeting:
     return Meeting.objects.create(
         committee=committee,
         date=on,
-        place="Béthune",
+        place=place,
         status=Meeting.Status.TENUE,
         attendees=attendees,
         notes=f"{DEMO} : réunion fictive créée pour essayer la plateforme.",
@@ -203,13 +213,11 @@ def _demo_meeting(committee: Committee, on: date, attendees: str) -> Meeting:
     )
 
 
-# Invented baselines for the PCAET indicators (the contract gives only the targets): value in
-# 2017, and how far from the path the yearly values stray. All labelled as demonstration.
+# Invented 2017 baselines of the PCAET indicators, and how far yearly values stray (demo.json).
 DEMO_BASELINES = {
-    "pcaet-ges": (Decimal("1800000"), Decimal("0.02")),
-    "pcaet-energie-finale": (Decimal("6200"), Decimal("0.015")),
-    "pcaet-enr": (Decimal("310000"), Decimal("0.08")),
-    "pcaet-polluants": (Decimal("9500"), Decimal("0.03")),
+    code: (Decimal(pair[0]), Decimal(pair[1]))
+    for code, pair in DEMO_SETUP["indicator_baselines"].items()
+    if not code.startswith("_")
 }
 
 
