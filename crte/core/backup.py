@@ -25,7 +25,7 @@ def backup(path: Path) -> Path:
         target.close()
         return path
     if connection.vendor == "postgresql":
-        run_pg("pg_dump", "--format=custom", "--no-owner", "--file", str(path))
+        run_pg("pg_dump", "--format=custom", "--no-owner", "--file", str(path), database_name())
         return path
     raise BackupError(f"Sauvegarde non prise en charge pour la base « {connection.vendor} ».")
 
@@ -59,7 +59,12 @@ def restore(path: Path) -> None:
     raise BackupError(f"Restauration non prise en charge pour la base « {connection.vendor} ».")
 
 
+def database_name() -> str:
+    return str(connection.settings_dict["NAME"])
+
+
 def run_pg(program: str, *args: str) -> None:
+    """A PostgreSQL client program against the project's database server."""
     if shutil.which(program) is None:
         raise BackupError(f"« {program} » est introuvable : installez le client PostgreSQL.")
     settings = connection.settings_dict

@@ -73,7 +73,6 @@ class FundingLineFields(forms.ModelForm):
         localized_decimal(self.fields["rate"])
         if self.instance.pk and self.instance.share is not None:
             self.fields["rate"].initial = (self.instance.share * 100).normalize()
-        self.fields["status_changed_on"].validators.append(plausible_date)
 
     def clean(self) -> dict:
         cleaned = super().clean()

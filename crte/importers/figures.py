@@ -269,8 +269,7 @@ def read_figures(text: str) -> tuple[list[DocFact], list[DocTarget]]:
         changes = _relative_targets(sentence)
         for target in changes:
             targets.setdefault(target.code, target)
-        taken = [span for target, span in ((t, t.text) for t in changes)]
-        for fact in _figures(sentence, taken):
+        for fact in _figures(sentence, [t.text for t in changes]):
             facts.setdefault(fact.code, fact)
     for cell in table_cells(text):  # in a table's text, only what is committed to
         for fact in _figures(cell, []):
@@ -283,8 +282,8 @@ def _figures(sentence: str, taken: list[str]) -> list[DocFact]:
     found = []
     for match in NUMBER.finditer(sentence):
         before, after = sentence[: match.start()], sentence[match.end() :]
-        if any(match.group(0) in t and t in sentence for t in taken):
-            continue
+        if any(match.group(0) in text for text in taken):
+            continue  # a figure of a relative target (« réduction de 24 % des GES »)
         if MONEY_AFTER.match(after) or NOT_A_FIGURE_BEFORE.search(before.rstrip(" :")):
             continue
         if re.match(r"\s*(?:[-–/]\s*\d|\s*%\s*/)", after) or re.search(r"[-–+−]\s*$", before):

@@ -6,7 +6,7 @@ for a committee, proposed changes, conventions to sign, late actions) and recent
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 
 from crte.actions.models import Action, ActionChange, ProgressReport
@@ -50,7 +50,7 @@ def my_space(user, today: dt.date) -> dict:
         Action.objects.filter(contract__in=list(contracts), owners__in=owner_orgs)
         .exclude(maturity__in=[Action.Maturity.ACHEVEE, Action.Maturity.ABANDONNEE])
         .select_related("contract")
-        .distinct()
+        .annotate(last_report=Max("progress_reports__on"))
         .order_by("contract__name", "title")
         if owner_orgs
         else []
@@ -76,9 +76,10 @@ def my_space(user, today: dt.date) -> dict:
 
 
 def progress_due(action: Action, today: dt.date) -> bool:
-    """An engaged or running action whose progress was not reported for six months."""
+    """An engaged or running action whose progress was not reported for six months
+    (`last_report`: the date of its last progress report, annotated)."""
     running = action.maturity in (Action.Maturity.ENGAGEE, Action.Maturity.EN_COURS)
-    return running and (action.updated_at.date() < today - PROGRESS_DUE)
+    return running and (action.last_report is None or action.last_report < today - PROGRESS_DUE)
 
 
 def add_todos(contracts: dict[int, ContractSpace], managed: list[int], today: dt.date) -> None:

@@ -3,6 +3,7 @@ maturity, its exports, and « Mon espace »."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,9 +21,9 @@ CONTRACTS = Contract.objects.select_related("territory")
 
 
 def contract_years(contracts) -> list[int]:
-    starts = [c.start_year for c in contracts if c.start_year]
-    ends = [c.end_year for c in contracts if c.end_year]
-    return list(range(min(starts), max(ends) + 1)) if starts and ends else []
+    """From the first year of the contracts to their last (one aggregate query)."""
+    span = contracts.aggregate(first=Min("start_year"), last=Max("end_year"))
+    return list(range(span["first"], span["last"] + 1)) if span["first"] and span["last"] else []
 
 
 def selection(request, actions, contracts):
@@ -39,7 +40,7 @@ def query_without(request, *names) -> str:
 
 def contract_actions(request, slug, fmt=None):
     contract = get_for_user(CONTRACTS, request.user, slug=slug)
-    form, result = selection(request, contract.actions.all(), [contract])
+    form, result = selection(request, contract.actions.all(), Contract.objects.filter(pk=contract.pk))
     if fmt:
         return export(result.actions, fmt, slugify(contract.slug))
     return render_list(
@@ -50,8 +51,7 @@ def contract_actions(request, slug, fmt=None):
 def perimeter_actions(request, fmt=None):
     """Every action the user may read, across contracts (the State's services)."""
     actions = Action.objects.visible_to(request.user)
-    contracts = Contract.objects.visible_to(request.user).only("start_year", "end_year")
-    form, result = selection(request, actions, list(contracts))
+    form, result = selection(request, actions, Contract.objects.visible_to(request.user))
     if fmt:
         return export(result.actions, fmt, "actions")
     return render_list(request, form, result, {"contract": None})
