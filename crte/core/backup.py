@@ -52,7 +52,7 @@ def restore(path: Path) -> None:
             "--no-owner",
             "--single-transaction",
             "--dbname",
-            "{db}",
+            database_name(),
             str(path),
         )
         return
@@ -71,12 +71,6 @@ def run_pg(program: str, *args: str) -> None:
     env = os.environ | {"PGPASSWORD": str(settings.get("PASSWORD") or "")}
     target = ["--host", str(settings.get("HOST") or "localhost"), "--port", str(settings.get("PORT") or 5432)]
     target += ["--username", str(settings.get("USER") or "")]
-    name = str(settings["NAME"])
-    arguments = [a.replace("{db}", name) for a in args]
-    if program == "pg_dump":
-        arguments.append(name)
-    result = subprocess.run(
-        [program, *target, *arguments], env=env, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([program, *target, *args], env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{program} a échoué : {result.stderr.strip()[:500]}")
