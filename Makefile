@@ -24,15 +24,15 @@ run: install
 	mkdir -p var
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte migrate --no-input -v 0
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte setup_demo
-	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte runserver 127.0.0.1:$(PORT)
+	CRTE_DEMO=true CRTE_DEBUG=true PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev -p $(PORT) start
 
 # The production recipe (docs/deploy.md): the Procfile's release step, then its web process
-# (gunicorn, WhiteNoise) on the database of DATABASE_URL, with a real secret key.
+# (gunicorn, WhiteNoise) and its worker (background jobs) on the database of DATABASE_URL, with a real secret key.
 serve: install
 	@test -n "$$CRTE_SECRET_KEY" || { echo "CRTE_SECRET_KEY manquant : voir docs/deploy.md" >&2; exit 2; }
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL manquant (PostgreSQL) : voir docs/deploy.md" >&2; exit 2; }
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start release
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start web
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start web worker
 
 # Tests run in parallel (pytest-xdist), one database per worker; WORKERS=0 runs them in one process.
 WORKERS ?= auto

@@ -5,6 +5,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "mozilla_django_oidc",
     "crte.core",
     "crte.contracts",
     "crte.actions",
@@ -142,8 +146,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first
+    "crte.contracts.proconnect.ProConnectBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# ProConnect (OpenID Connect, mozilla-django-oidc): on when a client id is set. The
+# endpoints follow from the provider's address (integration or production federation).
+PROCONNECT_ENABLED = bool(env_str("CRTE_PROCONNECT_CLIENT_ID"))
+PROCONNECT_ISSUER = env_str("CRTE_PROCONNECT_URL", "https://auth.agentconnect.gouv.fr/api/v2").rstrip("/")
+PROCONNECT_ACR_VALUES = env_list("CRTE_PROCONNECT_ACR", "eidas1")
+PROCONNECT_LOGOUT_ENDPOINT = f"{PROCONNECT_ISSUER}/session/end"
+OIDC_RP_CLIENT_ID = env_str("CRTE_PROCONNECT_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("CRTE_PROCONNECT_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_ISSUER}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_ISSUER}/jwks"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name siret"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(PROCONNECT_ACR_VALUES)}
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 10
+OIDC_OP_LOGOUT_URL_METHOD = "crte.contracts.proconnect.logout_url"
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/?proconnect=refus"
+LOGOUT_REDIRECT_PATH = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -161,6 +187,20 @@ AXES_ENABLED = env_bool("CRTE_LOGIN_THROTTLING", True)
 # Sessions end after an idle time (every request renews the cookie), 2 hours by default.
 SESSION_COOKIE_AGE = int(env_str("CRTE_SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# E-mail (invitations): SMTP from the environment; printed on the console in demo/debug.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if (DEMO_MODE or DEBUG) and not env_str("CRTE_EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("CRTE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("CRTE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("CRTE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("CRTE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("CRTE_EMAIL_TLS")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("CRTE_EMAIL_FROM", "CRTE Pilote <ne-pas-repondre@localhost>")
+
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "workspace:my_space"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -186,7 +226,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(env_str("CRTE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))  # uploads, files made by jobs
 # Uploaded files waiting for the user's confirmation of an import.
 IMPORT_UPLOAD_DIR = Path(env_str("CRTE_IMPORT_UPLOAD_DIR", str(MEDIA_ROOT / "imports")))
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -220,6 +260,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Background work (crte.core.jobs): django-tasks on the application's own database; the
+# Procfile's `worker` (`crte db_worker`) runs it, as many as wanted. Imports of files above
+# BACKGROUND_IMPORT_BYTES run there, with their progress shown in the page.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if TESTING:  # tests run jobs in the request; the queue's own tests start a real worker
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+BACKGROUND_IMPORT_BYTES = int(env_str("CRTE_BACKGROUND_IMPORT_KB", "256")) * 1024
+
+if PROCONNECT_ENABLED:  # signing out posts to us, then goes on to ProConnect's end-session page
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(PROCONNECT_ISSUER))
+    )
+
 # Uploaded files are removed after confirmation, refusal, or this delay.
 IMPORT_UPLOAD_MAX_AGE = timedelta(hours=int(env_str("CRTE_IMPORT_UPLOAD_HOURS", "24")))
 

@@ -2,6 +2,7 @@
 contract (not published) with a manager, a State referent, a financer's member, a project
 owner's member, a reader, and an outsider who belongs to another contract."""
 
+import copy
 import os
 from decimal import Decimal
 
@@ -19,6 +20,20 @@ from crte.indicators.models import Indicator
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+
+
+@pytest.fixture
+def provider(settings):
+    """A local ProConnect (OpenID provider over HTTP), and the settings that point at it."""
+    from crte.core.tests.oidc_provider import LocalProConnect
+
+    with LocalProConnect() as running:
+        for name, value in running.settings().items():
+            setattr(settings, name, value)
+        policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+        policy["DIRECTIVES"]["form-action"].append(f"http://127.0.0.1:{running.server.server_port}")
+        settings.CONTENT_SECURITY_POLICY = policy
+        yield running
 
 
 @pytest.fixture

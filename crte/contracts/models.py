@@ -1,7 +1,10 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from crte.core.limits import YEAR_MAX, YEAR_MIN
@@ -371,3 +374,79 @@ class Membership(models.Model):
     def __str__(self) -> str:
         suffix = f" ({self.organisation})" if self.organisation_id else ""
         return f"{self.user} · {self.get_role_display()}{suffix} · {self.contract}"
+
+
+def invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked=False)
+
+    def for_email(self, email: str):
+        return self.pending().filter(email__iexact=(email or "").strip())
+
+
+class Invitation(models.Model):
+    """A person asked by a contract's manager to take a role, by e-mail. Taken by the first
+    ProConnect sign-in with that address, or through the link of the e-mail (ProConnect, or
+    a password account for people outside the federation)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=20, choices=Membership.Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    token = models.CharField(max_length=64, unique=True, default=invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked = models.BooleanField("annulée", default=False)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "email", "role"],
+                condition=Q(accepted_at__isnull=True, revoked=False),
+                name="invitation_pending_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.get_role_display()} · {self.contract}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:invitation", args=[self.token])
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and not self.revoked
+
+    def accept(self, user) -> Membership:
+        """The role, given to `user` (once: a second acceptance changes nothing)."""
+        membership, _ = Membership.objects.get_or_create(
+            user=user, contract=self.contract, role=self.role, organisation=self.organisation
+        )
+        if self.pending:
+            self.accepted_at, self.accepted_by = timezone.now(), user
+            self.save(update_fields=["accepted_at", "accepted_by"])
+        return membership
+
+
+def accept_invitations(user) -> list[Invitation]:
+    """Every invitation waiting for the user's address, taken (at sign-in)."""
+    taken = list(Invitation.objects.for_email(user.email).select_related("contract")) if user.email else []
+    for invitation in taken:
+        invitation.accept(user)
+    return taken

@@ -1,6 +1,9 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from crte.core.text import normalize_label
 
@@ -26,7 +29,12 @@ class RevisionOnSave:
 
 class User(AbstractUser):
     """Accounts. Rights come from memberships of contracts (contracts.Membership) and from
-    perimeter accesses (national level, département)."""
+    perimeter accesses (national level, département). People of the State's identity
+    federation sign in with ProConnect (`proconnect_sub` is who ProConnect says they are);
+    others with a password."""
+
+    proconnect_sub = models.CharField("identifiant ProConnect", max_length=255, blank=True, db_index=True)
+    siret = models.CharField("SIRET de l'employeur (ProConnect)", max_length=14, blank=True)
 
     class Meta:
         verbose_name = "utilisateur"
@@ -337,3 +345,55 @@ class OrganisationAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = normalize_label(self.label)
         super().save(*args, **kwargs)
+
+
+class Job(models.Model):
+    """Long work done by a worker (django-tasks, database backend): a large import, the
+    national export, a document. The page that started it follows its progress here; what
+    it produced is a file (`output`) or a summary (`result`) for the page to show."""
+
+    class State(models.TextChoices):
+        WAITING = "attente", "En attente d'un processus de travail"
+        RUNNING = "en_cours", "En cours"
+        DONE = "terminee", "Terminé"
+        FAILED = "echec", "Échec"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("nature", max_length=40)
+    label = models.CharField("intitulé", max_length=300)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.WAITING)
+    step = models.CharField("étape", max_length=300, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    payload = models.JSONField("paramètres", default=dict, blank=True)
+    result = models.JSONField("résultat", default=dict, blank=True)
+    output = models.FileField("fichier produit", upload_to="travaux/", blank=True)
+    output_name = models.CharField("nom du fichier", max_length=200, blank=True)
+    error = models.TextField("erreur", blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "travail en arrière-plan"
+        verbose_name_plural = "travaux en arrière-plan"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0

@@ -134,7 +134,14 @@ class DryRun(Exception):
 
 
 def run_import(
-    plan: ImportPlan, *, slug: str, report: Report, catalogue: Catalogue, dry_run=False, remove_missing=False
+    plan: ImportPlan,
+    *,
+    slug: str,
+    report: Report,
+    catalogue: Catalogue,
+    dry_run=False,
+    remove_missing=False,
+    progress=None,
 ):
     """Writes the plan unless the report holds errors. Returns the contract (None when
     nothing was written)."""
@@ -144,7 +151,7 @@ def run_import(
     contract = None
     try:
         with transaction.atomic():
-            contract = Writer(plan, report, catalogue, remove_missing).write(slug)
+            contract = Writer(plan, report, catalogue, remove_missing, progress).write(slug)
             if dry_run:
                 raise DryRun
     except DryRun:
@@ -154,8 +161,16 @@ def run_import(
 
 
 class Writer:
-    def __init__(self, plan: ImportPlan, report: Report, catalogue: Catalogue, remove_missing: bool = False):
+    def __init__(
+        self,
+        plan: ImportPlan,
+        report: Report,
+        catalogue: Catalogue,
+        remove_missing: bool = False,
+        progress=None,
+    ):
         self.plan, self.report, self.catalogue = plan, report, catalogue
+        self.progress = progress
         self.remove_missing = remove_missing
         self.action_order = 0
         self.created: dict = {}  # model -> ids created by this import
@@ -196,6 +211,8 @@ class Writer:
         orientations = self.write_orientations(contract)
         for action_plan in self.plan.actions:
             self.write_action(contract, orientations, action_plan)
+            if self.progress is not None:
+                self.progress.advance()
         self.actions_gone(contract)
         self.write_programmes(contract)
         self.write_targets(contract)

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from crte.contracts.models import Contract
+from crte.core.jobs import Progress
 from crte.core.resolve import NOWHERE, groupings_by_siren, identify_grouping, place_for_groupings, place_of
 from crte.governance.versions import ensure_initial_version
 from crte.importers import guard
@@ -103,14 +104,18 @@ def import_source(
     remove_missing: bool = False,
     columns: dict[str, Choice] | None = None,
     user=None,
+    progress=None,
 ) -> ImportResult:
     """`territory`: the SIREN of the contract's grouping(s), comma-separated, when the
     document does not name one the national reference knows (or for a new contract made
     from a spreadsheet). `remove_missing`: remove the financing lines and draft actions this
     source brought before and no longer has (they are listed either way). `columns`: what
     columns mean, by title, as a person said (the preview, a mapping file); added to what
-    the contract remembers, and remembered with it when the import is written."""
+    the contract remembers, and remembered with it when the import is written. `progress`
+    (crte.core.jobs.Progress) hears each step and each action written."""
     name = name or path.name
+    progress = progress or Progress()
+    progress.step(f"Lecture de « {name} »")
     mapping = remembered_columns(slug) | (columns or {})
     report = Report()
     doc = lines = None
@@ -122,6 +127,7 @@ def import_source(
     groupings, place = contract_territory(slug=slug, doc=doc, territory=territory, name=name, report=report)
     if report.errors:
         return ImportResult(None, report, None)
+    progress.step("Chargement des organismes et dispositifs du territoire")
     catalogue = Catalogue.load(place)
     if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
         catalogue.add_alias(doc.epci_short, groupings[0].organisation)
@@ -129,11 +135,19 @@ def import_source(
     if plan is None:
         return ImportResult(None, report, None)
     plan.territory_sirens = [g.siren for g in groupings]
+    progress.step("Contrôle des données lues")
     check_plan(plan, report)
     if lines is not None:
         locate_pages(plan, report, lines, name)
+    progress.step(("Simulation de l'écriture" if dry_run else "Écriture") + " des actions", len(plan.actions))
     contract = run_import(
-        plan, slug=slug, report=report, catalogue=catalogue, dry_run=dry_run, remove_missing=remove_missing
+        plan,
+        slug=slug,
+        report=report,
+        catalogue=catalogue,
+        dry_run=dry_run,
+        remove_missing=remove_missing,
+        progress=progress,
     )
     if contract is not None and plan.is_document and contract.signed_on:
         ensure_initial_version(contract)  # version 0: the contract as signed

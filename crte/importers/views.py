@@ -8,17 +8,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from crte.contracts.models import Contract
 from crte.contracts.perms import can_manage_contract
-from crte.core.models import Grouping
+from crte.core import jobs
 from crte.core.perms import get_for_user
+from crte.importers import jobs as import_jobs
 from crte.importers.forms import TerritoryForm, UploadForm, ValuesForm
-from crte.importers.mapping import CHOICES, Choice, changed_choices
-from crte.importers.pipeline import import_source
+from crte.importers.mapping import changed_choices
 from crte.importers.values import import_values
 
 SESSION_KEY = "pending_imports"
@@ -53,7 +53,7 @@ def choose_territory(request, slug, token):
     if form.is_valid():
         pending["territory"] = form.cleaned_data["territory"]
         request.session.modified = True
-    return preview(request, contract, token, territory_form=form)
+    return preview(request, contract, token)
 
 
 @login_required
@@ -81,43 +81,31 @@ def int_or_zero(text) -> int:
     return int(text) if str(text or "").isdigit() else 0
 
 
-def pending_columns(pending: dict) -> dict[str, Choice]:
-    return {key: Choice(*value) for key, value in pending.get("columns", {}).items()}
-
-
-def preview(request, contract, token, territory_form=None):
+def preview(request, contract, token):
+    """The dry run, as a job: inline for a small file (the page shows it at once), on a
+    worker for a large one (the page follows its progress)."""
     pending = request.session[SESSION_KEY][token]
-    result = import_source(
-        path=Path(pending["path"]),
-        slug=contract.slug,
-        name=pending["name"],
-        dry_run=True,
-        territory=pending.get("territory", ""),
-        columns=pending_columns(pending),
+    payload = import_jobs.payload_of(pending, contract.slug, token)
+    background = import_jobs.in_background(Path(pending["path"]))
+    job = jobs.start(
+        import_jobs.PREVIEW,
+        f"Aperçu de l'import de « {pending['name']} »",
+        user=request.user,
+        payload=payload,
+        background=background,
     )
-    asks_territory = any(e.code == "territoire" for e in result.report.errors)
-    context = {
-        "contract": contract,
-        "result": result,
-        "token": token,
-        "name": pending["name"],
-        "territory_form": (territory_form or TerritoryForm()) if asks_territory else None,
-        "missing": sum(e.code in ("ligne-absente", "action-absente") for e in result.report.entries),
-        "groupings": Grouping.objects.filter(is_current=True).order_by("name") if asks_territory else [],
-        "columns": unique_columns(result.report.columns),
-        "choices": CHOICES,
-    }
-    return render(request, "importers/_preview.html" if request.htmx else "importers/preview.html", context)
+    if background:
+        return follow(request, job)
+    return import_jobs.render_preview(request, job)
 
 
-def unique_columns(columns):
-    """One row per column title (sheets of one layout share their titles)."""
-    seen, shown = set(), []
-    for column in columns:
-        if column.key not in seen:
-            seen.add(column.key)
-            shown.append(column)
-    return shown
+def follow(request, job):
+    """To the job's page (htmx follows the redirect with a full page)."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = job.get_absolute_url()
+        return response
+    return redirect(job)
 
 
 def pending_import(request, slug, token) -> dict:
@@ -132,35 +120,27 @@ def pending_import(request, slug, token) -> dict:
 def confirm(request, slug, token):
     contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
     pending = pending_import(request, slug, token)
-    result = import_source(
-        path=Path(pending["path"]),
-        slug=slug,
-        name=pending["name"],
-        territory=pending.get("territory", ""),
-        remove_missing=request.POST.get("remove_missing") == "on",
-        columns=pending_columns(pending),
-        user=request.user,
+    payload = import_jobs.payload_of(
+        pending, slug, token, remove_missing=request.POST.get("remove_missing") == "on"
     )
-    if result.report.errors:
-        context = {
-            "contract": contract,
-            "result": result,
-            "token": token,
-            "name": pending["name"],
-            "columns": unique_columns(result.report.columns),
-            "choices": CHOICES,
-        }
-        return render(request, "importers/preview.html", context)
-    Path(pending["path"]).unlink(missing_ok=True)
+    background = import_jobs.in_background(Path(pending["path"]))
+    job = jobs.start(
+        import_jobs.WRITE,
+        f"Import de « {pending['name']} » dans {contract.name}",
+        user=request.user,
+        payload=payload,
+        background=background,
+    )
+    if background:
+        return follow(request, job)
+    if job.state != job.State.DONE or job.result.get("errors"):
+        if job.state != job.State.DONE:
+            messages.error(request, job.error)
+            return redirect("importers:upload", slug=slug)
+        return import_jobs.render_preview(request, job)
     del request.session[SESSION_KEY][token]
     request.session.modified = True
-    created = sum(result.report.created.values())
-    updated = sum(result.report.updated.values())
-    messages.success(
-        request,
-        f"Import de « {pending['name']} » terminé : {created} élément(s) créé(s), "
-        f"{updated} modifié(s), {len(result.report.warnings)} avertissement(s) à vérifier.",
-    )
+    messages.success(request, job.result["message"])
     return redirect(contract)
 
 

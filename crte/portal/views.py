@@ -1,9 +1,14 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from crte.contracts.models import Contract
+from crte.core import jobs
 from crte.core.perms import get_for_user
 from crte.portal.exports import export_zip
+from crte.portal.jobs import EXPORT
 
 
 def home(request):
@@ -22,3 +27,13 @@ def contract_export(request, slug):
     response = HttpResponse(export_zip(contract), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{contract.slug}-donnees-ouvertes.zip"'
     return response
+
+
+@login_required
+@require_POST
+def perimeter_export(request):
+    """Every contract of the person's perimeter as open data: a job, followed on its page."""
+    if not request.user.has_perimeter:
+        raise PermissionDenied("Export réservé aux accès départementaux, régionaux ou nationaux.")
+    job = jobs.start(EXPORT, "Export des données ouvertes du périmètre", user=request.user)
+    return redirect(job)

@@ -13,18 +13,14 @@ from crte.contracts.models import Contract
 from crte.contracts.perms import access_for, can_manage_contract
 from crte.core.charts import stacked_bars, trajectory_chart
 from crte.core.perms import get_for_user
-from crte.finance.agreements import year_outside
 from crte.finance.maquette import GROUP_LABELS
-from crte.finance.models import FundingAgreement
 from crte.finance.overview import contract_maquette
-from crte.governance.models import Meeting
-from crte.reports.convention import convention_docx, convention_pdf
+from crte.reports import jobs as document_jobs
 from crte.reports.dashboard import dashboard_figures
-from crte.reports.evaluation import create_evaluation, evaluation_docx, evaluation_pdf, readable
+from crte.reports.evaluation import create_evaluation, readable
 from crte.reports.forms import DashboardForm
 from crte.reports.map import commune_map, departement_map
 from crte.reports.maquette_xlsx import maquette_workbook
-from crte.reports.minutes import minutes_docx, minutes_pdf
 from crte.reports.models import EvaluationReport
 from crte.reports.pdf import PdfUnavailable
 from crte.reports.rollup import rollup
@@ -58,11 +54,19 @@ def attachment(body: bytes, fmt: str, name: str) -> HttpResponse:
 
 @pdf_errors
 def meeting_minutes(request, pk, fmt):
-    if fmt not in ("pdf", "docx"):
-        raise Http404("Format inconnu : pdf ou docx.")
-    meeting = get_for_user(Meeting.objects.select_related("committee__contract"), request.user, pk=pk)
-    body = minutes_pdf(meeting) if fmt == "pdf" else minutes_docx(meeting)
-    return attachment(body, fmt, f"compte-rendu-{meeting.committee.kind.lower()}-{meeting.date:%Y-%m-%d}")
+    return document(request, "minutes", fmt, pk=pk)
+
+
+def document(request, kind: str, fmt: str, **where):
+    """GET: the file now. POST: a job that makes it, followed on its page."""
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            raise Http404("Document introuvable.")
+        return redirect(document_jobs.start(request, kind, fmt, **where))
+    body, name = document_jobs.build(kind, request.user, fmt, **where)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def maquette_xlsx(request, slug):
@@ -75,15 +79,7 @@ def maquette_xlsx(request, slug):
 
 @pdf_errors
 def agreement_document(request, slug, year, fmt):
-    if fmt not in ("pdf", "docx"):
-        raise Http404("Format inconnu : pdf ou docx.")
-    contract = get_for_user(CONTRACTS, request.user, slug=slug)
-    if year_outside(contract, year):
-        raise Http404(year_outside(contract, year))
-    agreement = FundingAgreement.objects.filter(contract=contract, year=year).first()
-    agreement = agreement or FundingAgreement(contract=contract, year=year)  # a preview
-    body = convention_pdf(agreement) if fmt == "pdf" else convention_docx(agreement)
-    return attachment(body, fmt, f"convention-financiere-{year}-{contract.slug}")
+    return document(request, "convention", fmt, slug=slug, year=year)
 
 
 def dashboard(request, slug):
@@ -150,11 +146,7 @@ def evaluation_detail(request, pk):
 
 @pdf_errors
 def evaluation_document(request, pk, fmt):
-    if fmt not in ("pdf", "docx"):
-        raise Http404("Format inconnu : pdf ou docx.")
-    report = get_for_user(EvaluationReport.objects.select_related("contract"), request.user, pk=pk)
-    body = evaluation_pdf(report) if fmt == "pdf" else evaluation_docx(report)
-    return attachment(body, fmt, f"evaluation-{report.year}-{report.contract.slug}")
+    return document(request, "evaluation", fmt, pk=pk)
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crte.workspace import views
+from crte.workspace import members, views
 
 app_name = "workspace"
 
@@ -12,6 +12,14 @@ urlpatterns = [
         views.contract_actions,
         name="contract_actions_export",
     ),
+    path("contrats/<slug:slug>/membres/", members.members, name="members"),
+    path(
+        "contrats/<slug:slug>/invitations/<int:pk>/annuler/",
+        members.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("contrats/<slug:slug>/membres/<int:pk>/retirer/", members.member_remove, name="member_remove"),
+    path("invitations/<str:token>/", members.invitation, name="invitation"),
     path("suivi/actions/", views.perimeter_actions, name="perimeter_actions"),
     path("suivi/actions.<str:fmt>", views.perimeter_actions, name="perimeter_actions_export"),
 ]

@@ -34,3 +34,11 @@ def quantity(value) -> str:
 def labels(organisations) -> str:
     """'CABBALR, AULA': the short labels of organisations, comma-separated."""
     return ", ".join(o.label for o in organisations)
+
+
+@register.simple_tag(takes_context=True)
+def with_page(context, param: str, number: int) -> str:
+    """The current query string with one page parameter set (the others kept), encoded."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return query.urlencode()

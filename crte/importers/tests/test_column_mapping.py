@@ -208,14 +208,14 @@ def test_the_preview_maps_columns_then_confirms(client, manager, contract, unkno
     data = {"file": SimpleUploadedFile(unknown_table.name, unknown_table.read_bytes())}
     page = client.post(reverse("importers:upload", args=[contract.slug]), data)
     token = page.context["token"]
-    shown = {c.header: c.meaning for c in page.context["columns"]}
+    shown = {c["header"]: c["meaning"] for c in page.context["s"]["columns"]}
     assert shown == dict.fromkeys(["Chantier", "Enveloppe", "Qui", "Remarque interne"], IGNORE)
     posted = {"colonnes": "4"}
-    for i, column in enumerate(page.context["columns"]):
+    for i, column in enumerate(page.context["s"]["columns"]):
         posted |= {
-            f"entete_{i}": column.header,
-            f"lu_{i}": f"{column.meaning}|",
-            f"champ_{i}": column.meaning,
+            f"entete_{i}": column["header"],
+            f"lu_{i}": f"{column['meaning']}|",
+            f"champ_{i}": column["meaning"],
         }
     posted |= {"champ_0": "intitule", "champ_1": "montant"}
     mapped = client.post(reverse("importers:map_columns", args=[contract.slug, token]), posted)

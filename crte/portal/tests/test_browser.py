@@ -179,8 +179,9 @@ def test_a_copil_validates_a_ready_action_and_the_minutes_carry_the_decision(
     docx_download.value.save_as(docx_path)
     text = "\n".join(p.text for p in Document(str(docx_path)).paragraphs)
     assert "Validation d'une action — Valider « Gigafactory ACC »" in text
+    page.get_by_role("button", name="Compte rendu (PDF)").click()  # a job, followed on its page
     with page.expect_download() as pdf_download:
-        page.get_by_role("link", name="Compte rendu (PDF)").click()
+        page.get_by_role("link", name="Télécharger compte-rendu").click()
     pdf_path = tmp_path / "cr.pdf"
     pdf_download.value.save_as(pdf_path)
     pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf_path)).pages).split())

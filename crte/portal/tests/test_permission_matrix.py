@@ -6,10 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from crte.actions.models import ProgressReport
-from crte.contracts.models import Amendment
+from crte.contracts.models import Amendment, Invitation, Membership
+from crte.core.models import Job
+from crte.core.tests.factories import UserFactory
 from crte.governance.models import AgendaItem, EngineeringRequest
 from crte.governance.tests.factories import CommitteeFactory, MeetingFactory
 from crte.indicators.models import Indicator, Measurement
@@ -23,7 +26,7 @@ REFUSED = {403, 404, 405}
 
 # Who may use each route on a private contract: "public" (anyone), "logged" (anyone
 # logged in), "read" (the contract's members read, others get nothing), and for writes
-# the set of personas allowed.
+# the set of personas allowed; "job": only the person who started the job (the manager).
 MANAGER = {"manager"}
 RULES: dict[str, tuple[str, set[str]]] = {
     "portal:home": ("public", set()),
@@ -34,6 +37,14 @@ RULES: dict[str, tuple[str, set[str]]] = {
     "workspace:perimeter_actions_export": ("public", set()),
     "workspace:my_space": ("logged", set()),
     "reports:rollup": ("perimeter", set()),
+    "portal:perimeter_export": ("perimeter", set()),
+    "core:job": ("job", set()),
+    "workspace:invitation": ("public", set()),
+    "oidc_authentication_init": ("public", set()),
+    "oidc_authentication_callback": ("public", set()),
+    "oidc_logout": ("public", set()),
+    "workspace:members": ("read", MANAGER),
+    "core:job_download": ("job", set()),
     "portal:contract_export": ("read", set()),
     "contracts:contract_detail": ("read", set()),
     "workspace:contract_actions": ("read", set()),
@@ -58,6 +69,8 @@ RULES: dict[str, tuple[str, set[str]]] = {
         name: ("write", MANAGER)
         for name in [
             "importers:upload",
+            "workspace:invitation_revoke",
+            "workspace:member_remove",
             "importers:confirm",
             "importers:map_columns",
             "importers:choose_territory",
@@ -113,13 +126,20 @@ def test_every_route_has_a_rule():
 
 
 @pytest.fixture
-def objects(contract, action, funding_line, manager, funder):
+def objects(contract, action, funding_line, manager, funder, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = Job.objects.create(kind="export-perimetre", label="Export", user=manager, state=Job.State.DONE)
+    job.output.save("export.zip", ContentFile(b"PK"), save=True)
     committee = CommitteeFactory(contract=contract)
     meeting = MeetingFactory(committee=committee)
     indicator = Indicator.objects.create(
         contract=contract, code="i", name="Indicateur", unit="t", direction="baisse"
     )
+    extra = UserFactory(username="membre-en-plus")
     return {
+        "invitation": Invitation.objects.create(contract=contract, email="x@y.fr", role="lecteur").pk,
+        "membership": Membership.objects.create(user=extra, contract=contract, role="lecteur").pk,
+        "job": job.pk,
         "slug": contract.slug,
         "action": action.pk,
         "line": funding_line.pk,
@@ -141,6 +161,10 @@ def objects(contract, action, funding_line, manager, funder):
 
 
 PK_OF = {  # which object a route's <pk> is
+    "core:job": "job",
+    "workspace:invitation_revoke": "invitation",
+    "workspace:member_remove": "membership",
+    "core:job_download": "job",
     "actions:progress_confirm": "report",
     "finance:funding_line_edit": "line",
     "finance:funding_line_split": "line",
@@ -207,6 +231,8 @@ def test_each_role_gets_what_its_rule_says_on_every_route(client, request, objec
         if kind == "read" and persona in MEMBERS and get.status_code != 200:
             wrong.append((name, "GET", get.status_code))
         if kind == "logged" and (get.status_code == 200) == (persona == "anonymous"):
+            wrong.append((name, "GET", get.status_code))
+        if kind == "job" and (get.status_code == 200) != (persona == "manager"):
             wrong.append((name, "GET", get.status_code))
         if kind == "perimeter" and not refused(get, persona):
             wrong.append((name, "GET", get.status_code))  # no persona here has a perimeter

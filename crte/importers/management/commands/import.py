@@ -1,7 +1,9 @@
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from crte.core.jobs import cli_progress
 from crte.importers.mapping import MappingError, read_mapping_file
 from crte.importers.pipeline import import_source, suggested_slug
 
@@ -42,6 +44,12 @@ class Command(BaseCommand):
             "contient chaque colonne du tableau, retenu pour les imports suivants du contrat",
         )
 
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="Barre d'avancement sur la sortie d'erreur (par défaut dans un terminal)",
+        )
+
     def handle(
         self,
         *args,
@@ -77,6 +85,7 @@ class Command(BaseCommand):
             territory=territory,
             remove_missing=remove_missing,
             columns=mapping,
+            progress=cli_progress() if options.get("progress") or sys.stderr.isatty() else None,
         )
         if report:
             Path(report).write_text(result.report.to_json(), encoding="utf-8")

@@ -1,0 +1,37 @@
+"""The open data of a whole perimeter (up to every contract of the instance) as a job:
+the data package written contract by contract, zipped, kept on the job for download."""
+
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.core.files import File
+
+from crte.contracts.models import Contract
+from crte.core import jobs
+from crte.core.models import Job, User
+from crte.portal.exports import write_all
+
+EXPORT = "export-perimetre"
+
+
+@jobs.handler(EXPORT)
+def export_job(job: Job, progress) -> None:
+    user = User.objects.filter(pk=job.user_id).first()
+    if user is None or not user.has_perimeter:
+        raise jobs.JobError("Export réservé aux accès départementaux, régionaux ou nationaux.")
+    contracts = Contract.objects.in_perimeter_of(user).select_related("territory__epci")
+    progress.step("Export des contrats", contracts.count())
+    with tempfile.TemporaryDirectory(prefix="crte-export-") as scratch:
+        folder = Path(scratch) / "donnees"
+        count = write_all(folder, contracts, progress=lambda done: progress.advance())
+        progress.step("Compression")
+        archive = Path(scratch) / "export.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for path in sorted(folder.iterdir()):
+                bundle.write(path, path.name)
+        name = f"crte-donnees-ouvertes-{job.created_at:%Y-%m-%d}.zip"
+        with archive.open("rb") as handle:
+            job.output.save(f"{job.pk}.zip", File(handle), save=False)
+    job.output_name = name
+    job.result = {"message": f"{count} contrat(s) exporté(s) : paquet de données et projets-territoire.csv."}
