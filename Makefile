@@ -41,10 +41,12 @@ test: install
 
 # Benchmarks print figures (bench/); DATABASE_URL selects the database.
 bench: install
+	$(PIP) install -r requirements-bench.txt
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/national.py
 	$(BIN)/python bench/imports.py
+	@test -z "$$DATABASE_URL" || $(BIN)/python bench/load.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from crte.actions.models import Action
 from crte.contracts.models import (
@@ -33,6 +34,7 @@ from crte.importers.report import Report
 from crte.indicators.models import Indicator, Measurement, Target
 
 UNSORTED = "À classer"
+BATCH = 500  # rows per bulk insert
 DRAFT_MATURITIES = {"idee", "en_maturation", "prete"}  # not validated by a committee yet
 QUIET_FIELDS = {"order", "source"}  # moved by every import, not worth a line in the preview
 # Owners written as a group rather than a named body.
@@ -151,7 +153,7 @@ def run_import(
     contract = None
     try:
         with transaction.atomic():
-            contract = Writer(plan, report, catalogue, remove_missing, progress).write(slug)
+            contract = Writer(plan, report, catalogue, remove_missing, progress, dry_run).write(slug)
             if dry_run:
                 raise DryRun
     except DryRun:
@@ -168,18 +170,36 @@ class Writer:
         catalogue: Catalogue,
         remove_missing: bool = False,
         progress=None,
+        dry_run: bool = False,
     ):
         self.plan, self.report, self.catalogue = plan, report, catalogue
-        self.progress = progress
+        self.progress, self.dry_run = progress, dry_run
+        # Actions and lines are looked up in memory (loaded once per import) and new ones
+        # are written in bulk at the end, with their history; a dry run never writes them.
+        self.known: dict = {}
+        self.pending: dict = {Action: [], FundingLine: []}
+        self.pending_links: list = []
+        self.named: dict[str, Organisation] = {}
+        self.priorities: dict[int, list] = {}
         self.remove_missing = remove_missing
         self.action_order = 0
         self.created: dict = {}  # model -> ids created by this import
-        self.line_keys: dict[int, set[str]] = {}
+        self.line_keys: dict[str, set[str]] = {}
 
     def upsert(self, model, kind: str, lookup: dict, fields: dict, create_only=None, label: str = ""):
         """Create, update when a field differs, or leave alone; counted in the report, and
         each changed field written down (what it was, what it becomes)."""
-        obj = model.objects.filter(**lookup).first()
+        cache = self.known.get(model)
+        if cache is not None:
+            key = cache_key(model, lookup)
+            obj = cache.get(key)
+            if obj is None:
+                obj = cache[key] = model(**lookup, **fields, **(create_only or {}))
+                self.pending[model].append(obj)
+                self.report.count(kind, "created")
+                return obj
+        else:
+            obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model.objects.create(**lookup, **fields, **(create_only or {}))
             self.report.count(kind, "created")
@@ -209,16 +229,59 @@ class Writer:
                 organisation.save(update_fields=["short_name"])
         contract = self.write_contract(slug)
         orientations = self.write_orientations(contract)
+        self.preload(contract)
         for action_plan in self.plan.actions:
             self.write_action(contract, orientations, action_plan)
             if self.progress is not None:
                 self.progress.advance()
+        if not self.dry_run:
+            self.flush()
         self.actions_gone(contract)
         self.write_programmes(contract)
         self.write_targets(contract)
         self.write_facts(contract)
         self.date_history(contract)
         return contract
+
+    def preload(self, contract: Contract) -> None:
+        """The contract's actions and financing lines, once, by their stable ids."""
+        actions = {a.external_id: a for a in contract.actions.all()}
+        by_id = {a.pk: a for a in actions.values()}
+        self.known[Action] = actions
+        self.known[FundingLine] = {}
+        for line in FundingLine.objects.filter(action__contract=contract):
+            line.action = by_id[line.action_id]
+            self.known[FundingLine][(line.action.external_id, line.external_id)] = line
+
+    def flush(self) -> None:
+        """New actions, their owners and communes, then new lines: a few bulk inserts, with
+        their history rows."""
+        actions, lines = self.pending[Action], self.pending[FundingLine]
+        if actions:
+            bulk_create_with_history(actions, Action, batch_size=BATCH)
+            self.created.setdefault(Action, []).extend(a.pk for a in actions)
+        owners, communes = Action.owners.through, Action.communes.through
+        owners.objects.bulk_create(
+            [
+                owners(action_id=a.pk, organisation_id=o.pk)
+                for a, found, _ in self.pending_links
+                for o in found
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        communes.objects.bulk_create(
+            [communes(action_id=a.pk, commune_id=c.pk) for a, _, found in self.pending_links for c in found],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        if lines:
+            for line in lines:
+                line.action_id = line.action.pk
+            bulk_create_with_history(lines, FundingLine, batch_size=BATCH)
+            self.created.setdefault(FundingLine, []).extend(line.pk for line in lines)
+        self.pending = {Action: [], FundingLine: []}
+        self.pending_links = []
 
     def date_history(self, contract: Contract) -> None:
         """What a signed contract brings existed from its signature, not from the import
@@ -326,6 +389,8 @@ class Writer:
         if found:
             self.check_inside(found, label, place)
             return found
+        if label in self.named:
+            return self.named[label]
         category = GENERIC_OWNERS.get(normalize_label(label), category)
         organisation = Organisation.objects.filter(name=label).first()
         if organisation is None:
@@ -336,6 +401,7 @@ class Writer:
                 f"« {label} » n'est pas dans le référentiel : ajouté (catégorie "
                 f"{organisation.get_category_display().lower()}), à vérifier.",
             )
+        self.named[label] = organisation
         return organisation
 
     # -- strategy ---------------------------------------------------------------------------
@@ -381,7 +447,7 @@ class Writer:
             "title": plan.title,
             "description": plan.description,
             "orientation": orientation,
-            "priority": match_priority(orientation, plan.priority_hint),
+            "priority": self.priority(orientation, plan.priority_hint),
             "amount": plan.amount,
             "amount_basis": plan.amount_basis,
             "amount_text": plan.amount_text,
@@ -401,17 +467,25 @@ class Writer:
             label=plan.title,
         )
         owners = [self.organisation(o, Organisation.Category.INCONNU) for o in plan.owners]
-        if {o.pk for o in owners} != set(action.owners.values_list("pk", flat=True)):
-            action.owners.set(owners)
         communes = list(Commune.objects.filter(insee_code__in=plan.communes)) + self.communes_named(plan)
-        if communes and {c.pk for c in communes} != set(action.communes.values_list("pk", flat=True)):
-            action.communes.set(communes)
+        if action.pk is None:  # new: linked in bulk with it
+            self.pending_links.append((action, owners, communes))
+        else:
+            if {o.pk for o in owners} != set(action.owners.values_list("pk", flat=True)):
+                action.owners.set(owners)
+            if communes and {c.pk for c in communes} != set(action.communes.values_list("pk", flat=True)):
+                action.communes.set(communes)
         keys = []
         for line in plan.lines:
             keys.append(self.write_line(action, line).external_id)
-        if plan.has_financing_columns:
+        if plan.has_financing_columns and action.pk is not None:
             self.lines_gone(action, keys, plan)
         return action
+
+    def priority(self, orientation: Orientation, hint: str) -> Priority | None:
+        if orientation.pk not in self.priorities:
+            self.priorities[orientation.pk] = list(orientation.priorities.all())
+        return match_priority(self.priorities[orientation.pk], hint)
 
     def communes_named(self, plan: ActionPlan) -> list[Commune]:
         """« X » in a Commune column: the commune of that name in the territory, or the
@@ -517,7 +591,7 @@ class Writer:
                 str(action.start_year or ""),
             ]
         ).strip("-")
-        taken = self.line_keys.setdefault(action.pk, set())
+        taken = self.line_keys.setdefault(action.external_id, set())
         key, n = base, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1
@@ -647,13 +721,20 @@ def quantize_share(share: Decimal | None) -> Decimal | None:
     return None if share is None else share.quantize(Decimal("0.00000001"))
 
 
-def match_priority(orientation: Orientation, hint: str) -> Priority | None:
+def match_priority(priorities: list[Priority], hint: str) -> Priority | None:
     """The annex names enjeux by their first words, loosely ('Réduire la part modale de
     la voiture...' for 'Réduire sensiblement la part modale de la voiture individuelle',
     'Garentir le désenclavement...'). When it names several, the first one counts."""
     first = re.split(r"[,;]|\.\.\.|…", hint)[0]
     if not normalize_label(first):
         return None
-    scored = [(likeness(first, p.label[: len(first) + 20]), p) for p in orientation.priorities.all()]
+    scored = [(likeness(first, p.label[: len(first) + 20]), p) for p in priorities]
     score, best = max(scored, key=lambda pair: pair[0], default=(0, None))
     return best if score >= 0.7 else None
+
+
+def cache_key(model, lookup: dict):
+    """An action by its id in the contract; a line by its action's id and its own."""
+    if model is Action:
+        return lookup["external_id"]
+    return (lookup["action"].external_id, lookup["external_id"])
