@@ -98,12 +98,12 @@ def run_load(base: str, slugs: list[str], users: int, seconds: int):
         wait_time = between(0.1, 0.5)
 
         def on_start(self):
-            self.client.get("/connexion/", name="connexion")
+            self.client.get("/connexion/", name="connexion (page)")
             token = self.client.cookies.get("csrftoken")
             self.client.post(
                 "/connexion/",
                 {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token},
-                name="connexion",
+                name="connexion (envoi)",
             )
 
         def slug(self) -> str:
