@@ -85,18 +85,19 @@ def preview(request, contract, token):
     """The dry run, as a job: inline for a small file (the page shows it at once), on a
     worker for a large one (the page follows its progress)."""
     pending = request.session[SESSION_KEY][token]
-    payload = import_jobs.payload_of(pending, contract.slug, token)
-    background = import_jobs.in_background(Path(pending["path"]))
-    job = jobs.start(
-        import_jobs.PREVIEW,
-        f"Aperçu de l'import de « {pending['name']} »",
-        user=request.user,
-        payload=payload,
-        background=background,
-    )
+    label = f"Aperçu de l'import de « {pending['name']} »"
+    job, background = start(request, import_jobs.PREVIEW, label, pending, contract.slug, token)
     if background:
         return follow(request, job)
     return import_jobs.render_preview(request, job)
+
+
+def start(request, kind: str, label: str, pending: dict, slug: str, token: str, **extra):
+    """The preview or the write of a pending import, as a job: on a worker when the file is
+    large. Returns the job and whether it went to a worker."""
+    background = import_jobs.in_background(Path(pending["path"]))
+    payload = import_jobs.payload_of(pending, slug, token, **extra)
+    return jobs.start(kind, label, user=request.user, payload=payload, background=background), background
 
 
 def follow(request, job):
@@ -120,17 +121,9 @@ def pending_import(request, slug, token) -> dict:
 def confirm(request, slug, token):
     contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
     pending = pending_import(request, slug, token)
-    payload = import_jobs.payload_of(
-        pending, slug, token, remove_missing=request.POST.get("remove_missing") == "on"
-    )
-    background = import_jobs.in_background(Path(pending["path"]))
-    job = jobs.start(
-        import_jobs.WRITE,
-        f"Import de « {pending['name']} » dans {contract.name}",
-        user=request.user,
-        payload=payload,
-        background=background,
-    )
+    label = f"Import de « {pending['name']} » dans {contract.name}"
+    removing = request.POST.get("remove_missing") == "on"
+    job, background = start(request, import_jobs.WRITE, label, pending, slug, token, remove_missing=removing)
     if background:
         return follow(request, job)
     if job.state != job.State.DONE or job.result.get("errors"):
