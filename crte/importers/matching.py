@@ -1,6 +1,6 @@
 """Telling whether two titles name the same operation. Pure."""
 
-from difflib import SequenceMatcher
+from rapidfuzz.fuzz import ratio
 
 from crte.core.text import normalize_label
 
@@ -13,7 +13,8 @@ def significant_words(text: str) -> set[str]:
 
 def likeness(a: str, b: str) -> float:
     """How much two operation titles look alike, 0 to 1: shared significant words (two at
-    least, or all of a one-word title), or the same characters in the same order."""
+    least, or all of a one-word title), or the same characters in the same order (the
+    longest common subsequence's share, rapidfuzz's `ratio`)."""
     words_a, words_b = significant_words(a), significant_words(b)
     shared = len(words_a & words_b)
     if not words_a or not words_b:
@@ -22,4 +23,4 @@ def likeness(a: str, b: str) -> float:
         overlap = shared / min(len(words_a), len(words_b))
     else:
         overlap = shared / max(len(words_a), len(words_b))
-    return max(overlap, SequenceMatcher(None, normalize_label(a), normalize_label(b)).ratio())
+    return max(overlap, ratio(normalize_label(a), normalize_label(b)) / 100)
