@@ -24,7 +24,7 @@ run: install
 	mkdir -p var
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte migrate --no-input -v 0
 	CRTE_DEMO=true CRTE_DEBUG=true $(BIN)/crte setup_demo
-	CRTE_DEMO=true CRTE_DEBUG=true PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev -p $(PORT) start
+	CRTE_DEMO=true CRTE_DEBUG=true PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 # The production recipe (docs/deploy.md): the Procfile's release step, then its web process
 # (gunicorn, WhiteNoise) and its worker (background jobs) on the database of DATABASE_URL, with a real secret key.
