@@ -5,13 +5,13 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
 from crte.core import jobs
 from crte.core.models import Job
 from crte.core.tests.factories import UserFactory
+from crte.core.tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,6 @@ def broken_job(job, progress):
 def file_job(job, progress):
     job.output.save("rapport.csv", ContentFile(b"a;b\n"), save=False)
     job.output_name = "rapport.csv"
-
-
-def run_worker():
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1, verbosity=0)
 
 
 def test_a_queued_job_waits_for_a_worker_then_runs(settings):

@@ -3,11 +3,11 @@ database), the page follows it, and the preview is shown a page at a time."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from crte.actions.models import Action
 from crte.core.models import Job
+from crte.core.tests.worker import run_worker
 from crte.importers.tests.sheets import write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +29,6 @@ def queue(settings, tmp_path):
 def read_rows(html: str) -> str:
     """The table of actions read and its pagination (the report above names actions too)."""
     return html.split('data-testid="import-rows"', 1)[1]
-
-
-def run_worker():
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1, verbosity=0)
 
 
 def test_a_large_file_is_previewed_then_written_by_a_worker(client, manager, contract, tmp_path):
