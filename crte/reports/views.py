@@ -3,6 +3,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 CONTRACTS = Contract.objects.select_related("territory__epci")
+ROLLUP_PAGE = 50
 
 
 def pdf_errors(view):
@@ -163,4 +165,9 @@ def perimeter_rollup(request):
         contracts = None  # the whole instance: no filter to apply
     context = rollup(contracts) | {"departement": departement}
     context["map"] = departement_map(context["by_departement"])
+    # Every contract stays one click away, a page at a time (the totals above cover all).
+    context["contracts_page"] = Paginator(context["contracts"], ROLLUP_PAGE).get_page(request.GET.get("page"))
+    context["funders_page"] = Paginator(context["by_funder"], ROLLUP_PAGE).get_page(
+        request.GET.get("financeurs")
+    )
     return render(request, "reports/rollup.html", context)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from frictionless import Package, system
 
 from crte.contracts.models import Contract
+from crte.contracts.tests.factories import ContractFactory
 from crte.core.models import PerimeterAccess
 from crte.core.tests.factories import UserFactory
 from crte.demo.generate import generate
@@ -94,6 +95,29 @@ def test_perimeters_read_their_contracts_in_the_rollup(client, catalogue, contra
     PerimeterAccess.objects.create(user=national, level="national")
     client.force_login(national)
     assert client.get(reverse("reports:rollup")).context["count"] == Contract.objects.count()
+
+
+def test_the_rollup_lists_every_contract_a_page_at_a_time(client, contract, funding_line):
+    from crte.reports import views
+
+    national = UserFactory(username="national")
+    PerimeterAccess.objects.create(user=national, level="national")
+    client.force_login(national)
+    first = client.get(reverse("reports:rollup"))
+    views.ROLLUP_PAGE, size = 1, views.ROLLUP_PAGE
+    try:
+        ContractFactory(name="Zeta contrat", territory=contract.territory)
+        page_one = client.get(reverse("reports:rollup"))
+        page_two = client.get(reverse("reports:rollup"), {"page": 2})
+    finally:
+        views.ROLLUP_PAGE = size
+    assert first.context["count"] == 1 and "1 / 2" not in first.content.decode()
+    shown = [list(p.context["contracts_page"]) for p in (page_one, page_two)]
+    assert [len(rows) for rows in shown] == [1, 1] and shown[0] != shown[1]
+    assert page_two.context["count"] == 2  # the totals cover every contract on every page
+    assert "2 / 2" in page_two.content.decode() and "page=1" in page_two.content.decode()
+    funders = [len(p.context["funders_page"]) for p in (page_one, page_two)]
+    assert funders[0] == 1 and len(page_one.context["by_funder"]) >= 1  # a page of financers, all summed
 
 
 def test_region_access_reads_the_contracts_of_its_region(client, contract):
