@@ -43,9 +43,10 @@ ACTION_FIELDS = (
 )
 
 
-def actions_as_of(contract, as_of: dt.date | None):
-    if as_of is None or as_of >= timezone.localdate():
-        return list(contract.actions.only(*ACTION_FIELDS))
+def actions_as_of(contract, as_of: dt.date | None, orientation=None):
+    if is_today(as_of):
+        current = contract.actions.only(*ACTION_FIELDS)
+        return list(current if orientation is None else current.filter(orientation=orientation))
     return list(Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk))
 
 
@@ -78,10 +79,18 @@ class LineRow:
     end_year: int | None
 
 
-def lines_as_of(action_ids: list[int], as_of: dt.date | None) -> list[LineRow]:
-    if as_of is None or as_of >= timezone.localdate():
-        rows = FundingLine.objects.filter(action_id__in=action_ids).values_list(*LINE_FIELDS)
-        return [LineRow(*row) for row in rows]
+def is_today(as_of: dt.date | None) -> bool:
+    return as_of is None or as_of >= timezone.localdate()
+
+
+def lines_as_of(contract, action_ids: list[int], as_of: dt.date | None, orientation=None) -> list[LineRow]:
+    """Today's lines by a join on the contract (no list of ids sent to the database); a past
+    day's from the history, by the actions of that day."""
+    if is_today(as_of):
+        current = FundingLine.objects.filter(action__contract=contract)
+        if orientation is not None:
+            current = current.filter(action__orientation=orientation)
+        return [LineRow(*row) for row in current.values_list(*LINE_FIELDS)]
     past = FundingLine.history.as_of(end_of(as_of)).filter(action_id__in=action_ids)
     return [LineRow(*(getattr(line, name) for name in LINE_FIELDS)) for line in past]
 
@@ -90,10 +99,12 @@ def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=Non
     today = as_of or timezone.localdate()
     orientations = {o.pk: o for o in contract.orientations.all()}
     actions = [
-        a for a in actions_as_of(contract, as_of) if orientation is None or a.orientation_id == orientation.pk
+        a
+        for a in actions_as_of(contract, as_of, orientation)
+        if orientation is None or a.orientation_id == orientation.pk
     ]
     by_id = {a.pk: a for a in actions}
-    lines = lines_as_of(list(by_id), as_of)
+    lines = lines_as_of(contract, list(by_id), as_of, orientation)
     funders = {o.pk: o for o in _funders(lines)}
     facts = [_facts(line, by_id[line.action_id], orientations, funders) for line in lines]
     period = Period(contract.start_year, contract.end_year)
@@ -111,7 +122,7 @@ def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=Non
         "late": [(a, a.lateness(today.year)) for a in actions if a.lateness(today.year)],
         "frequency": committee_frequency(contract, today) if orientation is None else [],
         "quality": data_quality(actions, lines),
-        "communes": commune_figures(contract, actions),
+        "communes": commune_figures(contract, actions, today=is_today(as_of), orientation=orientation),
     }
 
 
@@ -223,13 +234,18 @@ def data_quality(actions, lines) -> list[tuple[str, int]]:
     ]
 
 
-def commune_figures(contract, actions) -> dict:
+def commune_figures(contract, actions, *, today: bool = True, orientation=None) -> dict:
     """Actions and amounts per commune (INSEE code); actions with no commune concern the
     whole territory."""
     ids = [a.pk for a in actions if a.maturity != M.ABANDONNEE]
-    through = Action.communes.through.objects.filter(action_id__in=ids).values_list(
-        "action_id", "commune__insee_code"
-    )
+    through = Action.communes.through.objects
+    if today:  # by a join on the contract (the day's actions are the current ones)
+        through = through.filter(action__contract=contract).exclude(action__maturity=M.ABANDONNEE)
+        if orientation is not None:
+            through = through.filter(action__orientation=orientation)
+    else:
+        through = through.filter(action_id__in=ids)
+    through = through.values_list("action_id", "commune__insee_code")
     amounts = {a.pk: a.amount for a in actions if a.amount is not None and a.amount_basis != "annuel"}
     per_commune: dict[str, dict] = defaultdict(lambda: {"actions": 0, "amount": Decimal(0)})
     located = set()
