@@ -144,6 +144,7 @@ def run_import(
     dry_run=False,
     remove_missing=False,
     progress=None,
+    user=None,
 ):
     """Writes the plan unless the report holds errors. Returns the contract (None when
     nothing was written)."""
@@ -153,7 +154,9 @@ def run_import(
     contract = None
     try:
         with transaction.atomic():
-            contract = Writer(plan, report, catalogue, remove_missing, progress, dry_run).write(slug)
+            writer = Writer(plan, report, catalogue, remove_missing, progress, dry_run)
+            writer.user = user  # named in the history of what is written in bulk
+            contract = writer.write(slug)
             if dry_run:
                 raise DryRun
     except DryRun:
@@ -174,6 +177,7 @@ class Writer:
     ):
         self.plan, self.report, self.catalogue = plan, report, catalogue
         self.progress, self.dry_run = progress, dry_run
+        self.user = None
         # Actions and lines are looked up in memory (loaded once per import) and new ones
         # are written in bulk at the end, with their history; a dry run never writes them.
         self.known: dict = {}
@@ -258,7 +262,7 @@ class Writer:
         their history rows."""
         actions, lines = self.pending[Action], self.pending[FundingLine]
         if actions:
-            bulk_create_with_history(actions, Action, batch_size=BATCH)
+            bulk_create_with_history(actions, Action, batch_size=BATCH, default_user=self.user)
             self.created.setdefault(Action, []).extend(a.pk for a in actions)
         owners, communes = Action.owners.through, Action.communes.through
         owners.objects.bulk_create(
@@ -278,7 +282,7 @@ class Writer:
         if lines:
             for line in lines:
                 line.action_id = line.action.pk
-            bulk_create_with_history(lines, FundingLine, batch_size=BATCH)
+            bulk_create_with_history(lines, FundingLine, batch_size=BATCH, default_user=self.user)
             self.created.setdefault(FundingLine, []).extend(line.pk for line in lines)
         self.pending = {Action: [], FundingLine: []}
         self.pending_links = []

@@ -148,6 +148,7 @@ def import_source(
         dry_run=dry_run,
         remove_missing=remove_missing,
         progress=progress,
+        user=user if user is not None and user.is_authenticated else None,
     )
     if contract is not None and plan.is_document and contract.signed_on:
         ensure_initial_version(contract)  # version 0: the contract as signed

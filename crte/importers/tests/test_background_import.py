@@ -62,6 +62,8 @@ def test_a_large_file_is_previewed_then_written_by_a_worker(client, manager, con
     page = client.get(write.get_absolute_url()).content.decode()
     assert "Import de « programmation.xlsx » terminé : 501 élément(s) créé(s)" in page
     assert Action.objects.filter(contract=contract).count() == 250
+    created = Action.history.filter(contract_id=contract.pk, history_type="+")
+    assert created.count() == 250 and set(created.values_list("history_user", flat=True)) == {manager.pk}
     # The file is gone with the import: the same token cannot be confirmed again.
     assert client.post(reverse("importers:confirm", args=[contract.slug, token])).status_code == 404
 
