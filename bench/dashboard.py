@@ -12,6 +12,7 @@ import statistics
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,11 +69,10 @@ def measure(client: Client, url: str, requests: int) -> tuple[float, float, int]
     return statistics.median(timings), p95, len(queries)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 400, 1600])
-    parser.add_argument("--requests", type=int, default=20)
-    args = parser.parse_args()
+@contextmanager
+def reference_database():
+    """A throw-away test database with the reference contract and the demo accounts;
+    yields the contract."""
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
@@ -81,18 +81,26 @@ def main() -> None:
         load_reference_data()
         contract, _ = load_reference_contract()
         setup_demo(contract)
+        yield contract
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 400, 1600])
+    parser.add_argument("--requests", type=int, default=20)
+    args = parser.parse_args()
+    with reference_database() as contract:
         client = Client()
         url = f"/contrats/{contract.slug}/tableau-de-bord/"
-        vendor = connection.vendor
-        print(f"Tableau de bord du contrat — base {vendor}, {args.requests} requêtes par taille")
+        print(f"Tableau de bord du contrat — base {connection.vendor}, {args.requests} requêtes par taille")
         print(f"{'actions':>8} {'p50 (ms)':>10} {'p95 (ms)':>10} {'requêtes SQL':>13}")
         for size in args.sizes:
             grow(contract, size - contract.actions.count())
             client.get(url)  # warm up
             p50, p95, queries = measure(client, url, args.requests)
             print(f"{contract.actions.count():>8} {p50:>10.1f} {p95:>10.1f} {queries:>13}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

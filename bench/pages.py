@@ -9,10 +9,9 @@ with pagination."""
 
 import argparse
 
-from dashboard import grow, measure  # same directory
+from dashboard import grow, measure, reference_database  # same directory
 from django.db import connection
 from django.test import Client
-from django.test.utils import setup_test_environment
 
 PAGES = [
     ("Liste des actions (page 1)", "/contrats/{slug}/actions/"),
@@ -32,15 +31,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[400, 1600])
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with reference_database() as contract:
         from crte.core.models import User
-        from crte.demo.reference import load_reference_contract, load_reference_data, setup_demo
 
-        load_reference_data()
-        contract, _ = load_reference_contract()
-        setup_demo(contract)
         client = Client()
         client.force_login(User.objects.get(username="chef.projet"))
         action = contract.actions.order_by("pk").first()
@@ -53,8 +46,6 @@ def main() -> None:
                 client.get(url)  # warm up
                 p50, p95, queries = measure(client, url, args.requests)
                 print(f"{contract.actions.count():>8}  {label:<32} {p50:>9.1f} {p95:>9.1f} {queries:>5}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

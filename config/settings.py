@@ -175,7 +175,6 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_TIMEOUT = 10
 OIDC_OP_LOGOUT_URL_METHOD = "crte.contracts.proconnect.logout_url"
 LOGIN_REDIRECT_URL_FAILURE = "/connexion/?proconnect=refus"
-LOGOUT_REDIRECT_PATH = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

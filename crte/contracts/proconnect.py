@@ -8,11 +8,13 @@ same e-mail) or invited to a contract by its manager (contracts.Invitation); the
 sign-in with the invited address creates the account and takes the invitation."""
 
 import logging
+import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from crte.contracts.models import Invitation, accept_invitations
@@ -84,7 +86,7 @@ def logout_url(request) -> str:
     to the home page."""
     query = {
         "id_token_hint": request.session.get("oidc_id_token", ""),
-        "state": request.session.session_key or "fin",
-        "post_logout_redirect_uri": request.build_absolute_uri(settings.LOGOUT_REDIRECT_PATH),
+        "state": secrets.token_urlsafe(16),  # never the session key: this URL leaves the site
+        "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
     }
     return f"{settings.PROCONNECT_LOGOUT_ENDPOINT}?{urlencode(query)}"

@@ -122,13 +122,13 @@ def run_job(job_id: str) -> str:
     return job.state
 
 
-def execute(job: Job, stream=None) -> Job:
+def execute(job: Job) -> Job:
     """Runs the job's handler, recording the start, the end and any failure. A JobError's
     message is shown as is; anything else is logged and shown as an internal error with the
     job's reference, never as a traceback."""
     job.state, job.started_at = Job.State.RUNNING, timezone.now()
     job.save(update_fields=["state", "started_at"])
-    progress = Progress(job, stream)
+    progress = Progress(job)
     try:
         HANDLERS[job.kind](job, progress)
     except JobError as error:
@@ -137,7 +137,8 @@ def execute(job: Job, stream=None) -> Job:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.state = Job.State.FAILED
         job.error = (
-            f"Erreur interne pendant le travail (référence {job.pk}). L'équipe technique en est informée."
+            f"Erreur inattendue (référence {job.pk}) : elle est enregistrée dans le journal de la "
+            "plateforme ; signalez cette référence à son équipe technique."
         )
     else:
         job.state = Job.State.DONE

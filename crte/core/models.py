@@ -353,7 +353,7 @@ class Job(models.Model):
     it produced is a file (`output`) or a summary (`result`) for the page to show."""
 
     class State(models.TextChoices):
-        WAITING = "attente", "En attente d'un processus de travail"
+        WAITING = "attente", "En file d'attente"
         RUNNING = "en_cours", "En cours"
         DONE = "terminee", "Terminé"
         FAILED = "echec", "Échec"
@@ -387,6 +387,8 @@ class Job(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:job", args=[self.pk])
+
+    RECENT = 5  # shown in « Mon espace »
 
     @property
     def finished(self) -> bool:

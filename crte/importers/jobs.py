@@ -42,7 +42,6 @@ def run(job: Job, progress, *, dry_run: bool) -> ImportResult:
     path = Path(data["path"])
     if not path.exists():
         raise jobs.JobError("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
-    progress.step(("Aperçu" if dry_run else "Import") + f" de « {data['name']} »")
     return import_source(
         path=path,
         slug=data["slug"],
@@ -75,6 +74,7 @@ def write_job(job: Job, progress) -> None:
         )
         if result.contract is not None:
             job.result["next_url"] = result.contract.get_absolute_url()
+            job.result["next_label"] = "Voir le contrat"
 
 
 def summary(result: ImportResult) -> dict:

@@ -9,7 +9,7 @@ from django.core.files import File
 
 from crte.contracts.models import Contract
 from crte.core import jobs
-from crte.core.models import Job, User
+from crte.core.models import Job
 from crte.portal.exports import write_all
 
 EXPORT = "export-perimetre"
@@ -17,7 +17,7 @@ EXPORT = "export-perimetre"
 
 @jobs.handler(EXPORT)
 def export_job(job: Job, progress) -> None:
-    user = User.objects.filter(pk=job.user_id).first()
+    user = job.user
     if user is None or not user.has_perimeter:
         raise jobs.JobError("Export réservé aux accès départementaux, régionaux ou nationaux.")
     contracts = Contract.objects.in_perimeter_of(user).select_related("territory__epci")

@@ -44,10 +44,13 @@ ACTION_FIELDS = (
 
 
 def actions_as_of(contract, as_of: dt.date | None, orientation=None):
+    """The contract's actions today (the fields the dashboard reads), or as they were on a
+    past day (from the history); of one orientation when given."""
     if is_today(as_of):
-        current = contract.actions.only(*ACTION_FIELDS)
-        return list(current if orientation is None else current.filter(orientation=orientation))
-    return list(Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk))
+        actions = contract.actions.only(*ACTION_FIELDS)
+    else:
+        actions = Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk)
+    return list(actions if orientation is None else actions.filter(orientation_id=orientation.pk))
 
 
 LINE_FIELDS = (
@@ -98,11 +101,7 @@ def lines_as_of(contract, action_ids: list[int], as_of: dt.date | None, orientat
 def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=None) -> dict:
     today = as_of or timezone.localdate()
     orientations = {o.pk: o for o in contract.orientations.all()}
-    actions = [
-        a
-        for a in actions_as_of(contract, as_of, orientation)
-        if orientation is None or a.orientation_id == orientation.pk
-    ]
+    actions = actions_as_of(contract, as_of, orientation)
     by_id = {a.pk: a for a in actions}
     lines = lines_as_of(contract, list(by_id), as_of, orientation)
     funders = {o.pk: o for o in _funders(lines)}

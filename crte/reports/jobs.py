@@ -22,47 +22,50 @@ from crte.reports.pdf import PdfUnavailable
 
 DOCUMENT = "document"
 FORMATS = ("pdf", "docx")
-LABELS = {"evaluation": "évaluation", "minutes": "compte rendu", "convention": "convention financière"}
 
 
-def build(document: str, user, fmt: str, *, pk=None, slug=None, year=None) -> tuple[bytes, str]:
-    """The document's bytes and its file name, for a person allowed to read it (404
-    otherwise, as its page)."""
+def subject(document: str, user, fmt: str, *, pk=None, slug=None, year=None):
+    """What the document is about, for a person allowed to read it (404 otherwise, as its
+    page): the evaluation, the meeting, or the contract's convention of that year."""
     if fmt not in FORMATS:
         raise Http404("Format inconnu : pdf ou docx.")
     if document == "evaluation":
-        report = get_for_user(EvaluationReport.objects.select_related("contract"), user, pk=pk)
-        body = evaluation_pdf(report) if fmt == "pdf" else evaluation_docx(report)
-        return body, f"evaluation-{report.year}-{report.contract.slug}.{fmt}"
+        return get_for_user(EvaluationReport.objects.select_related("contract"), user, pk=pk)
     if document == "minutes":
-        meeting = get_for_user(Meeting.objects.select_related("committee__contract"), user, pk=pk)
-        body = minutes_pdf(meeting) if fmt == "pdf" else minutes_docx(meeting)
-        return body, f"compte-rendu-{meeting.committee.kind.lower()}-{meeting.date:%Y-%m-%d}.{fmt}"
+        return get_for_user(Meeting.objects.select_related("committee__contract"), user, pk=pk)
     if document == "convention":
         contract = get_for_user(Contract.objects.select_related("territory__epci"), user, slug=slug)
         if year_outside(contract, year):
             raise Http404(year_outside(contract, year))
         agreement = FundingAgreement.objects.filter(contract=contract, year=year).first()
-        agreement = agreement or FundingAgreement(contract=contract, year=year)  # a preview
-        body = convention_pdf(agreement) if fmt == "pdf" else convention_docx(agreement)
-        return body, f"convention-financiere-{year}-{contract.slug}.{fmt}"
+        return agreement or FundingAgreement(contract=contract, year=year)  # a preview
     raise Http404("Document inconnu.")
 
 
-def start(request, document: str, fmt: str, **where) -> Job:
-    """Checks the reader now (a refused person gets the page's 404, not a job), then queues."""
-    get_allowed(request.user, document, where)
-    label = f"Document : {LABELS[document]} ({fmt.upper()})"
-    return jobs.start(DOCUMENT, label, user=request.user, payload={"document": document, "fmt": fmt, **where})
-
-
-def get_allowed(user, document: str, where: dict) -> None:
+def build(document: str, user, fmt: str, **where) -> tuple[bytes, str]:
+    """The document's bytes and its file name (without the extension)."""
+    about = subject(document, user, fmt, **where)
     if document == "evaluation":
-        get_for_user(EvaluationReport.objects.all(), user, pk=where["pk"])
-    elif document == "minutes":
-        get_for_user(Meeting.objects.all(), user, pk=where["pk"])
-    else:
-        get_for_user(Contract.objects.all(), user, slug=where["slug"])
+        body = evaluation_pdf(about) if fmt == "pdf" else evaluation_docx(about)
+        return body, f"evaluation-{about.year}-{about.contract.slug}"
+    if document == "minutes":
+        body = minutes_pdf(about) if fmt == "pdf" else minutes_docx(about)
+        return body, f"compte-rendu-{about.committee.kind.lower()}-{about.date:%Y-%m-%d}"
+    body = convention_pdf(about) if fmt == "pdf" else convention_docx(about)
+    return body, f"convention-financiere-{about.year}-{about.contract.slug}"
+
+
+def start(request, document: str, fmt: str, **where) -> Job:
+    """Checks the reader and the request now (a refused person gets the page's 404, not a
+    job), then queues; the job is named as people name the document."""
+    about = subject(document, request.user, fmt, **where)
+    label = {
+        "evaluation": lambda: f"Évaluation {about.year} — {about.contract}",
+        "minutes": lambda: f"Compte rendu : {about}",
+        "convention": lambda: f"Convention financière {about.year} — {about.contract}",
+    }[document]()
+    payload = {"document": document, "fmt": fmt, **where}
+    return jobs.start(DOCUMENT, f"{label} ({fmt.upper()})", user=request.user, payload=payload)
 
 
 @jobs.handler(DOCUMENT)
@@ -70,16 +73,12 @@ def document_job(job: Job, progress) -> None:
     data = dict(job.payload)
     progress.step(f"Préparation du document ({data['fmt'].upper()})")
     try:
-        body, name = build(
-            data.pop("document"),
-            job.user,
-            data.pop("fmt"),
-            **{k: v for k, v in data.items() if v is not None},
-        )
+        body, name = build(data.pop("document"), job.user, data.pop("fmt"), **data)
     except (Http404, PermissionDenied) as error:
         raise jobs.JobError(f"Document indisponible : {error}") from error
     except PdfUnavailable as error:
         raise jobs.JobError(str(error)) from error
+    name = f"{name}.{job.payload['fmt']}"
     job.output.save(f"{job.pk}-{name}", ContentFile(body), save=False)
     job.output_name = name
     job.result = {"message": f"Document prêt : {name}."}

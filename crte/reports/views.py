@@ -48,7 +48,7 @@ def pdf_errors(view):
     return wrapped
 
 
-def attachment(body: bytes, fmt: str, name: str) -> HttpResponse:
+def attachment(body: bytes, name: str, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
@@ -66,16 +66,14 @@ def document(request, kind: str, fmt: str, **where):
             raise Http404("Document introuvable.")
         return redirect(document_jobs.start(request, kind, fmt, **where))
     body, name = document_jobs.build(kind, request.user, fmt, **where)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(body, name, fmt)
 
 
 def maquette_xlsx(request, slug):
     contract = get_for_user(CONTRACTS, request.user, slug=slug)
     overview, facts = contract_maquette(contract)
     return attachment(
-        maquette_workbook(contract, overview, facts), "xlsx", f"maquette-financiere-{contract.slug}"
+        maquette_workbook(contract, overview, facts), f"maquette-financiere-{contract.slug}", "xlsx"
     )
 
 

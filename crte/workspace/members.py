@@ -112,7 +112,9 @@ def members(request, slug):
                 invited_by=request.user,
             )
             send_invitation(request, invitation)
-            messages.success(request, f"Invitation envoyée à {invitation.email}.")
+            messages.success(
+                request, f"Invitation envoyée à {invitation.email} : le courriel part dans un instant."
+            )
             return redirect("workspace:members", slug=slug)
     context = {
         "contract": contract,
@@ -133,7 +135,7 @@ def send_invitation(request, invitation: Invitation) -> None:
     organisation = f" pour {invitation.organisation}" if invitation.organisation else ""
     body = (
         f"Bonjour,\n\n{inviter} vous invite à rejoindre le contrat « {invitation.contract} » sur "
-        f"{settings.SITE_TITLE}, comme {invitation.get_role_display().lower()}{organisation}.\n\n"
+        f"{settings.SITE_TITLE}, avec le rôle « {invitation.get_role_display()} »{organisation}.\n\n"
         f"Pour accepter, ouvrez ce lien : {link}\n\nLes agents publics se connectent avec "
         "ProConnect, avec cette adresse ; les autres personnes y créent un mot de passe.\n"
     )
@@ -177,8 +179,9 @@ def invitation(request, token):
     if found is None or not found.pending:
         raise Http404("Cette invitation n'existe pas, a déjà servi ou a été annulée.")
     user = request.user
+    addressed_to_user = user.is_authenticated and (user.email or "").lower() == found.email.lower()
     if user.is_authenticated and request.method == "POST" and "accepter" in request.POST:
-        if (user.email or "").lower() != found.email.lower():
+        if not addressed_to_user:
             raise PermissionDenied("Cette invitation est adressée à une autre adresse.")
         found.accept(user)
         messages.success(request, f"Vous avez rejoint le contrat « {found.contract} ».")
@@ -199,6 +202,7 @@ def invitation(request, token):
         return redirect(found.contract)
     context = {
         "invitation": found,
+        "addressed_to_user": addressed_to_user,
         "form": form,
         "known": known,
         "proconnect": settings.PROCONNECT_ENABLED,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from crte.actions.models import Action, ActionChange, ProgressReport
 from crte.contracts.models import Contract, Membership
+from crte.core.models import Job
 from crte.finance.models import FundingAgreement, FundingLine
 from crte.indicators.models import Indicator, Measurement
 from crte.workspace.listing import late_q
@@ -72,7 +73,11 @@ def my_space(user, today: dt.date) -> dict:
         "my_actions": [(a, progress_due(a, today)) for a in my_actions],
         "my_lines": list(my_lines),
         "activity": recent_activity(managed) if managed else [],
+        "jobs": list(Job.objects.filter(user=user).only(*JOB_FIELDS)[: Job.RECENT]),
     }
+
+
+JOB_FIELDS = ("id", "label", "state", "step", "created_at", "finished_at")
 
 
 def progress_due(action: Action, today: dt.date) -> bool:

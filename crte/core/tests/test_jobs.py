@@ -65,7 +65,7 @@ def test_failures_are_told_in_french_and_never_as_a_traceback(settings):
     assert refused.state == broken.state == Job.State.FAILED
     assert refused.error == "Le fichier est illisible (ligne 3, colonne B)."
     assert "secret" not in broken.error and str(broken.pk) in broken.error
-    assert broken.error.startswith("Erreur interne")
+    assert broken.error.startswith("Erreur inattendue")
 
 
 def test_an_unknown_kind_is_refused_before_anything_is_queued():

@@ -39,7 +39,7 @@ def test_a_large_file_is_previewed_then_written_by_a_worker(client, manager, con
     job = Job.objects.get(kind="apercu-import")
     assert sent.status_code == 302 and sent["Location"] == job.get_absolute_url()
     waiting = client.get(job.get_absolute_url()).content.decode()
-    assert "En attente d&#x27;un processus de travail" in waiting and "<progress" in waiting
+    assert "En file d&#x27;attente" in waiting and "<progress" in waiting
     run_worker()
 
     preview = client.get(job.get_absolute_url())

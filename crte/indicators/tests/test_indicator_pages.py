@@ -162,6 +162,23 @@ def test_dashboard_as_of_a_past_date_reads_the_history(db, manager, ready_action
     assert today["total"] == 1
 
 
+def test_dashboard_of_one_orientation_on_a_past_date(db, contract, orientation):
+    from datetime import timedelta
+
+    from crte.actions.models import Action
+    from crte.contracts.tests.factories import OrientationFactory
+
+    other = OrientationFactory(contract=contract, name="Se loger")
+    ActionFactory.create_batch(2, orientation=orientation)
+    ActionFactory(orientation=other)
+    long_ago = timezone.now() - timedelta(days=10)
+    Action.history.filter(contract_id=contract.pk).update(history_date=long_ago)
+    past = timezone.localdate() - timedelta(days=5)
+    assert dashboard_figures(contract, as_of=past, orientation=orientation)["completion"]["total"] == 2
+    assert dashboard_figures(contract, as_of=past, orientation=other)["completion"]["total"] == 1
+    assert dashboard_figures(contract, as_of=past)["completion"]["total"] == 3
+
+
 def test_manager_establishes_an_evaluation_that_readers_open(
     client, manager, reader, outsider, contract, ghg
 ):

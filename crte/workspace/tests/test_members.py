@@ -29,7 +29,7 @@ def test_a_manager_invites_and_the_mail_goes_through_a_job(client, manager, cont
     assert job.state == Job.State.DONE and job.user == manager
     assert mail.outbox[0].to == ["Paul@Ville.fr"]
     assert f"http://testserver/invitations/{invitation.token}/" in mail.outbox[0].body
-    assert "lecteur" in mail.outbox[0].body
+    assert "« Lecteur »" in mail.outbox[0].body
     page = client.get(reverse("workspace:members", args=[contract.slug])).content.decode()
     assert "Paul@Ville.fr" in page and "Invitation envoyée" in page
 
@@ -80,6 +80,8 @@ def test_a_known_person_signs_in_then_accepts_and_nobody_else_can(client, contra
     known = UserFactory(username="elu", email="ELU@ville.fr")
     assert "Un compte existe déjà" in client.get(invitation.get_absolute_url()).content.decode()
     client.force_login(other)
+    page = client.get(invitation.get_absolute_url()).content.decode()
+    assert "cette invitation est adressée à elu@ville.fr" in page and "Rejoindre le contrat" not in page
     assert client.post(invitation.get_absolute_url(), {"accepter": "1"}).status_code == 403
     client.force_login(known)
     assert (

@@ -74,3 +74,19 @@ def test_my_space_costs_the_same_queries_for_more_data(client, manager, funder_m
 
 def test_anonymous_visitors_are_sent_to_login(client):
     assert client.get(URL)["Location"].startswith(reverse("core:login"))
+
+
+def test_my_space_lists_my_recent_background_work_only(client, manager, reader):
+    from crte.core.models import Job
+
+    mine = [
+        Job.objects.create(kind="export-perimetre", label=f"Export n° {n}", user=manager) for n in range(7)
+    ]
+    Job.objects.create(kind="export-perimetre", label="Export d'un autre", user=reader)
+    client.force_login(manager)
+    page = client.get(reverse("workspace:my_space"))
+    shown = page.context["jobs"]
+    assert len(shown) == Job.RECENT and {j.user_id for j in shown} == {manager.pk}
+    html = page.content.decode()
+    assert f'href="{mine[-1].get_absolute_url()}"' in html and "en file d&#x27;attente" in html
+    assert "Export d&#x27;un autre" not in html
