@@ -147,6 +147,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "timeout": int(env_str("CRTE_SQLITE_BUSY_SECONDS", "30")),
         }
     )
+SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -192,6 +193,34 @@ AXES_ENABLED = env_bool("CRTE_LOGIN_THROTTLING", True)
 # Sessions end after an idle time (every request renews the cookie), 2 hours by default.
 SESSION_COOKIE_AGE = int(env_str("CRTE_SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+if SQLITE:
+    # SQLite has one write lock, which a large import holds while it writes (minutes for
+    # 100 000 rows). Signing in, signing out and reading pages must not wait for it: on
+    # SQLite, sessions are files and login throttling counts in a file cache, in a folder
+    # beside the database (one machine, as SQLite is); the date of last sign-in is written
+    # when the database is free (crte.core.signals). PostgreSQL keeps them in the database.
+    if TESTING:  # one folder per test process, removed at its end
+        import atexit
+        import shutil
+        import tempfile
+
+        RUNTIME_DIR = Path(tempfile.mkdtemp(prefix="crte-test-connexions-"))
+        atexit.register(shutil.rmtree, RUNTIME_DIR, True)
+    else:
+        _database_dir = Path(DATABASES["default"]["NAME"]).resolve().parent
+        RUNTIME_DIR = Path(env_str("CRTE_RUNTIME_DIR", str(_database_dir / "connexions")))
+    SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    SESSION_FILE_PATH = str(RUNTIME_DIR / "sessions")
+    Path(SESSION_FILE_PATH).mkdir(parents=True, exist_ok=True)
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "connexions": {
+            "BACKEND": "crte.core.cache.LockedFileCache",
+            "LOCATION": str(RUNTIME_DIR / "tentatives"),
+        },
+    }
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    AXES_CACHE = "connexions"
 # E-mail (invitations): SMTP from the environment; printed on the console in demo/debug.
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"

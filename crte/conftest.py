@@ -103,6 +103,18 @@ def outsider(db):
     return _member(other, "autre", Membership.Role.CHEF_PROJET)
 
 
+@pytest.fixture(autouse=True)
+def _login_attempts_forgotten():
+    """Login throttling counts in a file cache on SQLite (not rolled back with the test's
+    transaction): a lockout of one test must not leak into the next."""
+    yield
+    from django.conf import settings as django_settings
+    from django.core.cache import caches
+
+    if "connexions" in django_settings.CACHES:
+        caches["connexions"].clear()
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

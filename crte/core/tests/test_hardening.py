@@ -196,6 +196,69 @@ def test_the_embedded_database_lets_pages_read_while_an_import_writes(tmp_path):
     writer.execute("COMMIT")
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+def test_on_sqlite_signing_in_reading_and_signing_out_write_only_the_last_sign_in_date(
+    client, manager, contract
+):
+    """An import holds SQLite's one write lock while it writes: people signing in, reading
+    and signing out meanwhile must not need it. Sessions and throttling live in files; the
+    only write left is the last sign-in date, which gives up instead of waiting (below)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps sessions in the database: its writers do not queue")
+    client.post(reverse("core:login"), {"username": "nobody", "password": "mauvais"})  # a failure
+    with CaptureQueriesContext(connection) as queries:
+        signed_in = client.post(
+            reverse("core:login"), {"username": manager.username, "password": "motdepasse-test"}
+        )
+        assert signed_in.status_code == 302 and "_auth_user_id" in client.session
+        for url in (
+            contract.get_absolute_url(),
+            reverse("workspace:contract_actions", args=[contract.slug]),
+            reverse("reports:dashboard", args=[contract.slug]),
+        ):
+            assert client.get(url).status_code == 200
+        client.post(reverse("core:logout"))
+    assert "_auth_user_id" not in client.session
+    written = writes(queries.captured_queries)
+    assert len(written) == 1 and "last_login" in written[0], written
+
+
+def test_a_locked_database_does_not_stop_a_sign_in(client, manager, monkeypatch, caplog):
+    from django.db import OperationalError, connection
+
+    from crte.core import signals
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite locks the whole database")
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(signals, "update_last_login", locked)
+    signed_in = client.post(
+        reverse("core:login"), {"username": manager.username, "password": "motdepasse-test"}
+    )
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
+    assert "last sign-in date" in caplog.text
+    manager.refresh_from_db()
+    assert manager.last_login is None
+
+
+def test_a_free_database_records_the_last_sign_in(client, manager):
+    client.post(reverse("core:login"), {"username": manager.username, "password": "motdepasse-test"})
+    manager.refresh_from_db()
+    assert manager.last_login is not None
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_missing_and_refused_pages_are_french_dsfr_pages(client, settings, debug, reader, action):
     settings.DEBUG = debug
@@ -267,3 +330,28 @@ def test_logs_are_one_json_object_per_line():
         500,
     )
     assert "ValueError: boom" in entry["exception"]
+
+
+def _count_failures(location: str, times: int) -> None:
+    from crte.core.cache import LockedFileCache
+
+    cache = LockedFileCache(location, {})
+    for _ in range(times):
+        if not cache.add("echecs", 1, timeout=600):
+            cache.incr("echecs")
+
+
+def test_login_failures_counted_in_files_are_all_counted_when_processes_race(tmp_path):
+    """Four processes counting 50 failures each at once: 200, none lost to a race."""
+    import multiprocessing
+
+    from crte.core.cache import LockedFileCache
+
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_count_failures, args=(str(tmp_path), 50)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    assert LockedFileCache(str(tmp_path), {}).get("echecs") == 200
