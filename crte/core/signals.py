@@ -20,7 +20,11 @@ SIGN_IN_WAIT_MS = 2000  # how long a sign-in waits for the write lock before giv
 
 @contextmanager
 def busy_wait(milliseconds: int):
-    """SQLite's busy timeout of this connection set to `milliseconds` for a while."""
+    """SQLite's busy timeout of this connection set to `milliseconds` for a while (other
+    databases lock rows, not the database: nothing to do)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
     try:

@@ -8,6 +8,9 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(load_schemes_after_migrate, sender=self)
+        from crte.finance import summaries
+
+        summaries.connect()
 
 
 def load_schemes_after_migrate(sender, **kwargs) -> None:

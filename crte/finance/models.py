@@ -206,3 +206,43 @@ class FundingAgreementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.funder} : {self.amount} € pour « {self.action_title} »"
+
+
+class ContractSummary(models.Model):
+    """A contract's figures for the roll-ups (its count of actions, its amount over its
+    period), computed by `crte.finance.summaries` from its actions and lines. Every write to
+    the contract, its actions or its lines moves `writes`; the figures are those of the
+    moment `writes` was `computed`, so they are stale while the two differ."""
+
+    contract = models.OneToOneField(
+        Contract, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    writes = models.PositiveBigIntegerField(default=1)
+    computed = models.PositiveBigIntegerField(default=0)
+    n_actions = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True)  # none: no figure
+
+    class Meta:
+        verbose_name = "synthèse d'un contrat"
+        verbose_name_plural = "synthèses des contrats"
+
+    def __str__(self) -> str:
+        return f"Synthèse du contrat {self.contract_id}"
+
+
+class ContractFunding(models.Model):
+    """A contract's financing by financer and first year (of the line, else of its action),
+    over the contract's period, abandoned actions left out: the roll-up's financer × year
+    table sums these rows."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="funding_summary")
+    funder = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True)
+    total = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = "financement d'un contrat par financeur et année"
+        verbose_name_plural = "financements des contrats par financeur et année"
+
+    def __str__(self) -> str:
+        return f"Contrat {self.contract_id}, financeur {self.funder_id}, {self.year} : {self.total}"

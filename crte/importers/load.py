@@ -26,6 +26,7 @@ from crte.core.models import Commune, Grouping, Organisation, OrganisationAlias
 from crte.core.national import roles
 from crte.core.resolve import NOWHERE, BodyIndex, Place, choose, outside
 from crte.core.text import normalize_label
+from crte.finance import summaries
 from crte.finance.models import FundingLine, Scheme
 from crte.importers.funding import FunderDirectory
 from crte.importers.matching import likeness
@@ -153,12 +154,13 @@ def run_import(
         return None
     contract = None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), summaries.deferred():  # the roll-up's figures: marked once
             writer = Writer(plan, report, catalogue, remove_missing, progress, dry_run)
             writer.user = user  # named in the history of what is written in bulk
             contract = writer.write(slug)
             if dry_run:
                 raise DryRun
+            summaries.touch([contract.pk])  # rows written in bulk send no signal
     except DryRun:
         return None
     report.written = True

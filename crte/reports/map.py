@@ -39,7 +39,18 @@ def departement_outlines(code: str) -> dict[str, dict]:
         return {}
     with gzip.open(CONTOURS / "communes" / name, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    return {f["properties"]["code"]: f["geometry"] for f in data["features"]}
+    return {f["properties"]["code"]: frozen(f["geometry"]) for f in data["features"]}
+
+
+def frozen(geometry: dict) -> dict:
+    """Coordinates as tuples: kept in memory between requests, nested lists would be walked
+    by every full garbage collection (tens of milliseconds on a national page); tuples of
+    numbers are not."""
+
+    def tuples(value):
+        return tuple(tuples(v) for v in value) if isinstance(value, list) else value
+
+    return {"type": geometry["type"], "coordinates": tuples(geometry["coordinates"])}
 
 
 def rings(geometry: dict):
@@ -143,32 +154,28 @@ def departement_map(rows: dict[str, dict], width: int = 560) -> str:
     """The perimeter roll-up's map: each département of metropolitan France shaded by its
     number of contracts. `rows`: {code: {"name", "contracts", "amount"}}; départements
     without a contract are drawn blank for context (overseas ones are listed, not drawn)."""
-    features = departement_features()
-    shown = {code: g for code, g in features.items() if code in rows} or {}
-    if not shown:
+    height, paths = departement_paths(
+        tuple(sorted(code for code in rows if code in departement_features())), width
+    )
+    if not height:
         return ""
-    context = {code: g for code, g in features.items() if code not in rows}
-    points = [p for g in shown.values() for ring in rings(g) for p in ring]
-    projection = Projection(points, width)
     most = max((r["contracts"] for r in rows.values()), default=0)
-    parts = [svg_open(width, projection.height, "Carte des départements du périmètre : nombre de contrats")]
-    for _code, geometry in sorted(context.items()):
-        parts.append(
-            format_html(
-                '<path d="{}" fill="#ffffff" stroke="#cecece" stroke-width="0.5"/>',
-                projection.fill_path([geometry]),
+    parts = [svg_open(width, height, "Carte des départements du périmètre : nombre de contrats")]
+    for code, path in sorted(paths.items()):
+        if code not in rows:
+            parts.append(
+                format_html('<path d="{}" fill="#ffffff" stroke="#cecece" stroke-width="0.5"/>', path)
             )
-        )
-    for code, geometry in sorted(shown.items()):
+    for code, path in sorted(paths.items()):
+        if code not in rows:
+            continue
         row = rows[code]
-        shade = (
-            SHADES[0] if not row["contracts"] else SHADES[min(4, 1 + (3 * row["contracts"]) // max(most, 1))]
-        )
+        shade = shade_for(row["contracts"], most)
         parts.append(
             format_html(
                 '<path d="{}" fill="{}" stroke="#ffffff" stroke-width="0.8" data-departement="{}">'
                 "<title>{} ({}) : {} contrat(s), {}</title></path>",
-                projection.fill_path([geometry]),
+                path,
                 shade,
                 code,
                 row["name"],
@@ -180,8 +187,20 @@ def departement_map(rows: dict[str, dict], width: int = 560) -> str:
     return join(parts)
 
 
+@lru_cache(maxsize=32)
+def departement_paths(shown: tuple[str, ...], width: int) -> tuple[int, dict[str, str]]:
+    """The drawing of every département, framed on the `shown` ones (the same for every
+    request of one perimeter: computed once). Returns (height, {code: SVG path})."""
+    features = departement_features()
+    points = [p for code in shown for ring in rings(features[code]) for p in ring]
+    if not points:
+        return 0, {}
+    projection = Projection(points, width)
+    return projection.height, {code: projection.fill_path([g]) for code, g in features.items()}
+
+
 @cache
 def departement_features() -> dict[str, dict]:
     with gzip.open(CONTOURS / "departements-version-simplifiee.geojson.gz", "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    return {f["properties"]["code"]: f["geometry"] for f in data["features"]}
+    return {f["properties"]["code"]: frozen(f["geometry"]) for f in data["features"]}

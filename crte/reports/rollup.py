@@ -1,18 +1,27 @@
 """Roll-ups over many contracts (a département, a region, the country), computed by the
 database: counts, amounts by financer and engagement year, recovery-plan actions to report
 upward (Art. 7-3), additive indicators summed. A fixed number of queries, whatever the
-number of contracts."""
+number of contracts.
 
+`rollup` reads the per-contract summaries (`crte.finance.summaries`), computing first those
+that writes made stale; `raw_rollup` computes the same figures from every action and line,
+which is what a test compares them with, and what is shown when the summaries cannot be
+written (SQLite locked by a large import)."""
+
+import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
+from django.db import OperationalError
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract
-from crte.core.models import Departement
-from crte.finance.models import FundingLine
+from crte.core.models import Departement, Organisation
+from crte.core.signals import busy_wait
+from crte.finance import summaries
+from crte.finance.models import ContractFunding, ContractSummary, FundingLine
 from crte.finance.sql import action_period_total, line_period_total
 from crte.indicators.models import Indicator, Measurement
 
@@ -20,6 +29,8 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 # Units whose values add up across territories (not rates, not per inhabitant).
 ADDITIVE_UNITS = {"teq CO2", "GWh", "MWh", "ha", "km", "t", "km²"}
 RECOVERY_LIMIT = 200
+REFRESH_WAIT_MS = 1000  # on SQLite, how long a page waits to write the summaries
+logger = logging.getLogger(__name__)
 
 
 def scoped(queryset, path: str, contracts):
@@ -40,6 +51,56 @@ def funding_by_funder_and_year(contracts):
 
 def rollup(contracts) -> dict:
     """`contracts`: a queryset, or None for every contract of the instance."""
+    try:
+        with busy_wait(REFRESH_WAIT_MS):
+            summaries.refresh(contracts)
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        logger.warning("roll-up computed from the lines: the summaries could not be written (%s)", error)
+        return raw_rollup(contracts)
+    everything = contracts is None
+    kept = summaries.scoped(ContractSummary.objects.all(), "contract", contracts)
+    totals = kept.aggregate(count=Count("pk"), actions=Sum("n_actions"), amount=Sum("amount"))
+    per_contract = (
+        (Contract.objects.all() if everything else contracts)
+        .annotate(n_actions=F("summary__n_actions"), amount=F("summary__amount"))
+        .select_related("territory")
+        .order_by("territory__departement_code", "name")
+    )
+    departements = (
+        kept.exclude(contract__territory__departement_code="")
+        .exclude(contract__territory__departement_code__isnull=True)
+        .values(code=F("contract__territory__departement_code"))
+        .annotate(contracts=Count("pk"), amount=Coalesce(Sum("amount"), Value(0), output_field=MONEY))
+        .order_by("code")
+    )
+    funding = list(  # by id (a hash aggregate), named after: a sort on names spills to disk
+        summaries.scoped(ContractFunding.objects.all(), "contract", contracts)
+        .values("funder_id", "year")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    names = dict(
+        Organisation.objects.filter(pk__in={row["funder_id"] for row in funding}).values_list("pk", "name")
+    )
+    for row in funding:
+        row["funder_name"] = names.get(row["funder_id"])
+    return (
+        {
+            "by_departement": named_departements({row["code"]: dict(row) for row in departements}),
+            "contracts": per_contract,
+            "count": totals["count"],
+            "actions": totals["actions"] or 0,
+            "amount": totals["amount"] or Decimal(0),
+        }
+        | funding_table(funding)
+        | others(contracts)
+    )
+
+
+def raw_rollup(contracts) -> dict:
+    """The same figures computed from every action and financing line."""
     everything = contracts is None
     per_contract = list(
         (Contract.objects.all() if everything else contracts)
@@ -53,34 +114,58 @@ def rollup(contracts) -> dict:
         .select_related("territory")
         .order_by("territory__departement_code", "name")
     )
+    return (
+        {
+            "by_departement": by_departement(per_contract),
+            "contracts": per_contract,
+            "count": len(per_contract),
+            "actions": sum(c.n_actions for c in per_contract),
+            "amount": sum((c.amount or Decimal(0) for c in per_contract), Decimal(0)),
+        }
+        | funding_table(funding_by_funder_and_year(contracts))
+        | others(contracts)
+    )
+
+
+def funding_table(rows) -> dict:
+    """Financers (largest first) × years (in order, the unknown year last)."""
     table: dict = defaultdict(lambda: defaultdict(Decimal))
     years: set = set()
-    for row in funding_by_funder_and_year(contracts):
+    for row in rows:
         funder = row["funder_name"] or "Financeur non précisé"
         table[funder][row["year"]] += row["total"] or Decimal(0)
         years.add(row["year"])
     ordered_years = sorted(y for y in years if y is not None) + ([None] if None in years else [])
     funders = sorted(table.items(), key=lambda item: -sum(item[1].values(), Decimal(0)))
-    recovery_lines = scoped(FundingLine.objects.filter(credit_type="relance"), "action__contract", contracts)
-    recovery = (
-        recovery_lines.values(
-            pk=F("action_id"), title=F("action__title"), contract__name=F("action__contract__name")
-        )
-        .annotate(total=Sum(line_period_total()))
-        .order_by("contract__name", "title")
-    )
     return {
-        "by_departement": by_departement(per_contract),
-        "contracts": per_contract,
-        "count": len(per_contract),
-        "actions": sum(c.n_actions for c in per_contract),
-        "amount": sum((c.amount or Decimal(0) for c in per_contract), Decimal(0)),
         "years": ordered_years,
         "by_funder": [
             (funder, [values.get(y) for y in ordered_years], sum(values.values(), Decimal(0)))
             for funder, values in funders
         ],
-        "recovery": list(recovery[:RECOVERY_LIMIT]),
+    }
+
+
+def others(contracts) -> dict:
+    """What the summaries do not hold: recovery-plan actions and additive indicators."""
+    recovery_lines = scoped(FundingLine.objects.filter(credit_type="relance"), "action__contract", contracts)
+    # The first actions in order, then the totals of those only: sorting every recovery
+    # line's action with its total costs a sort on disk at the national level.
+    first = list(
+        scoped(Action.objects.all(), "contract", contracts)
+        .filter(Exists(FundingLine.objects.filter(action=OuterRef("pk"), credit_type="relance")))
+        .order_by("contract__name", "title", "pk")
+        .values("pk", "title", "contract__name")[:RECOVERY_LIMIT]
+    )
+    totals = dict(
+        FundingLine.objects.filter(credit_type="relance", action_id__in=[a["pk"] for a in first])
+        .values("action_id")
+        .annotate(total=Sum(line_period_total()))
+        .values_list("action_id", "total")
+        .order_by()
+    )
+    return {
+        "recovery": [action | {"total": totals.get(action["pk"])} for action in first],
         "recovery_count": recovery_lines.values("action_id").distinct().count(),
         "indicators": additive_indicators(contracts),
     }
@@ -96,8 +181,18 @@ def by_departement(per_contract: list) -> dict[str, dict]:
         row = rows.setdefault(code, {"name": code, "contracts": 0, "amount": Decimal(0)})
         row["contracts"] += 1
         row["amount"] += contract.amount or Decimal(0)
+    return named_departements(rows)
+
+
+def named_departements(rows: dict[str, dict]) -> dict[str, dict]:
+    """{code: {name, contracts, amount}} in code order, named (one query)."""
+    for row in rows.values():
+        row.pop("code", None)
+        row["name"] = row.get("name") or ""
     for code, name in Departement.objects.filter(code__in=list(rows)).values_list("code", "name"):
         rows[code]["name"] = name
+    for code, row in rows.items():
+        row["name"] = row["name"] or code
     return dict(sorted(rows.items()))
 
 
