@@ -88,9 +88,9 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     sys.exit("Le serveur ne répond pas sur /sante/.")
 
 
-def run_load(base: str, slugs: list[str], users: int, seconds: int):
+def run_load(base: str, slugs: list[str], users: int, seconds: int, only: str | None = None):
     import gevent
-    from locust import HttpUser, between, task
+    from locust import HttpUser, between
     from locust.env import Environment
 
     class Agent(HttpUser):
@@ -109,25 +109,23 @@ def run_load(base: str, slugs: list[str], users: int, seconds: int):
         def slug(self) -> str:
             return random.choice(slugs)  # noqa: S311 (not security)
 
-        @task(4)
         def contract(self):
             self.client.get(f"/contrats/{self.slug()}/", name="page du contrat")
 
-        @task(3)
         def dashboard(self):
             self.client.get(f"/contrats/{self.slug()}/tableau-de-bord/", name="tableau de bord")
 
-        @task(2)
         def maquette(self):
             self.client.get(f"/contrats/{self.slug()}/maquette/", name="maquette financière")
 
-        @task(3)
         def actions(self):
             self.client.get(f"/contrats/{self.slug()}/actions/", name="liste des actions")
 
-        @task(1)
         def rollup(self):
             self.client.get("/perimetre/", name="suivi national (roll-up)")
+
+        weights = {contract: 4, dashboard: 3, maquette: 2, actions: 3, rollup: 1}
+        tasks = {fn: w for fn, w in weights.items() if only is None or fn.__name__ == only}
 
     environment = Environment(user_classes=[Agent])
     runner = environment.create_local_runner()
@@ -137,6 +135,25 @@ def run_load(base: str, slugs: list[str], users: int, seconds: int):
     return environment.stats
 
 
+def compare(base: str, slugs: list[str], args) -> None:
+    """Issue 14's measure: the roll-up under load serves within 2× the contract page's rate."""
+    rates = {}
+    for page in ("contract", "rollup"):
+        stats = run_load(base, slugs, args.users, args.seconds, only=page)
+        total = stats.total
+        rates[page] = total.total_rps
+        print(
+            f"{page} seul : {total.num_requests} requêtes, {total.num_failures} échecs, "
+            f"p50 {total.get_response_time_percentile(0.5):.0f} ms, "
+            f"p95 {total.get_response_time_percentile(0.95):.0f} ms, {total.total_rps:.1f} req/s"
+        )
+    ratio = rates["contract"] / max(rates["rollup"], 1e-9)
+    print(
+        f"Page du contrat / suivi national : {ratio:.2f}× "
+        f"(objectif ≤ 2× : {'atteint' if ratio <= 2 else 'NON'})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contracts", type=int, default=850)
@@ -144,6 +161,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="the contract page alone, then the roll-up alone: requests/s side by side (goal: within 2×)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         sys.exit("DATABASE_URL manquant : une base PostgreSQL dédiée (elle sera remplie).")
@@ -157,6 +179,9 @@ def main() -> None:
     slugs = prepare(env, args.contracts)
     server = start_server(env, args.port, args.workers)
     try:
+        if args.compare:
+            compare(f"http://127.0.0.1:{args.port}", slugs, args)
+            return
         stats = run_load(f"http://127.0.0.1:{args.port}", slugs, args.users, args.seconds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -104,15 +104,16 @@ def outsider(db):
 
 
 @pytest.fixture(autouse=True)
-def _login_attempts_forgotten():
-    """Login throttling counts in a file cache on SQLite (not rolled back with the test's
-    transaction): a lockout of one test must not leak into the next."""
+def _caches_forgotten():
+    """Caches are not rolled back with a test's transaction: login throttling counts (in
+    files on SQLite) and the roll-up's figures must not leak into the next test."""
     yield
     from django.conf import settings as django_settings
     from django.core.cache import caches
 
     if "connexions" in django_settings.CACHES:
         caches["connexions"].clear()
+    caches["default"].clear()  # the roll-up's figures, keyed by ids a rolled-back test reuses
 
 
 def pytest_report_header(config):

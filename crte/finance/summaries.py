@@ -1,12 +1,13 @@
 """Per-contract figures kept for the roll-ups, so that a national page sums 850 rows
 instead of 250 000 financing lines.
 
-Every write to a contract, its actions or its financing lines moves its summary's `writes`
-counter (signals below; bulk writers call `touch`). `refresh` computes again, in a fixed
-number of queries, the contracts whose counter moved since their figures were computed, and
-the roll-up reads the summaries. The figures follow the money rule of `sql.py`; the roll-up
-keeps the direct computation over the lines (`crte.reports.rollup.raw_rollup`), which a
-test compares with the summaries on generated data."""
+Every write to a contract, its actions, its financing lines or its indicators' values moves
+its summary's `writes` counter (signals below; bulk writers call `touch`). `refresh`
+computes again, in a fixed number of queries, the contracts whose counter moved since their
+figures were computed, and the roll-up reads the summaries. The figures follow the money
+rule of `sql.py`; the roll-up keeps the direct computation over the lines
+(`crte.reports.rollup.raw_rollup`), which a test compares with the summaries on generated
+data."""
 
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract
 from crte.finance.models import ContractFunding, ContractSummary, FundingLine
 from crte.finance.sql import action_period_total, line_period_total
+from crte.indicators.models import Indicator, Measurement
 
 BATCH = 2000
 _held: ContextVar[set | None] = ContextVar("summaries_held", default=None)
@@ -150,8 +152,25 @@ def line_written(sender, instance, **kwargs) -> None:
         touch(Action.objects.filter(pk=instance.action_id).values_list("contract_id", flat=True))
 
 
+def indicator_written(sender, instance, **kwargs) -> None:
+    """The roll-up sums the contracts' indicators too (its cache follows the counter)."""
+    if not kwargs.get("raw"):
+        touch([instance.contract_id])
+
+
+def measurement_written(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    if Measurement.indicator.is_cached(instance):
+        touch([instance.indicator.contract_id])
+    else:
+        touch(Indicator.objects.filter(pk=instance.indicator_id).values_list("contract_id", flat=True))
+
+
 def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(contract_written, sender=Contract, dispatch_uid=f"summary-contract-{signal}")
         signal.connect(action_written, sender=Action, dispatch_uid=f"summary-action-{signal}")
         signal.connect(line_written, sender=FundingLine, dispatch_uid=f"summary-line-{signal}")
+        signal.connect(indicator_written, sender=Indicator, dispatch_uid=f"summary-indicator-{signal}")
+        signal.connect(measurement_written, sender=Measurement, dispatch_uid=f"summary-measure-{signal}")

@@ -8,12 +8,14 @@ that writes made stale; `raw_rollup` computes the same figures from every action
 which is what a test compares them with, and what is shown when the summaries cannot be
 written (SQLite locked by a large import)."""
 
+import hashlib
 import logging
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import OperationalError
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from crte.actions.models import Action
@@ -29,6 +31,7 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 # Units whose values add up across territories (not rates, not per inhabitant).
 ADDITIVE_UNITS = {"teq CO2", "GWh", "MWh", "ha", "km", "t", "km²"}
 RECOVERY_LIMIT = 200
+CACHE_SECONDS = 60
 REFRESH_WAIT_MS = 1000  # on SQLite, how long a page waits to write the summaries
 logger = logging.getLogger(__name__)
 
@@ -50,24 +53,39 @@ def funding_by_funder_and_year(contracts):
 
 
 def rollup(contracts) -> dict:
-    """`contracts`: a queryset, or None for every contract of the instance."""
-    try:
-        with busy_wait(REFRESH_WAIT_MS):
-            summaries.refresh(contracts)
-    except OperationalError as error:
-        if "locked" not in str(error):
-            raise
-        logger.warning("roll-up computed from the lines: the summaries could not be written (%s)", error)
-        return raw_rollup(contracts)
-    everything = contracts is None
-    kept = summaries.scoped(ContractSummary.objects.all(), "contract", contracts)
-    totals = kept.aggregate(count=Count("pk"), actions=Sum("n_actions"), amount=Sum("amount"))
+    """`contracts`: a queryset, or None for every contract of the instance.
+
+    The figures of one perimeter are kept (process cache, `CACHE_SECONDS`) under the state
+    of its contracts' summaries: any write to one of them, a new contract or a removed one
+    gives another key, so what is shown is always exact; only an organisation renamed may
+    show its former name for that long."""
+    scope = Contract.objects.all() if contracts is None else contracts
+    state = scope.aggregate(n=Count("pk"), top=Max("pk"), writes=Sum("summary__writes"))
+    key = "rollup:" + hashlib.sha256(f"{scope.query}|{state}".encode()).hexdigest()
+    figures = cache.get(key)
+    if figures is None:
+        try:
+            with busy_wait(REFRESH_WAIT_MS):
+                summaries.refresh(contracts)
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            logger.warning("roll-up computed from the lines: the summaries could not be written (%s)", error)
+            return raw_rollup(contracts)
+        figures = summed(contracts)
+        cache.set(key, figures, CACHE_SECONDS)
     per_contract = (
-        (Contract.objects.all() if everything else contracts)
-        .annotate(n_actions=F("summary__n_actions"), amount=F("summary__amount"))
+        scope.annotate(n_actions=F("summary__n_actions"), amount=F("summary__amount"))
         .select_related("territory")
         .order_by("territory__departement_code", "name")
     )
+    return figures | {"contracts": per_contract}
+
+
+def summed(contracts) -> dict:
+    """The figures of `rollup`, read from the summaries."""
+    kept = summaries.scoped(ContractSummary.objects.all(), "contract", contracts)
+    totals = kept.aggregate(count=Count("pk"), actions=Sum("n_actions"), amount=Sum("amount"))
     departements = (
         kept.exclude(contract__territory__departement_code="")
         .exclude(contract__territory__departement_code__isnull=True)
@@ -89,7 +107,6 @@ def rollup(contracts) -> dict:
     return (
         {
             "by_departement": named_departements({row["code"]: dict(row) for row in departements}),
-            "contracts": per_contract,
             "count": totals["count"],
             "actions": totals["actions"] or 0,
             "amount": totals["amount"] or Decimal(0),

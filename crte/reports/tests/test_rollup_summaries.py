@@ -122,3 +122,35 @@ def test_the_page_shows_the_summed_figures(client, generated):
     assert response.context["count"] == expected["count"] == len(generated)
     assert response.context["actions"] == expected["actions"]
     assert abs(response.context["amount"] - expected["amount"]) < CENT * 10
+
+
+def test_when_the_summaries_cannot_be_written_the_lines_are_summed(generated, monkeypatch, caplog):
+    """SQLite locked by a large import: the page is computed from the lines, not refused."""
+    from django.db import OperationalError
+
+    def locked(contracts=None):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(summaries, "refresh", locked)
+    figures = rollup(None)
+    assert isinstance(figures["contracts"], list)  # computed from the lines
+    assert figures["count"] == len(generated) and "computed from the lines" in caplog.text
+
+
+def test_kept_figures_change_with_any_write_to_the_perimeter(generated):
+    from crte.indicators.models import Measurement
+
+    before = rollup(None)
+    assert rollup(None)["by_funder"] == before["by_funder"]  # kept
+    line = FundingLine.objects.filter(action__contract=generated[4]).exclude(funder=None).first()
+    line.amount = (line.resolved_amount() or Decimal(0)) + Decimal("1000000")
+    line.save()
+    after = rollup(None)
+    assert after["by_funder"] != before["by_funder"]
+    same()
+    measurement = Measurement.objects.filter(indicator__contract__isnull=False).order_by("-date").first()
+    measurement.value += 1000
+    measurement.save()
+    same()
+    ContractFactory(territory=None)
+    assert rollup(None)["count"] == before["count"] + 1
