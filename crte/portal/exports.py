@@ -9,19 +9,19 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from django.db.models import Prefetch
-
 from crte.actions.models import Action
-from crte.contracts.models import Contract
+from crte.contracts.models import Contract, Orientation, Priority
 from crte.core.formats import neutralize_formula
 from crte.finance.models import FundingLine
+from crte.finance.money import resolved
 from crte.governance.models import Decision
-from crte.indicators.models import Indicator
+from crte.indicators.models import Indicator, Measurement, Target
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PACKAGE = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
@@ -66,218 +66,381 @@ def year_or_empty(value: int | None) -> str:
     return str(value) if value else ""
 
 
-# --- rows --------------------------------------------------------------------------------------
+# --- rows: one streamed query per resource ---------------------------------------------------
+#
+# Every resource is read by one query over the contracts asked for (one, a perimeter or the
+# whole instance), ordered contract by contract, and streamed (a server-side cursor on
+# PostgreSQL): memory holds a chunk of rows, whatever the number of contracts. Rows are lists
+# in the order of the resource's fields. Texts people wrote are neutralised against formulas;
+# what the platform formats itself (numbers, dates, booleans) is left as is.
+
+CHUNK = 5000
 
 
-def contract_rows(contract: Contract) -> Iterator[dict]:
-    territory = contract.territory
-    yield {
-        "idContrat": contract.slug,
-        "nom": contract.name,
-        "epciSiren": territory.epci.siren if territory else "",
-        "epciNom": territory.epci.name if territory else contract.name,
-        "dateSignature": contract.signed_on.isoformat() if contract.signed_on else "",
-        "anneeDebut": year_or_empty(contract.start_year),
-        "anneeFin": year_or_empty(contract.end_year),
-        "version": contract.version,
-        "statut": contract.status,
-    }
+def scoped(queryset, path: str, contracts):
+    return queryset if contracts is None else queryset.filter(**{f"{path}__in": contracts.values("pk")})
 
 
-def orientation_rows(contract: Contract) -> Iterator[dict]:
-    for orientation in contract.orientations.all():
-        yield {
-            "idContrat": contract.slug,
-            "idOrientation": orientation.code,
-            "nom": orientation.name,
-            "ordre": orientation.order,
-        }
+def stream(queryset, *fields):
+    return queryset.values_list(*fields).iterator(chunk_size=CHUNK)
 
 
-def priority_id(priority) -> str:
-    return f"{priority.orientation.code}-{priority.code}"
+def text(value) -> str:
+    return "" if value is None else neutralize_formula(value)
 
 
-def priority_rows(contract: Contract) -> Iterator[dict]:
-    for orientation in contract.orientations.prefetch_related("priorities"):
-        for priority in orientation.priorities.all():
-            priority.orientation = orientation
-            yield {
-                "idContrat": contract.slug,
-                "idEnjeu": priority_id(priority),
-                "idOrientation": orientation.code,
-                "libelle": priority.label,
-            }
+def contract_rows(contracts) -> Iterator[list]:
+    query = scoped(Contract.objects.all(), "pk", contracts).order_by("pk")
+    fields = ("slug", "name", "territory_id", "territory__epci__siren", "territory__epci__name")
+    for slug, name, territory, siren, epci, signed, start, end, version, status in stream(
+        query, *fields, "signed_on", "start_year", "end_year", "version", "status"
+    ):
+        yield [
+            text(slug),
+            text(name),
+            text(siren) if territory else "",
+            text(epci) if territory else text(name),
+            signed.isoformat() if signed else "",
+            year_or_empty(start),
+            year_or_empty(end),
+            text(version),
+            text(status),
+        ]
 
 
-def export_actions(contract: Contract):
-    lines = FundingLine.objects.select_related("funder", "scheme").order_by("id")
-    return (
-        contract.actions.select_related("orientation", "priority__orientation")
-        .prefetch_related("owners", "communes", Prefetch("funding_lines", queryset=lines))
-        .order_by("orientation__order", "order", "id")
+def orientation_rows(contracts) -> Iterator[list]:
+    query = scoped(Orientation.objects.all(), "contract", contracts).order_by("contract_id", "order", "id")
+    for slug, code, name, order in stream(query, "contract__slug", "code", "name", "order"):
+        yield [text(slug), text(code), text(name), order]
+
+
+def priority_id(orientation_code: str, code: str) -> str:
+    return f"{orientation_code}-{code}"
+
+
+def priority_rows(contracts) -> Iterator[list]:
+    query = scoped(Priority.objects.all(), "orientation__contract", contracts).order_by(
+        "orientation__contract_id", "orientation__order", "orientation_id", "order", "id"
+    )
+    for slug, orientation, code, label in stream(
+        query, "orientation__contract__slug", "orientation__code", "code", "label"
+    ):
+        yield [text(slug), text(priority_id(orientation, code)), text(orientation), text(label)]
+
+
+def ordered_actions(queryset, prefix: str = "", *then: str):
+    """Contract by contract, in the order of the contract's orientations and actions."""
+    return queryset.order_by(
+        f"{prefix}contract_id", f"{prefix}orientation__order", f"{prefix}order", f"{prefix}id", *then
     )
 
 
-def action_rows(contract: Contract, actions: Iterable[Action]) -> Iterator[dict]:
-    for action in actions:
-        yield {
-            "idContrat": contract.slug,
-            "idAction": action.external_id,
-            "intitule": action.title,
-            "description": action.description,
-            "idOrientation": action.orientation.code,
-            "idEnjeu": priority_id(action.priority) if action.priority else "",
-            "maitresOuvrage": " ; ".join(o.name for o in action.owners.all()),
-            "montantPrevisionnelHT": number(action.amount),
-            "montantAnnuel": boolean(action.is_annual),
-            "montantTexte": action.amount_text,
-            "anneeDebut": year_or_empty(action.start_year),
-            "anneeFin": year_or_empty(action.end_year),
-            "calendrierTexte": action.calendar_text,
-            "maturite": action.maturity,
-            "communes": " ; ".join(c.insee_code for c in action.communes.all()),
-            "source": action.source,
-        }
+def names_by_action(contracts) -> tuple[dict, dict]:
+    """Owners' names and communes' codes of every action asked for, in the pages' order."""
+    owners: dict[int, list[str]] = defaultdict(list)
+    through = Action.owners.through.objects.all()
+    for action, name in stream(
+        scoped(through, "action__contract", contracts).order_by("organisation__name", "organisation_id"),
+        "action_id",
+        "organisation__name",
+    ):
+        owners[action].append(name)
+    communes: dict[int, list[str]] = defaultdict(list)
+    through = Action.communes.through.objects.all()
+    for action, code in stream(
+        scoped(through, "action__contract", contracts).order_by("commune__name", "commune__insee_code"),
+        "action_id",
+        "commune__insee_code",
+    ):
+        communes[action].append(code)
+    return owners, communes
 
 
-def funding_rows(contract: Contract, actions: Iterable[Action]) -> Iterator[dict]:
-    for action in actions:
-        for line in action.funding_lines.all():
-            line.action = action
-            yield {
-                "idContrat": contract.slug,
-                "idFinancement": f"{action.external_id}/{line.external_id}",
-                "idAction": action.external_id,
-                "financeur": line.funder.name if line.funder else "Non précisé",
-                "categorieFinanceur": line.funder.category if line.funder else "INCONNU",
-                "dispositif": line.scheme.name if line.scheme else "",
-                "montant": number(line.resolved_amount()),
-                "taux": number(line.share, "0.00000001"),
-                "montantAnnuel": boolean(line.is_annual),
-                "statut": line.status,
-                "typeCredit": line.credit_type,
-                "texteSource": line.source_text,
-            }
+def action_rows(contracts) -> Iterator[list]:
+    owners, communes = names_by_action(contracts)
+    query = ordered_actions(scoped(Action.objects.all(), "contract", contracts))
+    for row in stream(
+        query,
+        "pk",
+        "contract__slug",
+        "external_id",
+        "title",
+        "description",
+        "orientation__code",
+        "priority__orientation__code",
+        "priority__code",
+        "amount",
+        "amount_basis",
+        "amount_text",
+        "start_year",
+        "end_year",
+        "calendar_text",
+        "maturity",
+        "source",
+    ):
+        pk, slug, external_id, title, description, orientation, p_orientation, p_code = row[:8]
+        amount, annual, amount_text, start, end, calendar, maturity, source = row[8:]
+        yield [
+            text(slug),
+            text(external_id),
+            text(title),
+            text(description),
+            text(orientation),
+            text(priority_id(p_orientation, p_code)) if p_code is not None else "",
+            text(" ; ".join(owners.get(pk, ()))),
+            number(amount),
+            boolean(annual == Action.AmountBasis.ANNUAL),
+            text(amount_text),
+            year_or_empty(start),
+            year_or_empty(end),
+            text(calendar),
+            text(maturity),
+            text(" ; ".join(communes.get(pk, ()))),
+            text(source),
+        ]
 
 
-def indicator_rows(contract: Contract, indicators) -> Iterator[dict]:
-    for indicator in indicators:
-        target = indicator.orientation or indicator.action
-        yield {
-            "idContrat": contract.slug,
-            "idIndicateur": indicator.code,
-            "nom": indicator.name,
-            "unite": indicator.unit,
-            "niveau": indicator.level,
-            "idObjet": getattr(target, "code", None) or getattr(target, "external_id", ""),
-            "sens": indicator.direction,
-            "source": indicator.source,
-        }
+def funding_rows(contracts) -> Iterator[list]:
+    query = ordered_actions(
+        scoped(FundingLine.objects.all(), "action__contract", contracts), "action__", "id"
+    )
+    for row in stream(
+        query,
+        "action__contract__slug",
+        "action__external_id",
+        "external_id",
+        "funder_id",
+        "funder__name",
+        "funder__category",
+        "scheme__name",
+        "amount",
+        "share",
+        "action__amount",
+        "is_annual",
+        "status",
+        "credit_type",
+        "source_text",
+    ):
+        slug, action, external_id, funder, funder_name, category, scheme = row[:7]
+        amount, share, action_amount, annual, status, credit, source = row[7:]
+        yield [
+            text(slug),
+            text(f"{action}/{external_id}"),
+            text(action),
+            text(funder_name) if funder else "Non précisé",
+            text(category) if funder else "INCONNU",
+            text(scheme),
+            number(resolved(amount, share, action_amount)),
+            number(share, "0.00000001"),
+            boolean(annual),
+            text(status),
+            text(credit),
+            text(source),
+        ]
 
 
-def value_rows(contract: Contract, indicators) -> Iterator[dict]:
+def indicators(contracts):
+    mine = Indicator.objects.filter(contract__isnull=False)  # not the national catalogue's
+    query = scoped(mine, "contract", contracts).order_by("contract_id", "code", "id")
+    return stream(
+        query,
+        "pk",
+        "contract__slug",
+        "code",
+        "name",
+        "unit",
+        "level",
+        "orientation_id",
+        "orientation__code",
+        "action_id",
+        "action__external_id",
+        "direction",
+        "source",
+        "baseline_year",
+        "baseline_value",
+    )
+
+
+def indicator_rows(contracts) -> Iterator[list]:
+    for row in indicators(contracts):
+        _, slug, code, name, unit, level, orientation, o_code, action, a_code, direction, source = row[:12]
+        target = (o_code or "") if orientation else (a_code or "") if action else ""
+        yield [
+            text(slug),
+            text(code),
+            text(name),
+            text(unit),
+            text(level),
+            text(target),
+            text(direction),
+            text(source),
+        ]
+
+
+def value_rows(contracts) -> Iterator[list]:
     """Baselines, results and targets with an absolute value. A target written as a change
     (-13 % vs 2017) has no value until the baseline is known; it stays out of this file."""
-    for indicator in indicators:
-        base = {"idContrat": contract.slug, "idIndicateur": indicator.code}
-        if indicator.baseline_year and indicator.baseline_value is not None:
-            yield base | {
-                "date": f"{indicator.baseline_year}-01-01",
-                "type": "reference",
-                "valeur": number(indicator.baseline_value, "0.000001"),
-                "source": indicator.source,
-            }
-        for measurement in indicator.measurements.all():
-            yield base | {
-                "date": measurement.date.isoformat(),
-                "type": "resultat",
-                "valeur": number(measurement.value, "0.000001"),
-                "source": measurement.source,
-            }
-        for target in indicator.targets.all():
-            value = target.value
-            if value is None and indicator.baseline_value is not None:
-                value = indicator.baseline_value * (1 + target.relative_change)
+    measurements: dict[int, list] = defaultdict(list)
+    for indicator, *values in stream(
+        scoped(
+            Measurement.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
+        ).order_by("indicator_id", "date", "id"),
+        "indicator_id",
+        "date",
+        "value",
+        "source",
+    ):
+        measurements[indicator].append(values)
+    targets: dict[int, list] = defaultdict(list)
+    for indicator, *values in stream(
+        scoped(
+            Target.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
+        ).order_by("indicator_id", "year", "id"),
+        "indicator_id",
+        "year",
+        "value",
+        "relative_change",
+        "note",
+    ):
+        targets[indicator].append(values)
+    for row in indicators(contracts):
+        pk, slug, code = row[:3]
+        source, baseline_year, baseline = row[11:]
+        base = [text(slug), text(code)]
+        if baseline_year and baseline is not None:
+            yield [*base, f"{baseline_year}-01-01", "reference", number(baseline, "0.000001"), text(source)]
+        for date, value, note in measurements.get(pk, ()):
+            yield [*base, date.isoformat(), "resultat", number(value, "0.000001"), text(note)]
+        for year, value, change, note in targets.get(pk, ()):
+            if value is None and baseline is not None:
+                value = baseline * (1 + change)
             if value is not None:
-                yield base | {
-                    "date": f"{target.year}-01-01",
-                    "type": "objectif",
-                    "valeur": number(value, "0.000001"),
-                    "source": target.note,
-                }
+                yield [*base, f"{year}-01-01", "objectif", number(value, "0.000001"), text(note)]
 
 
-def decision_rows(contract: Contract) -> Iterator[dict]:
-    decisions = Decision.objects.filter(meeting__committee__contract=contract).select_related(
-        "meeting__committee", "action"
+def decision_rows(contracts) -> Iterator[list]:
+    query = scoped(Decision.objects.all(), "meeting__committee__contract", contracts).order_by(
+        "meeting__committee__contract_id", "meeting__date", "order", "id"
     )
-    for decision in decisions.order_by("meeting__date", "order", "id"):
-        yield {
-            "idContrat": contract.slug,
-            "idDecision": str(decision.pk),
-            "instance": decision.meeting.committee.kind,
-            "dateReunion": decision.meeting.date.isoformat(),
-            "type": decision.kind,
-            "objet": decision.subject,
-            "idAction": decision.action.external_id if decision.action else "",
-        }
+    for slug, pk, kind_of_body, date, kind, subject, action in stream(
+        query,
+        "meeting__committee__contract__slug",
+        "pk",
+        "meeting__committee__kind",
+        "meeting__date",
+        "kind",
+        "subject",
+        "action__external_id",
+    ):
+        yield [
+            text(slug),
+            str(pk),
+            text(kind_of_body),
+            date.isoformat(),
+            text(kind),
+            text(subject),
+            text(action),
+        ]
 
 
-def project_rows(contract: Contract, actions: Iterable[Action]) -> Iterator[dict]:
-    for action in actions:
-        budget = action.amount if action.amount is not None and not action.is_annual else None
-        yield {
-            "id": str(uuid.uuid5(PROJECT_NAMESPACE, f"{contract.slug}/{action.external_id}")),
-            "createdAt": iso_utc(action.created_at),
-            "updatedAt": iso_utc(action.updated_at),
-            "nom": action.title,
-            "description": action.description,
-            "budgetPrevisionnel": number(budget, "1") if budget is not None else "",
-            "dateDebutPrevisionnelle": f"{action.start_year}-01-01" if action.start_year else "",
-            "phase": PHASES[action.maturity],
-            "phaseStatut": PHASE_STATUSES.get(action.maturity, "En cours"),
-            "programme": "CRTE",
-        }
+PROJECT_COLUMNS = [  # what the platform knows of the national schema's fields (the rest stays empty)
+    "id",
+    "createdAt",
+    "updatedAt",
+    "nom",
+    "description",
+    "budgetPrevisionnel",
+    "dateDebutPrevisionnelle",
+    "phase",
+    "phaseStatut",
+    "programme",
+]
+if PROJECTS_FIELDS[: len(PROJECT_COLUMNS)] != PROJECT_COLUMNS:
+    raise RuntimeError("projets-territoire: the schema's fields changed order")
+PROJECT_EMPTY = [""] * (len(PROJECTS_FIELDS) - len(PROJECT_COLUMNS))
+
+
+def project_rows(contracts) -> Iterator[list]:
+    query = ordered_actions(scoped(Action.objects.all(), "contract", contracts))
+    for slug, external_id, created, updated, title, description, amount, annual, start, maturity in stream(
+        query,
+        "contract__slug",
+        "external_id",
+        "created_at",
+        "updated_at",
+        "title",
+        "description",
+        "amount",
+        "amount_basis",
+        "start_year",
+        "maturity",
+    ):
+        yield [
+            str(uuid.uuid5(PROJECT_NAMESPACE, f"{slug}/{external_id}")),
+            iso_utc(created),
+            iso_utc(updated),
+            text(title),
+            text(description),
+            number(amount, "1") if amount is not None and annual != Action.AmountBasis.ANNUAL else "",
+            f"{start}-01-01" if start else "",
+            PHASES[maturity],
+            PHASE_STATUSES.get(maturity, "En cours"),
+            "CRTE",
+            *PROJECT_EMPTY,
+        ]
 
 
 def iso_utc(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+RESOURCES = {
+    "contrats": contract_rows,
+    "orientations": orientation_rows,
+    "enjeux": priority_rows,
+    "actions": action_rows,
+    "financements": funding_rows,
+    "indicateurs": indicator_rows,
+    "valeurs": value_rows,
+    "decisions": decision_rows,
+    "projets-territoire": project_rows,
+}
+
+
+def header(name: str) -> list[str]:
+    return PROJECTS_FIELDS if name == "projets-territoire" else fields_of(name)
+
+
 # --- files -------------------------------------------------------------------------------------
+
+
+def write_csv(handle, name: str, contracts) -> None:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header(name))
+    writer.writerows(RESOURCES[name](contracts))
+
+
+def one(contract: Contract):
+    return Contract.objects.filter(pk=contract.pk)
 
 
 def export_files(contract: Contract) -> dict[str, str]:
     """File name -> CSV text, plus datapackage.json."""
     files = {}
-    for name, rows in contract_tables(contract).items():
-        fields = PROJECTS_FIELDS if name == "projets-territoire" else fields_of(name)
-        files[f"{name}.csv"] = to_csv(fields, rows)
+    for name in RESOURCES:
+        buffer = io.StringIO()
+        write_csv(buffer, name, one(contract))
+        files[f"{name}.csv"] = buffer.getvalue()
     files["datapackage.json"] = json.dumps(PACKAGE, ensure_ascii=False, indent=2)
     return files
-
-
-def to_csv(fields: list[str], rows: Iterable[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(safe_rows(rows))
-    return buffer.getvalue()
-
-
-def safe_rows(rows: Iterable[dict]) -> Iterable[dict]:
-    """No cell of an open-data CSV runs as a formula when opened in a spreadsheet."""
-    for row in rows:
-        yield {key: neutralize_formula(value) for key, value in row.items()}
 
 
 def write_export(contract: Contract, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in export_files(contract).items():
+    for name, content in export_files(contract).items():
         path = out / name
-        path.write_text(text, encoding="utf-8")
+        path.write_text(content, encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -285,54 +448,20 @@ def write_export(contract: Contract, out: Path) -> list[Path]:
 def export_zip(contract: Contract) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in export_files(contract).items():
-            archive.writestr(f"{contract.slug}/{name}", text)
+        for name, content in export_files(contract).items():
+            archive.writestr(f"{contract.slug}/{name}", content)
     return buffer.getvalue()
 
 
-def contract_tables(contract: Contract) -> dict[str, Iterable[dict]]:
-    """Every resource's rows for one contract (and projets-territoire)."""
-    actions = list(export_actions(contract))
-    indicators = list(
-        Indicator.objects.filter(contract=contract)
-        .select_related("orientation", "action")
-        .prefetch_related("measurements", "targets")
-    )
-    return {
-        "contrats": contract_rows(contract),
-        "orientations": orientation_rows(contract),
-        "enjeux": priority_rows(contract),
-        "actions": action_rows(contract, actions),
-        "financements": funding_rows(contract, actions),
-        "indicateurs": indicator_rows(contract, indicators),
-        "valeurs": value_rows(contract, indicators),
-        "decisions": decision_rows(contract),
-        "projets-territoire": project_rows(contract, actions),
-    }
-
-
 def write_all(out: Path, contracts=None, progress=None) -> int:
-    """One data package for every contract of the instance, streamed: each CSV is written
-    contract by contract, so memory holds one contract at a time."""
+    """One data package for these contracts (None: every contract of the instance), one
+    streamed query per resource written straight to its CSV file. `progress(name)` is
+    called as each resource is done. Returns the number of contracts."""
     out.mkdir(parents=True, exist_ok=True)
-    contracts = contracts if contracts is not None else Contract.objects.select_related("territory__epci")
-    names = [r["name"] for r in PACKAGE["resources"]] + ["projets-territoire"]
-    handles, writers = {}, {}
-    try:
-        for name in names:
-            fields = PROJECTS_FIELDS if name == "projets-territoire" else fields_of(name)
-            handles[name] = (out / f"{name}.csv").open("w", encoding="utf-8", newline="")
-            writers[name] = csv.DictWriter(handles[name], fieldnames=fields, lineterminator="\n")
-            writers[name].writeheader()
-        count = 0
-        for contract in contracts.order_by("pk").iterator(chunk_size=100):
-            for name, rows in contract_tables(contract).items():
-                writers[name].writerows(safe_rows(rows))
-            count += 1
-            if progress:
-                progress(count)
-    finally:
-        for handle in handles.values():
-            handle.close()
+    for name in RESOURCES:
+        with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            write_csv(handle, name, contracts)
+        if progress:
+            progress(name)
     (out / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2), encoding="utf-8")
-    return count
+    return (Contract.objects.all() if contracts is None else contracts).count()

@@ -1,5 +1,5 @@
 """The open data of a whole perimeter (up to every contract of the instance) as a job:
-the data package written contract by contract, zipped, kept on the job for download."""
+the data package written a resource at a time, zipped, kept on the job for download."""
 
 import tempfile
 import zipfile
@@ -10,7 +10,7 @@ from django.core.files import File
 from crte.contracts.models import Contract
 from crte.core import jobs
 from crte.core.models import Job
-from crte.portal.exports import write_all
+from crte.portal.exports import RESOURCES, write_all
 
 EXPORT = "export-perimetre"
 
@@ -21,10 +21,10 @@ def export_job(job: Job, progress) -> None:
     if user is None or not user.has_perimeter:
         raise jobs.JobError("Export réservé aux accès départementaux, régionaux ou nationaux.")
     contracts = Contract.objects.in_perimeter_of(user).select_related("territory__epci")
-    progress.step("Export des contrats", contracts.count())
+    progress.step("Export des fichiers", len(RESOURCES))
     with tempfile.TemporaryDirectory(prefix="crte-export-") as scratch:
         folder = Path(scratch) / "donnees"
-        count = write_all(folder, contracts, progress=lambda done: progress.advance())
+        count = write_all(folder, contracts, progress=lambda name: progress.advance())
         progress.step("Compression")
         archive = Path(scratch) / "export.zip"
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:

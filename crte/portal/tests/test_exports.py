@@ -96,3 +96,33 @@ def test_the_zip_of_an_unpublished_contract_is_not_public(client, contract):
 def test_unknown_contract_gives_a_clear_error(db):
     with pytest.raises(Exception, match="Contrat introuvable"):
         call_command("export", "inconnu", out="/tmp/nowhere", stdout=io.StringIO())
+
+
+def test_the_national_export_is_every_contract_export_in_turn_in_one_query_per_file(db, tmp_path):
+    """Streamed a resource at a time over every contract, the national package holds exactly
+    the rows of each contract's own export, contract after contract, whatever their number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crte.contracts.models import Contract
+    from crte.demo.generate import generate
+    from crte.portal.exports import RESOURCES, export_files, write_all
+
+    load_reference_data()
+    load_reference_contract()
+    generate(4, seed=5)
+    with CaptureQueriesContext(connection) as few:
+        write_all(tmp_path / "tout")
+    expected: dict[str, list[str]] = {name: [] for name in RESOURCES}
+    for contract in Contract.objects.order_by("pk"):
+        for name, content in export_files(contract).items():
+            if name.endswith(".csv"):
+                lines = content.splitlines(keepends=True)
+                expected[name[:-4]] += lines if not expected[name[:-4]] else lines[1:]
+    for name, lines in expected.items():
+        assert (tmp_path / "tout" / f"{name}.csv").read_text(encoding="utf-8") == "".join(lines), name
+    assert sum(len(lines) for lines in expected.values()) > 1000
+    generate(3, seed=6)
+    with CaptureQueriesContext(connection) as more:
+        write_all(tmp_path / "encore")
+    assert len(more.captured_queries) == len(few.captured_queries) <= len(RESOURCES) + 6

@@ -21,15 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args, contract=None, out, **options):
         out = Path(out)
         if options["all"]:
-            total = Contract.objects.count()
 
-            def progress(done: int) -> None:
-                if done % 50 == 0 or done == total:
-                    sys.stderr.write(f"\r{done}/{total} contrats exportés")
-                    sys.stderr.flush()
+            def progress(name: str) -> None:
+                sys.stderr.write(f"{name}.csv écrit\n")
 
             count = write_all(out, progress=progress)
-            sys.stderr.write("\n")
             self.stdout.write(f"{count} contrats exportés dans {out}.")
             return
         if not contract:
