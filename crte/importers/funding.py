@@ -17,6 +17,7 @@ Rules (each one is from a real cell):
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.text import slugify
 
@@ -213,13 +214,15 @@ def _merge(figures: list[_Figure]) -> list[_Figure]:
 
 def _describe(part: FundingPart, text: str, directory: FunderDirectory) -> None:
     """Fill funders, status, scheme, credit type and note from the words of a part."""
+    if not text.strip():  # a bare figure: nothing to read around it
+        return
     found = directory.find(text)
     part.funders = list(dict.fromkeys(name for _, name in found))
     words = normalize_label(text)
     if RELANCE_RE.search(text):
         part.credit_type = "relance"
     for phrase, status in STATUS_WORDS:
-        if re.search(rf"\b{phrase}\b", words):
+        if _word_pattern(phrase).search(words):
             part.status = status
             break
     rest = RELANCE_RE.sub("", text)
@@ -245,11 +248,22 @@ def _tidy(text: str) -> str:
     return text.strip(" -–:/,;.")
 
 
+@lru_cache(maxsize=64)
+def _word_pattern(phrase: str) -> re.Pattern:
+    return re.compile(rf"\b{phrase}\b")
+
+
+@lru_cache(maxsize=4096)
+def _loose_pattern(phrase: str) -> re.Pattern:
+    """`phrase` (normalized) whatever its accents, case and punctuation (compiled once)."""
+    return re.compile(r"\b" + r"[\W_]+".join(_loose(w) for w in phrase.split()) + r"\b", re.IGNORECASE)
+
+
 def _remove_normalized(text: str, phrase: str) -> str:
     """Remove `phrase` (normalized) from `text`, whatever its accents, case and punctuation."""
-    words = phrase.split()
-    pattern = r"\b" + r"[\W_]+".join(_loose(w) for w in words) + r"\b"
-    return re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    if not text.strip():
+        return text
+    return _loose_pattern(phrase).sub(" ", text)
 
 
 def _loose(word: str) -> str:

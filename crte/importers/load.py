@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
 from crte.actions.models import Action
 from crte.contracts.models import (
@@ -21,6 +20,7 @@ from crte.contracts.models import (
     Programme,
     Territory,
 )
+from crte.core import bulk
 from crte.core.formats import format_euros, format_share
 from crte.core.models import Commune, Grouping, Organisation, OrganisationAlias
 from crte.core.national import roles
@@ -35,7 +35,6 @@ from crte.importers.report import Report
 from crte.indicators.models import Indicator, Measurement, Target
 
 UNSORTED = "À classer"
-BATCH = 500  # rows per bulk insert
 DRAFT_MATURITIES = {"idee", "en_maturation", "prete"}  # not validated by a committee yet
 QUIET_FIELDS = {"order", "source"}  # moved by every import, not worth a line in the preview
 # Owners written as a group rather than a named body.
@@ -263,29 +262,29 @@ class Writer:
         """New actions, their owners and communes, then new lines: a few bulk inserts, with
         their history rows."""
         actions, lines = self.pending[Action], self.pending[FundingLine]
-        if actions:
-            bulk_create_with_history(actions, Action, batch_size=BATCH, default_user=self.user)
-            self.created.setdefault(Action, []).extend(a.pk for a in actions)
+        bulk.insert_with_history(Action, actions, user=self.user)
+        self.created.setdefault(Action, []).extend(a.pk for a in actions)
         owners, communes = Action.owners.through, Action.communes.through
-        owners.objects.bulk_create(
+        bulk.insert(  # new actions: no link yet; a name twice in a cell is one link
+            owners,
             [
-                owners(action_id=a.pk, organisation_id=o.pk)
+                owners(action_id=a.pk, organisation_id=pk)
                 for a, found, _ in self.pending_links
-                for o in found
+                for pk in dict.fromkeys(o.pk for o in found)
             ],
-            batch_size=BATCH,
-            ignore_conflicts=True,
         )
-        communes.objects.bulk_create(
-            [communes(action_id=a.pk, commune_id=c.pk) for a, _, found in self.pending_links for c in found],
-            batch_size=BATCH,
-            ignore_conflicts=True,
+        bulk.insert(
+            communes,
+            [
+                communes(action_id=a.pk, commune_id=pk)
+                for a, _, found in self.pending_links
+                for pk in dict.fromkeys(c.pk for c in found)
+            ],
         )
-        if lines:
-            for line in lines:
-                line.action_id = line.action.pk
-            bulk_create_with_history(lines, FundingLine, batch_size=BATCH, default_user=self.user)
-            self.created.setdefault(FundingLine, []).extend(line.pk for line in lines)
+        for line in lines:
+            line.action_id = line.action.pk
+        bulk.insert_with_history(FundingLine, lines, user=self.user)
+        self.created.setdefault(FundingLine, []).extend(line.pk for line in lines)
         self.pending = {Action: [], FundingLine: []}
         self.pending_links = []
 
@@ -473,7 +472,8 @@ class Writer:
             label=plan.title,
         )
         owners = [self.organisation(o, Organisation.Category.INCONNU) for o in plan.owners]
-        communes = list(Commune.objects.filter(insee_code__in=plan.communes)) + self.communes_named(plan)
+        communes = list(Commune.objects.filter(insee_code__in=plan.communes)) if plan.communes else []
+        communes += self.communes_named(plan)
         if action.pk is None:  # new: linked in bulk with it
             self.pending_links.append((action, owners, communes))
         else:
