@@ -8,6 +8,8 @@ prepares them (`pre_save`, then `get_db_prep_save`: auto dates, decimals, foreig
 the history rows hold what `bulk_history_create` would put in them. As with `bulk_create`:
 no `save()`, no signal."""
 
+from operator import attrgetter
+
 from django.db import connection, models
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 from django.utils import timezone
@@ -21,17 +23,43 @@ WHOLE = (models.IntegerField, models.BooleanField)
 
 def preparer(field):
     """The field's `get_db_prep_save`, skipped for values already of the database's type
-    (texts for text fields, integers for integer fields and keys to numbered rows): most of
-    what an import writes."""
+    (texts for text fields, integers for integer fields and keys to numbered rows) and
+    for None, and done once for a value repeated row after row (the moment of the write)."""
+    last: list = [object(), None]
 
     def prepare(value):
-        return field.get_db_prep_save(value, connection)
+        if value is None:
+            return None
+        if value is not last[0]:
+            last[:] = [value, field.get_db_prep_save(value, connection)]
+        return last[1]
 
     if isinstance(field, TEXT):
         return lambda value: value if value is None or type(value) is str else prepare(value)
     if isinstance(field, WHOLE) or (isinstance(field, models.ForeignKey) and numbered(field.related_model)):
         return lambda value: value if value is None or type(value) in (int, bool) else prepare(value)
     return prepare
+
+
+def reader(field, moment):
+    """How a row's value is read: the write's moment for automatic dates (set on the object
+    too, as `pre_save` does), the attribute for plain fields, `pre_save` otherwise."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        value = moment.date() if type(field) is models.DateField else moment
+        name = field.attname
+
+        def automatic(obj):
+            setattr(obj, name, value)
+            return value
+
+        return automatic
+    if type(field).pre_save is models.Field.pre_save:
+        return attrgetter(field.attname)
+    return lambda obj: field.pre_save(obj, True)
+
+
+def constant(value):
+    return lambda obj: value
 
 
 def numbered(model) -> bool:
@@ -63,8 +91,9 @@ def insert(model, objs: list) -> None:
         return
     auto = numbered(model)
     fields = [f for f in model._meta.concrete_fields if not (auto and f.primary_key)]
-    steps = [(f.pre_save, preparer(f)) for f in fields]
-    rows = [[prepare(pre_save(obj, True)) for pre_save, prepare in steps] for obj in objs]
+    moment = timezone.now()
+    steps = [(reader(f, moment), preparer(f)) for f in fields]
+    rows = [[prepare(read(obj)) for read, prepare in steps] for obj in objs]
     keys = insert_rows(model, fields, rows, returning=auto)
     for obj, pk in zip(objs, keys, strict=True) if auto else ():
         obj.pk = pk
@@ -87,10 +116,12 @@ def insert_with_history(model, objs: list, *, user=None) -> None:
     unknown = [f.attname for f in fields if f.attname not in tracked and f.attname not in own]
     if unknown:
         raise ValueError(f"{history.__name__}: history fields left unfilled: {unknown}")
-    columns = [(f.attname, f.attname in tracked, preparer(f)) for f in fields]
-    rows = [
-        [prepare(getattr(obj, name)) if copied else prepare(own[name]) for name, copied, prepare in columns]
-        for obj in objs
+    columns = [
+        (attrgetter(f.attname), preparer(f))
+        if f.attname in tracked
+        else (constant(preparer(f)(own[f.attname])), None)
+        for f in fields
     ]
+    rows = [[prepare(read(obj)) if prepare else read(obj) for read, prepare in columns] for obj in objs]
     if rows:
         insert_rows(history, fields, rows, returning=False)

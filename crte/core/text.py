@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def strip_accents(text: str) -> str:
@@ -9,6 +10,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)  # the same few names come back row after row in an import
 def normalize_label(text: str) -> str:
     """A key for matching names as people write them: 'Région Hauts-de-France',
     'REGION HAUTS DE FRANCE' and 'région  hauts-de-france' give the same key."""
