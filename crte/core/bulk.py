@@ -73,7 +73,7 @@ def insert_rows(model, fields: list, rows: list[list], *, returning: bool) -> li
     opts = model._meta
     # Names from the models' metadata, quoted; every value is a parameter.
     columns = ", ".join(quote(f.column) for f in fields)
-    head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
+    head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "  # nosec B608
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(opts.pk.column)}" if returning else ""
     size = max(1, (connection.features.max_query_params or POSTGRES_PARAMS) // len(fields))
