@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
 from crte.actions.models import Action
@@ -43,13 +44,43 @@ ACTION_FIELDS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """What the dashboard reads of today's action (plain rows: no model instances)."""
+
+    pk: int
+    contract_id: int
+    orientation_id: int
+    title: str
+    maturity: str
+    amount: Decimal | None
+    amount_basis: str
+    start_year: int | None
+    end_year: int | None
+    calendar_text: str
+
+    Maturity = Action.Maturity
+    lateness = Action.lateness
+
+    @property
+    def is_annual(self) -> bool:
+        return self.amount_basis == Action.AmountBasis.ANNUAL
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:action_detail", args=[self.pk])
+
+
 def actions_as_of(contract, as_of: dt.date | None, orientation=None):
     """The contract's actions today (the fields the dashboard reads), or as they were on a
     past day (from the history); of one orientation when given."""
     if is_today(as_of):
-        actions = contract.actions.only(*ACTION_FIELDS)
-    else:
-        actions = Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk)
+        today = (
+            contract.actions.all()
+            if orientation is None
+            else contract.actions.filter(orientation=orientation)
+        )
+        return [ActionRow(*row) for row in today.values_list(*ACTION_FIELDS)]
+    actions = Action.history.as_of(end_of(as_of)).filter(contract_id=contract.pk)
     return list(actions if orientation is None else actions.filter(orientation_id=orientation.pk))
 
 

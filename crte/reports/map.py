@@ -8,6 +8,7 @@ import gzip
 import json
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -120,34 +121,53 @@ def shade_for(count: int, most: int) -> str:
 
 def commune_map(communes, figures: dict, width: int = 640) -> str:
     """`communes`: the territory's communes; `figures`: {insee: {"actions", "amount"}}."""
-    shapes = commune_shapes(communes)
-    if not shapes:
+    key = tuple(sorted((c.insee_code, c.name, c.departement_code) for c in communes))
+    height, drawn = commune_paths(key, width)
+    if not height:
         return ""
-    points = [p for _, geometries in shapes.values() for g in geometries for ring in rings(g) for p in ring]
-    projection = Projection(points, width)
     most = max((v["actions"] for v in figures.values()), default=0)
-    parts = [svg_open(width, projection.height, "Carte des communes : actions localisées")]
-    for code, (commune, geometries) in sorted(shapes.items()):
+    parts = [svg_open(width, height, "Carte des communes : actions localisées")]
+    for code, name, fill, border in drawn:
         data = figures.get(code, {"actions": 0, "amount": Decimal(0)})
-        shade = (
-            SHADES[0] if not data["actions"] else SHADES[min(4, 1 + (3 * data["actions"]) // max(most, 1))]
-        )
+        shade = shade_for(data["actions"], most)
         parts.append(
             format_html(
                 '<g><path d="{}" fill="{}" stroke="{}" stroke-width="0.3" data-insee="{}">'
                 "<title>{} : {} action(s), {}</title></path>"
                 '<path d="{}" fill="none" stroke="#ffffff" stroke-width="0.6"/></g>',
-                projection.fill_path(geometries),
+                fill,
                 shade,
                 shade,
                 code,
-                commune.name,
+                name,
                 data["actions"],
                 format_euros(data["amount"]),
-                projection.border_path(geometries),
+                border,
             )
         )
     return join(parts)
+
+
+@dataclass(frozen=True)
+class Place:
+    insee_code: str
+    name: str
+    departement_code: str
+
+
+@lru_cache(maxsize=64)
+def commune_paths(communes: tuple[tuple[str, str, str], ...], width: int) -> tuple[int, list[tuple]]:
+    """The drawing of a territory's communes (the same for every request of one contract:
+    computed once per process). Returns (height, [(code, name, fill path, border path)])."""
+    shapes = commune_shapes([Place(*commune) for commune in communes])
+    if not shapes:
+        return 0, []
+    points = [p for _, geometries in shapes.values() for g in geometries for ring in rings(g) for p in ring]
+    projection = Projection(points, width)
+    return projection.height, [
+        (code, commune.name, projection.fill_path(geometries), projection.border_path(geometries))
+        for code, (commune, geometries) in sorted(shapes.items())
+    ]
 
 
 def departement_map(rows: dict[str, dict], width: int = 560) -> str:
