@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Orientation, Priority
-from crte.core.formats import neutralize_formula
+from crte.core.formats import FORMULA_STARTS, neutralize_formula
 from crte.finance.models import FundingLine
 from crte.finance.money import resolved
 from crte.governance.models import Decision
@@ -85,8 +85,17 @@ def stream(queryset, *fields):
     return queryset.values_list(*fields).iterator(chunk_size=CHUNK)
 
 
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
 def text(value) -> str:
-    return "" if value is None else neutralize_formula(value)
+    """A text people wrote, never run as a formula by a spreadsheet (called for millions of
+    cells: the common case returns at once)."""
+    if value is None:
+        return ""
+    if type(value) is not str or not value or value[0] not in FORMULA_FIRST:
+        return value
+    return neutralize_formula(value)
 
 
 def contract_rows(contracts) -> Iterator[list]:
