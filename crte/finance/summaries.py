@@ -143,28 +143,29 @@ def action_written(sender, instance, **kwargs) -> None:
         touch([instance.contract_id])
 
 
-def line_written(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return
-    if FundingLine.action.is_cached(instance):
-        touch([instance.action.contract_id])
-    else:  # an action deleted with its lines moves the counter itself
-        touch(Action.objects.filter(pk=instance.action_id).values_list("contract_id", flat=True))
+def child_written(parent: str, parent_model):
+    """A receiver for rows of a contract's action or indicator: the parent's contract."""
+
+    def receiver(sender, instance, **kwargs) -> None:
+        if kwargs.get("raw"):
+            return
+        if sender._meta.get_field(parent).is_cached(instance):
+            touch([getattr(instance, parent).contract_id])
+        else:  # a parent deleted with its rows moves the counter itself
+            parent_id = getattr(instance, f"{parent}_id")
+            touch(parent_model.objects.filter(pk=parent_id).values_list("contract_id", flat=True))
+
+    return receiver
+
+
+line_written = child_written("action", Action)
+measurement_written = child_written("indicator", Indicator)
 
 
 def indicator_written(sender, instance, **kwargs) -> None:
     """The roll-up sums the contracts' indicators too (its cache follows the counter)."""
     if not kwargs.get("raw"):
         touch([instance.contract_id])
-
-
-def measurement_written(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return
-    if Measurement.indicator.is_cached(instance):
-        touch([instance.indicator.contract_id])
-    else:
-        touch(Indicator.objects.filter(pk=instance.indicator_id).values_list("contract_id", flat=True))
 
 
 def connect() -> None:

@@ -286,32 +286,22 @@ def indicator_rows(contracts) -> Iterator[list]:
         ]
 
 
+def by_indicator(model, contracts, order: str, *fields: str) -> dict[int, list]:
+    """Measurements or targets of the contracts' indicators, by indicator, in order."""
+    rows = scoped(model.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts)
+    grouped: dict[int, list] = defaultdict(list)
+    for indicator, *values in stream(
+        rows.order_by("indicator_id", order, "id"), "indicator_id", order, *fields
+    ):
+        grouped[indicator].append(values)
+    return grouped
+
+
 def value_rows(contracts) -> Iterator[list]:
     """Baselines, results and targets with an absolute value. A target written as a change
     (-13 % vs 2017) has no value until the baseline is known; it stays out of this file."""
-    measurements: dict[int, list] = defaultdict(list)
-    for indicator, *values in stream(
-        scoped(
-            Measurement.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
-        ).order_by("indicator_id", "date", "id"),
-        "indicator_id",
-        "date",
-        "value",
-        "source",
-    ):
-        measurements[indicator].append(values)
-    targets: dict[int, list] = defaultdict(list)
-    for indicator, *values in stream(
-        scoped(
-            Target.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
-        ).order_by("indicator_id", "year", "id"),
-        "indicator_id",
-        "year",
-        "value",
-        "relative_change",
-        "note",
-    ):
-        targets[indicator].append(values)
+    measurements = by_indicator(Measurement, contracts, "date", "value", "source")
+    targets = by_indicator(Target, contracts, "year", "value", "relative_change", "note")
     for row in indicators(contracts):
         pk, slug, code = row[:3]
         source, baseline_year, baseline = row[11:]
