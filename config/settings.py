@@ -136,7 +136,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if SQLITE:
     # The embedded database serves pages while an import writes: write-ahead logging lets
     # readers go on during a write, IMMEDIATE transactions and a busy timeout make writers
     # wait their turn instead of failing with « database is locked ».
@@ -147,7 +148,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "timeout": int(env_str("CRTE_SQLITE_BUSY_SECONDS", "30")),
         }
     )
-SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
