@@ -123,6 +123,7 @@ def refresh(contracts=None) -> int:
                     contract_id=pk, computed=writes, n_actions=figures[pk][0], amount=figures[pk][1]
                 )
                 for pk, writes in todo.items()
+                if pk in figures  # a contract removed meanwhile takes its summary with it
             ],
             ["computed", "n_actions", "amount"],
             batch_size=BATCH,
