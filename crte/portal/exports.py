@@ -146,22 +146,18 @@ def ordered_actions(queryset, prefix: str = "", *then: str):
 
 def names_by_action(contracts) -> tuple[dict, dict]:
     """Owners' names and communes' codes of every action asked for, in the pages' order."""
-    owners: dict[int, list[str]] = defaultdict(list)
-    through = Action.owners.through.objects.all()
-    for action, name in stream(
-        scoped(through, "action__contract", contracts).order_by("organisation__name", "organisation_id"),
-        "action_id",
-        "organisation__name",
-    ):
-        owners[action].append(name)
-    communes: dict[int, list[str]] = defaultdict(list)
-    through = Action.communes.through.objects.all()
-    for action, code in stream(
-        scoped(through, "action__contract", contracts).order_by("commune__name", "commune__insee_code"),
-        "action_id",
-        "commune__insee_code",
-    ):
-        communes[action].append(code)
+
+    def linked(through, order: tuple[str, str], value: str) -> dict[int, list[str]]:
+        grouped: dict[int, list[str]] = defaultdict(list)
+        rows = scoped(through.objects.all(), "action__contract", contracts).order_by(*order)
+        for action, text_value in stream(rows, "action_id", value):
+            grouped[action].append(text_value)
+        return grouped
+
+    owners = linked(Action.owners.through, ("organisation__name", "organisation_id"), "organisation__name")
+    communes = linked(
+        Action.communes.through, ("commune__name", "commune__insee_code"), "commune__insee_code"
+    )
     return owners, communes
 
 
