@@ -198,7 +198,7 @@ if SQLITE:
     # 100 000 rows). Signing in, signing out and reading pages must not wait for it: on
     # SQLite, sessions are files and login throttling counts in a file cache, in a folder
     # beside the database (one machine, as SQLite is); the date of last sign-in is written
-    # when the database is free (crte.core.signals). PostgreSQL keeps them in the database.
+    # when the database is free (crte.core.sqlite). PostgreSQL keeps them in the database.
     if TESTING:  # one folder per test process, removed at its end
         import atexit
         import shutil

@@ -12,6 +12,13 @@ from crte.core.models import Commune, Departement, Grouping, Organisation, Regio
 from crte.core.validators import plausible_date
 
 
+def of_contracts(queryset, path: str, contracts):
+    """`queryset` narrowed to rows of these contracts (`path` leads to the contract; a
+    subquery, whatever their number), or left whole when `contracts` is None: the national
+    level reads everything and the database then scans without a join to filter."""
+    return queryset if contracts is None else queryset.filter(**{f"{path}__in": contracts.values("pk")})
+
+
 def plausible_year(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX})
 

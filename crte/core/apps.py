@@ -11,9 +11,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(load_reference_after_migrate, sender=self)
         checks.register(secret_key_check, checks.Tags.security, deploy=True)
-        from crte.core import signals
+        from crte.core import sqlite
 
-        signals.connect()
+        sqlite.connect()
 
 
 def load_reference_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:

@@ -87,13 +87,14 @@ def insert_rows(model, fields: list, rows: list[list], *, returning: bool) -> li
     return keys
 
 
-def insert(model, objs: list) -> None:
-    """INSERT `objs` (new instances of `model`); their primary keys come from the database."""
+def insert(model, objs: list, moment=None) -> None:
+    """INSERT `objs` (new instances of `model`); their primary keys come from the database.
+    Automatic dates take `moment` (now by default)."""
     if not objs:
         return
     auto = numbered(model)
     fields = [f for f in model._meta.concrete_fields if not (auto and f.primary_key)]
-    moment = timezone.now()
+    moment = moment or timezone.now()
     steps = [(reader(f, moment), preparer(f)) for f in fields]
     rows = [[prepare(read(obj)) for read, prepare in steps] for obj in objs]
     keys = insert_rows(model, fields, rows, returning=auto)
@@ -104,12 +105,15 @@ def insert(model, objs: list) -> None:
 
 
 def insert_with_history(model, objs: list, *, user=None) -> None:
-    """`insert`, then one « + » history row per object, dated now, by `user`."""
-    insert(model, objs)
+    """`insert`, then one « + » history row per object, dated as the rows, by `user`."""
+    if not objs:
+        return
+    moment = timezone.now()
+    insert(model, objs, moment)
     history = model.history.model
     tracked = {f.attname for f in history.tracked_fields}
     own = {
-        "history_date": timezone.now(),
+        "history_date": moment,
         "history_user_id": user.pk if user is not None else None,
         "history_change_reason": None,  # as bulk_create_with_history leaves it
         "history_type": "+",
@@ -125,5 +129,4 @@ def insert_with_history(model, objs: list, *, user=None) -> None:
         for f in fields
     ]
     rows = [[prepare(read(obj)) if prepare else read(obj) for read, prepare in columns] for obj in objs]
-    if rows:
-        insert_rows(history, fields, rows, returning=False)
+    insert_rows(history, fields, rows, returning=False)

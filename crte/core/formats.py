@@ -53,13 +53,14 @@ def format_date(value: date | None, empty: str = "") -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # one character each: a set look-up per cell
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 def neutralize_formula(value):
     """A text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1+cmd…`, `@SUM`) gets a
     leading apostrophe, so it stays text; numbers and other values are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+    if isinstance(value, str) and value[:1] in FORMULA_FIRST and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
 from crte.actions.models import Action
-from crte.contracts.models import Contract
+from crte.contracts.models import Contract, of_contracts
 from crte.finance.models import ContractFunding, ContractSummary, FundingLine
 from crte.finance.sql import action_period_total, line_period_total
 from crte.indicators.models import Indicator, Measurement
@@ -54,10 +54,6 @@ def deferred():
     touch(held)  # not reached when the work failed: its transaction is rolled back
 
 
-def scoped(queryset, path: str, contracts):
-    return queryset if contracts is None else queryset.filter(**{f"{path}__in": contracts})
-
-
 def stale(contracts=None) -> dict[int, int]:
     """{contract id: writes} of the contracts whose figures are stale, after giving every
     contract without a summary one."""
@@ -67,7 +63,7 @@ def stale(contracts=None) -> dict[int, int]:
         ContractSummary.objects.bulk_create(
             [ContractSummary(contract_id=pk) for pk in ids], batch_size=BATCH, ignore_conflicts=True
         )
-    summaries = scoped(ContractSummary.objects.filter(computed__lt=F("writes")), "contract", contracts)
+    summaries = of_contracts(ContractSummary.objects.filter(computed__lt=F("writes")), "contract", contracts)
     return dict(summaries.values_list("contract_id", "writes"))
 
 

@@ -154,9 +154,7 @@ def run_import(
     contract = None
     try:
         with transaction.atomic(), summaries.deferred():  # the roll-up's figures: marked once
-            writer = Writer(plan, report, catalogue, remove_missing, progress, dry_run)
-            writer.user = user  # named in the history of what is written in bulk
-            contract = writer.write(slug)
+            contract = Writer(plan, report, catalogue, remove_missing, progress, dry_run, user).write(slug)
             if dry_run:
                 raise DryRun
             summaries.touch([contract.pk])  # rows written in bulk send no signal
@@ -175,10 +173,11 @@ class Writer:
         remove_missing: bool = False,
         progress=None,
         dry_run: bool = False,
+        user=None,
     ):
         self.plan, self.report, self.catalogue = plan, report, catalogue
         self.progress, self.dry_run = progress, dry_run
-        self.user = None
+        self.user = user  # named in the history of what is written in bulk
         # Actions and lines are looked up in memory (loaded once per import) and new ones
         # are written in bulk at the end, with their history; a dry run never writes them.
         self.known: dict = {}

@@ -16,8 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from crte.actions.models import Action
-from crte.contracts.models import Contract, Orientation, Priority
-from crte.core.formats import FORMULA_STARTS, neutralize_formula
+from crte.contracts.models import Contract, Orientation, Priority, of_contracts
+from crte.core.formats import neutralize_formula
 from crte.finance.models import FundingLine
 from crte.finance.money import resolved
 from crte.governance.models import Decision
@@ -77,32 +77,29 @@ def year_or_empty(value: int | None) -> str:
 CHUNK = 5000
 
 
-def scoped(queryset, path: str, contracts):
-    return queryset if contracts is None else queryset.filter(**{f"{path}__in": contracts.values("pk")})
-
-
 def stream(queryset, *fields):
     return queryset.values_list(*fields).iterator(chunk_size=CHUNK)
 
 
-FORMULA_FIRST = frozenset(FORMULA_STARTS)
-
-
 def text(value) -> str:
-    """A text people wrote, never run as a formula by a spreadsheet (called for millions of
-    cells: the common case returns at once)."""
-    if value is None:
-        return ""
-    if type(value) is not str or not value or value[0] not in FORMULA_FIRST:
-        return value
-    return neutralize_formula(value)
+    """A text people wrote, never run as a formula by a spreadsheet."""
+    return "" if value is None else neutralize_formula(value)
 
 
 def contract_rows(contracts) -> Iterator[list]:
-    query = scoped(Contract.objects.all(), "pk", contracts).order_by("pk")
-    fields = ("slug", "name", "territory_id", "territory__epci__siren", "territory__epci__name")
+    query = of_contracts(Contract.objects.all(), "pk", contracts).order_by("pk")
     for slug, name, territory, siren, epci, signed, start, end, version, status in stream(
-        query, *fields, "signed_on", "start_year", "end_year", "version", "status"
+        query,
+        "slug",
+        "name",
+        "territory_id",
+        "territory__epci__siren",
+        "territory__epci__name",
+        "signed_on",
+        "start_year",
+        "end_year",
+        "version",
+        "status",
     ):
         yield [
             text(slug),
@@ -118,7 +115,9 @@ def contract_rows(contracts) -> Iterator[list]:
 
 
 def orientation_rows(contracts) -> Iterator[list]:
-    query = scoped(Orientation.objects.all(), "contract", contracts).order_by("contract_id", "order", "id")
+    query = of_contracts(Orientation.objects.all(), "contract", contracts).order_by(
+        "contract_id", "order", "id"
+    )
     for slug, code, name, order in stream(query, "contract__slug", "code", "name", "order"):
         yield [text(slug), text(code), text(name), order]
 
@@ -128,7 +127,7 @@ def priority_id(orientation_code: str, code: str) -> str:
 
 
 def priority_rows(contracts) -> Iterator[list]:
-    query = scoped(Priority.objects.all(), "orientation__contract", contracts).order_by(
+    query = of_contracts(Priority.objects.all(), "orientation__contract", contracts).order_by(
         "orientation__contract_id", "orientation__order", "orientation_id", "order", "id"
     )
     for slug, orientation, code, label in stream(
@@ -149,7 +148,7 @@ def names_by_action(contracts) -> tuple[dict, dict]:
 
     def linked(through, order: tuple[str, str], value: str) -> dict[int, list[str]]:
         grouped: dict[int, list[str]] = defaultdict(list)
-        rows = scoped(through.objects.all(), "action__contract", contracts).order_by(*order)
+        rows = of_contracts(through.objects.all(), "action__contract", contracts).order_by(*order)
         for action, text_value in stream(rows, "action_id", value):
             grouped[action].append(text_value)
         return grouped
@@ -163,7 +162,7 @@ def names_by_action(contracts) -> tuple[dict, dict]:
 
 def action_rows(contracts) -> Iterator[list]:
     owners, communes = names_by_action(contracts)
-    query = ordered_actions(scoped(Action.objects.all(), "contract", contracts))
+    query = ordered_actions(of_contracts(Action.objects.all(), "contract", contracts))
     for row in stream(
         query,
         "pk",
@@ -207,7 +206,7 @@ def action_rows(contracts) -> Iterator[list]:
 
 def funding_rows(contracts) -> Iterator[list]:
     query = ordered_actions(
-        scoped(FundingLine.objects.all(), "action__contract", contracts), "action__", "id"
+        of_contracts(FundingLine.objects.all(), "action__contract", contracts), "action__", "id"
     )
     for row in stream(
         query,
@@ -246,7 +245,7 @@ def funding_rows(contracts) -> Iterator[list]:
 
 def indicators(contracts):
     mine = Indicator.objects.filter(contract__isnull=False)  # not the national catalogue's
-    query = scoped(mine, "contract", contracts).order_by("contract_id", "code", "id")
+    query = of_contracts(mine, "contract", contracts).order_by("contract_id", "code", "id")
     return stream(
         query,
         "pk",
@@ -284,7 +283,9 @@ def indicator_rows(contracts) -> Iterator[list]:
 
 def by_indicator(model, contracts, order: str, *fields: str) -> dict[int, list]:
     """Measurements or targets of the contracts' indicators, by indicator, in order."""
-    rows = scoped(model.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts)
+    rows = of_contracts(
+        model.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
+    )
     grouped: dict[int, list] = defaultdict(list)
     for indicator, *values in stream(
         rows.order_by("indicator_id", order, "id"), "indicator_id", order, *fields
@@ -314,7 +315,7 @@ def value_rows(contracts) -> Iterator[list]:
 
 
 def decision_rows(contracts) -> Iterator[list]:
-    query = scoped(Decision.objects.all(), "meeting__committee__contract", contracts).order_by(
+    query = of_contracts(Decision.objects.all(), "meeting__committee__contract", contracts).order_by(
         "meeting__committee__contract_id", "meeting__date", "order", "id"
     )
     for slug, pk, kind_of_body, date, kind, subject, action in stream(
@@ -356,7 +357,7 @@ PROJECT_EMPTY = [""] * (len(PROJECTS_FIELDS) - len(PROJECT_COLUMNS))
 
 
 def project_rows(contracts) -> Iterator[list]:
-    query = ordered_actions(scoped(Action.objects.all(), "contract", contracts))
+    query = ordered_actions(of_contracts(Action.objects.all(), "contract", contracts))
     for slug, external_id, created, updated, title, description, amount, annual, start, maturity in stream(
         query,
         "contract__slug",

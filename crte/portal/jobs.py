@@ -20,7 +20,7 @@ def export_job(job: Job, progress) -> None:
     user = job.user
     if user is None or not user.has_perimeter:
         raise jobs.JobError("Export réservé aux accès départementaux, régionaux ou nationaux.")
-    contracts = Contract.objects.in_perimeter_of(user).select_related("territory__epci")
+    contracts = Contract.objects.in_perimeter_of(user)
     progress.step("Export des fichiers", len(RESOURCES))
     with tempfile.TemporaryDirectory(prefix="crte-export-") as scratch:
         folder = Path(scratch) / "donnees"

@@ -60,7 +60,7 @@ class ActionRow:
     calendar_text: str
 
     Maturity = Action.Maturity
-    lateness = Action.lateness
+    lateness = Action.lateness  # the model's own rule, which reads only the fields above
 
     @property
     def is_annual(self) -> bool:

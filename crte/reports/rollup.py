@@ -19,9 +19,9 @@ from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, S
 from django.db.models.functions import Coalesce
 
 from crte.actions.models import Action
-from crte.contracts.models import Contract
+from crte.contracts.models import Contract, of_contracts
 from crte.core.models import Departement, Organisation
-from crte.core.signals import busy_wait
+from crte.core.sqlite import busy_wait
 from crte.finance import summaries
 from crte.finance.models import ContractFunding, ContractSummary, FundingLine
 from crte.finance.sql import action_period_total, line_period_total
@@ -36,15 +36,9 @@ REFRESH_WAIT_MS = 1000  # on SQLite, how long a page waits to write the summarie
 logger = logging.getLogger(__name__)
 
 
-def scoped(queryset, path: str, contracts):
-    """Filter on the contracts, unless the scope is the whole instance (None): the national
-    level reads everything, and the database then scans without a join to filter."""
-    return queryset if contracts is None else queryset.filter(**{f"{path}__in": contracts})
-
-
 def funding_by_funder_and_year(contracts):
     return (
-        scoped(FundingLine.objects.all(), "action__contract", contracts)
+        of_contracts(FundingLine.objects.all(), "action__contract", contracts)
         .exclude(action__maturity=Action.Maturity.ABANDONNEE)
         .values(funder_name=F("funder__name"), year=Coalesce("start_year", "action__start_year"))
         .annotate(total=Sum(line_period_total()))
@@ -84,7 +78,7 @@ def rollup(contracts) -> dict:
 
 def summed(contracts) -> dict:
     """The figures of `rollup`, read from the summaries."""
-    kept = summaries.scoped(ContractSummary.objects.all(), "contract", contracts)
+    kept = of_contracts(ContractSummary.objects.all(), "contract", contracts)
     totals = kept.aggregate(count=Count("pk"), actions=Sum("n_actions"), amount=Sum("amount"))
     departements = (
         kept.exclude(contract__territory__departement_code="")
@@ -94,7 +88,7 @@ def summed(contracts) -> dict:
         .order_by("code")
     )
     funding = list(  # by id (a hash aggregate), named after: a sort on names spills to disk
-        summaries.scoped(ContractFunding.objects.all(), "contract", contracts)
+        of_contracts(ContractFunding.objects.all(), "contract", contracts)
         .values("funder_id", "year")
         .annotate(total=Sum("total"))
         .order_by()
@@ -106,7 +100,9 @@ def summed(contracts) -> dict:
         row["funder_name"] = names.get(row["funder_id"])
     return (
         {
-            "by_departement": named_departements({row["code"]: dict(row) for row in departements}),
+            "by_departement": named_departements(
+                {row.pop("code"): row for row in departements}  # {code: {contracts, amount}}
+            ),
             "count": totals["count"],
             "actions": totals["actions"] or 0,
             "amount": totals["amount"] or Decimal(0),
@@ -165,11 +161,13 @@ def funding_table(rows) -> dict:
 
 def others(contracts) -> dict:
     """What the summaries do not hold: recovery-plan actions and additive indicators."""
-    recovery_lines = scoped(FundingLine.objects.filter(credit_type="relance"), "action__contract", contracts)
+    recovery_lines = of_contracts(
+        FundingLine.objects.filter(credit_type="relance"), "action__contract", contracts
+    )
     # The first actions in order, then the totals of those only: sorting every recovery
     # line's action with its total costs a sort on disk at the national level.
     first = list(
-        scoped(Action.objects.all(), "contract", contracts)
+        of_contracts(Action.objects.all(), "contract", contracts)
         .filter(Exists(FundingLine.objects.filter(action=OuterRef("pk"), credit_type="relance")))
         .order_by("contract__name", "title", "pk")
         .values("pk", "title", "contract__name")[:RECOVERY_LIMIT]
@@ -195,22 +193,17 @@ def by_departement(per_contract: list) -> dict[str, dict]:
         code = contract.territory.departement_code if contract.territory else ""
         if not code:
             continue
-        row = rows.setdefault(code, {"name": code, "contracts": 0, "amount": Decimal(0)})
+        row = rows.setdefault(code, {"contracts": 0, "amount": Decimal(0)})
         row["contracts"] += 1
         row["amount"] += contract.amount or Decimal(0)
     return named_departements(rows)
 
 
 def named_departements(rows: dict[str, dict]) -> dict[str, dict]:
-    """{code: {name, contracts, amount}} in code order, named (one query)."""
-    for row in rows.values():
-        row.pop("code", None)
-        row["name"] = row.get("name") or ""
-    for code, name in Departement.objects.filter(code__in=list(rows)).values_list("code", "name"):
-        rows[code]["name"] = name
-    for code, row in rows.items():
-        row["name"] = row["name"] or code
-    return dict(sorted(rows.items()))
+    """{code: {name, contracts, amount}} in code order, named (one query; the code when
+    the reference has no such département)."""
+    names = dict(Departement.objects.filter(code__in=list(rows)).values_list("code", "name"))
+    return {code: {"name": names.get(code, code), **row} for code, row in sorted(rows.items())}
 
 
 def additive_indicators(contracts) -> list[dict]:
@@ -218,7 +211,7 @@ def additive_indicators(contracts) -> list[dict]:
     additive unit, summed by national indicator."""
     last = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-date").values("value")[:1]
     rows = (
-        scoped(Indicator.objects.filter(contract__isnull=False), "contract", contracts)
+        of_contracts(Indicator.objects.filter(contract__isnull=False), "contract", contracts)
         .filter(
             catalogue_entry__isnull=False,
             catalogue_entry__unit__in=ADDITIVE_UNITS,

@@ -235,7 +235,7 @@ def test_on_sqlite_signing_in_reading_and_signing_out_write_only_the_last_sign_i
 def test_a_locked_database_does_not_stop_a_sign_in(client, manager, monkeypatch, caplog):
     from django.db import OperationalError, connection
 
-    from crte.core import signals
+    from crte.core import sqlite
 
     if connection.vendor != "sqlite":
         pytest.skip("only SQLite locks the whole database")
@@ -243,7 +243,7 @@ def test_a_locked_database_does_not_stop_a_sign_in(client, manager, monkeypatch,
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(signals, "update_last_login", locked)
+    monkeypatch.setattr(sqlite, "update_last_login", locked)
     signed_in = client.post(
         reverse("core:login"), {"username": manager.username, "password": "motdepasse-test"}
     )

@@ -1,10 +1,11 @@
-"""Signing in on the embedded database without waiting for an import.
+"""The embedded SQLite database while an import writes.
 
 SQLite lets one connection write at a time; a large import holds that lock while it
-writes. Sessions and login throttling live outside the database on SQLite (settings), which
-leaves the date of last sign-in: written at once when the database is free, and, when an
-import holds it, given up after a short wait with a warning in the logs rather than making
-the person wait minutes for a bookkeeping date."""
+writes. `busy_wait` lets a page try the lock briefly and fall back instead of queuing (the
+roll-up's summaries). Sessions and login throttling live outside the database on SQLite
+(settings), which leaves the date of last sign-in: written at once when the database is
+free, and, when an import holds it, given up after a short wait with a warning in the logs
+rather than making the person wait minutes for a bookkeeping date."""
 
 import logging
 from contextlib import contextmanager
