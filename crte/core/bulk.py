@@ -6,11 +6,16 @@ that preparation costs more than the database's work. Here each batch is one
 `INSERT … VALUES (…), (…) RETURNING id` whose values are prepared by each field as Django
 prepares them (`pre_save`, then `get_db_prep_save`: auto dates, decimals, foreign keys), and
 the history rows hold what `bulk_history_create` would put in them. As with `bulk_create`:
-no `save()`, no signal."""
+no `save()`, no signal.
 
+On PostgreSQL the rows go through `COPY … FROM STDIN` (new keys drawn from the table's
+sequence first): a multi-row INSERT of 65 000 parameters is spent in the driver splitting
+the statement (psycopg scans it for placeholders: 17 s of a 10 000-row import)."""
+
+from decimal import Decimal
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 from django.utils import timezone
 
@@ -24,16 +29,25 @@ WHOLE = (models.IntegerField, models.BooleanField)
 def preparer(field):
     """The field's `get_db_prep_save`, skipped for values already of the database's type
     (texts for text fields, integers for integer fields and keys to numbered rows) and
-    for None, and done once for a value repeated row after row (the moment of the write)."""
+    for None, and done once for a value repeated row after row (the moment of the write).
+    A decimal goes straight to the database's adapter, as `get_db_prep_save` ends."""
+    # The connection itself: through the `connection` proxy every use costs a look-up of
+    # the current thread's connections.
+    database = connections[DEFAULT_DB_ALIAS]
     last: list = [object(), None]
 
     def prepare(value):
         if value is None:
             return None
         if value is not last[0]:
-            last[:] = [value, field.get_db_prep_save(value, connection)]
+            last[:] = [value, field.get_db_prep_save(value, database)]
         return last[1]
 
+    if isinstance(field, models.DecimalField):
+        adapt, digits, places = database.ops.adapt_decimalfield_value, field.max_digits, field.decimal_places
+        return lambda value: (
+            adapt(value, digits, places) if type(value) is Decimal and value.is_finite() else prepare(value)
+        )
     if isinstance(field, TEXT):
         return lambda value: value if value is None or type(value) is str else prepare(value)
     if isinstance(field, WHOLE) or (isinstance(field, models.ForeignKey) and numbered(field.related_model)):
@@ -69,6 +83,8 @@ def numbered(model) -> bool:
 def insert_rows(model, fields: list, rows: list[list], *, returning: bool) -> list:
     """INSERT prepared `rows` (values of `fields`, in order) into `model`'s table; returns
     the new primary keys, in order, when `returning`."""
+    if connection.vendor == "postgresql":
+        return copy_rows(model, fields, rows, returning=returning)
     quote = connection.ops.quote_name
     opts = model._meta
     # Names from the models' metadata, quoted; every value is a parameter.
@@ -87,6 +103,29 @@ def insert_rows(model, fields: list, rows: list[list], *, returning: bool) -> li
     return keys
 
 
+def copy_rows(model, fields: list, rows: list[list], *, returning: bool) -> list:
+    """`insert_rows` on PostgreSQL: keys drawn from the sequence of the primary key (one
+    query), then one COPY of every row, keys included."""
+    quote = connection.ops.quote_name
+    opts = model._meta
+    keys = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, opts.pk.column, len(rows)],
+            )
+            keys = [pk for (pk,) in cursor.fetchall()]
+            fields = [opts.pk, *fields]
+            rows = [[pk, *row] for pk, row in zip(keys, rows, strict=True)]
+        columns = ", ".join(quote(f.column) for f in fields)
+        # Names from the models' metadata, quoted; the values travel as COPY data.
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return keys
+
+
 def insert(model, objs: list, moment=None) -> None:
     """INSERT `objs` (new instances of `model`); their primary keys come from the database.
     Automatic dates take `moment` (now by default)."""
@@ -101,7 +140,17 @@ def insert(model, objs: list, moment=None) -> None:
     for obj, pk in zip(objs, keys, strict=True) if auto else ():
         obj.pk = pk
     for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
+
+
+def insert_values(model, names: list[str], rows: list[tuple]) -> None:
+    """INSERT rows given as values of the fields `names` (attribute names: `action_id`),
+    without model instances: link tables written by the thousand."""
+    fields = [model._meta.get_field(name.removesuffix("_id")) for name in names]
+    preparers = [preparer(f) for f in fields]
+    prepared = [[prepare(value) for prepare, value in zip(preparers, row, strict=True)] for row in rows]
+    if prepared:
+        insert_rows(model, fields, prepared, returning=False)
 
 
 def insert_with_history(model, objs: list, *, user=None) -> None:

@@ -264,21 +264,15 @@ class Writer:
         bulk.insert_with_history(Action, actions, user=self.user)
         self.created.setdefault(Action, []).extend(a.pk for a in actions)
         owners, communes = Action.owners.through, Action.communes.through
-        bulk.insert(  # new actions: no link yet; a name twice in a cell is one link
+        bulk.insert_values(  # new actions: no link yet; a name twice in a cell is one link
             owners,
-            [
-                owners(action_id=a.pk, organisation_id=pk)
-                for a, found, _ in self.pending_links
-                for pk in dict.fromkeys(o.pk for o in found)
-            ],
+            ["action_id", "organisation_id"],
+            [(a.pk, pk) for a, found, _ in self.pending_links for pk in dict.fromkeys(o.pk for o in found)],
         )
-        bulk.insert(
+        bulk.insert_values(
             communes,
-            [
-                communes(action_id=a.pk, commune_id=pk)
-                for a, _, found in self.pending_links
-                for pk in dict.fromkeys(c.pk for c in found)
-            ],
+            ["action_id", "commune_id"],
+            [(a.pk, pk) for a, _, found in self.pending_links for pk in dict.fromkeys(c.pk for c in found)],
         )
         for line in lines:
             line.action_id = line.action.pk
