@@ -80,9 +80,10 @@ def verdict(met: bool, limit: str) -> str:
 
 
 def same_rows_by_the_database(out: Path) -> tuple[float, str]:
-    """The limit of the export: the very queries it streams (captured while it runs),
-    written to CSV files by the database itself (PostgreSQL's COPY), or, on SQLite, by the
-    csv module straight from the cursor, with no formatting. Returns (seconds, how)."""
+    """The limit of the export: the rows it reads, unformatted — the queries of its Python
+    rows (captured while they run) — written to CSV files by the database itself
+    (PostgreSQL's COPY), or, on SQLite, by the csv module straight from the cursor.
+    Returns (seconds, how)."""
     import csv
 
     from django.test.utils import CaptureQueriesContext
@@ -90,7 +91,7 @@ def same_rows_by_the_database(out: Path) -> tuple[float, str]:
     from crte.portal.exports import write_all
 
     with CaptureQueriesContext(connection) as captured:
-        write_all(out / "capture")
+        write_all(out / "capture", by_database=False)
     selects = [
         re.sub(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH HOLD FOR ', "", q["sql"])
         for q in captured.captured_queries

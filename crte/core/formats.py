@@ -54,7 +54,7 @@ def format_date(value: date | None, empty: str = "") -> str:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_FIRST = frozenset(FORMULA_STARTS)  # one character each: a set look-up per cell
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")  # ASCII digits, as the SQL of crte_text
 
 
 def neutralize_formula(value):

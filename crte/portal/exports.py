@@ -55,7 +55,7 @@ def number(value: Decimal | None, places: str = "0.01") -> str:
     if value is None:
         return ""
     rounded = Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP).normalize()
-    return f"{rounded:f}"
+    return f"{rounded:f}" if rounded else "0"  # never « -0 »
 
 
 def boolean(value: bool) -> str:
@@ -410,23 +410,48 @@ def header(name: str) -> list[str]:
 # --- files -------------------------------------------------------------------------------------
 
 
-def write_csv(handle, name: str, contracts) -> None:
+def write_rows(handle, rows) -> None:
+    """The csv module's rows, with one thing of PostgreSQL's COPY: a field holding a carriage
+    return is quoted (Python 3.11 quotes only the characters of the line terminator, and a
+    bare carriage return would end the row for a reader)."""
     writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(header(name))
-    writer.writerows(RESOURCES[name](contracts))
+    for row in rows:
+        if any(type(value) is str and "\r" in value for value in row):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\r\n").writerow(row)
+            handle.write(buffer.getvalue()[:-2] + "\n")
+        else:
+            writer.writerow(row)
+
+
+def write_csv(handle, name: str, contracts, by_database: bool | None = None) -> None:
+    """Resource `name` of these contracts into binary `handle`: header, then rows written by
+    PostgreSQL (crte/portal/export_sql.py) or by the csv module (SQLite; `by_database=False`
+    forces it, for the tests that compare both)."""
+    from crte.portal import export_sql  # it builds on this module's queries
+
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(header(name))
+    handle.write(head.getvalue().encode("utf-8"))
+    if by_database is not False and export_sql.copied(name):
+        export_sql.copy_csv(handle, name, contracts)
+        return
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    write_rows(text, RESOURCES[name](contracts))
+    text.detach()  # flushed; the handle stays open
 
 
 def one(contract: Contract):
     return Contract.objects.filter(pk=contract.pk)
 
 
-def export_files(contract: Contract) -> dict[str, str]:
+def export_files(contract: Contract, by_database: bool | None = None) -> dict[str, str]:
     """File name -> CSV text, plus datapackage.json."""
     files = {}
     for name in RESOURCES:
-        buffer = io.StringIO()
-        write_csv(buffer, name, one(contract))
-        files[f"{name}.csv"] = buffer.getvalue()
+        buffer = io.BytesIO()
+        write_csv(buffer, name, one(contract), by_database)
+        files[f"{name}.csv"] = buffer.getvalue().decode("utf-8")
     files["datapackage.json"] = json.dumps(PACKAGE, ensure_ascii=False, indent=2)
     return files
 
@@ -449,14 +474,14 @@ def export_zip(contract: Contract) -> bytes:
     return buffer.getvalue()
 
 
-def write_all(out: Path, contracts=None, progress=None) -> int:
+def write_all(out: Path, contracts=None, progress=None, by_database: bool | None = None) -> int:
     """One data package for these contracts (None: every contract of the instance), one
     streamed query per resource written straight to its CSV file. `progress(name)` is
     called as each resource is done. Returns the number of contracts."""
     out.mkdir(parents=True, exist_ok=True)
     for name in RESOURCES:
-        with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            write_csv(handle, name, contracts)
+        with (out / f"{name}.csv").open("wb") as handle:
+            write_csv(handle, name, contracts, by_database)
         if progress:
             progress(name)
     (out / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2), encoding="utf-8")

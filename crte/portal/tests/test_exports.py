@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from frictionless import Package, Resource, Schema, system
 
@@ -101,7 +102,6 @@ def test_unknown_contract_gives_a_clear_error(db):
 def test_the_national_export_is_every_contract_export_in_turn_in_one_query_per_file(db, tmp_path):
     """Streamed a resource at a time over every contract, the national package holds exactly
     the rows of each contract's own export, contract after contract, whatever their number."""
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from crte.contracts.models import Contract
@@ -126,3 +126,125 @@ def test_the_national_export_is_every_contract_export_in_turn_in_one_query_per_f
     with CaptureQueriesContext(connection) as more:
         write_all(tmp_path / "encore")
     assert len(more.captured_queries) == len(few.captured_queries) <= len(RESOURCES) + 6
+
+
+TRICKY_TEXTS = [
+    '=HYPERLINK("http://x")',
+    "+33 6 12 34 56 78",
+    "-12,5",
+    "-١٢",  # not ASCII digits: guarded like any text
+    "@SOMME(A1)",
+    "\tTabulation",
+    "\rRetour",
+    "seul\rretour",
+    "ligne\r\nsuivante",
+    "deux\nlignes",
+    'guillemet " dedans',
+    "virgule, dedans",
+    "\\.",
+    "  espaces  ",
+    "Été 🌿 œuvre",
+    "",
+]
+
+
+def tricky_contract():
+    """Texts and figures written to trip a formatter: formulas, quotes, line breaks, a lone
+    carriage return, rounding halves, shares, a target computed below zero."""
+    from datetime import date
+
+    from crte.actions.tests.factories import ActionFactory
+    from crte.contracts.tests.factories import ContractFactory, OrientationFactory, PriorityFactory
+    from crte.core.tests.factories import FunderFactory, OrganisationFactory
+    from crte.governance.models import Decision
+    from crte.governance.tests.factories import CommitteeFactory, MeetingFactory
+    from crte.indicators.models import Target
+
+    contract = ContractFactory(name="=Contrat, « piégé »\r", version=3, signed_on=date(2022, 1, 21))
+    orientation = OrientationFactory(contract=contract, code="+o", name='Axe "1"\n')
+    priority = PriorityFactory(orientation=orientation, code="@p", label="\rEnjeu")
+    owner_b, owner_a = OrganisationFactory(name="Zeta, =commune"), OrganisationFactory(name="Alpha\rville")
+    for n, title in enumerate(TRICKY_TEXTS):
+        action = ActionFactory(
+            contract=contract,
+            orientation=orientation,
+            priority=priority if n % 2 else None,
+            title=title or "sans titre",
+            description=TRICKY_TEXTS[-1 - n],
+            amount=[None, Decimal("1234567.89"), Decimal("0.01"), Decimal("-0.00"), Decimal("100")][n % 5],
+            amount_basis=["total", "annuel", "globalise"][n % 3],
+            amount_text=title,
+            calendar_text=TRICKY_TEXTS[n // 2],
+            start_year=[None, 2022, 2030][n % 3],
+            source=title,
+        )
+        action.owners.set([owner_b, owner_a] if n % 2 else [owner_a])
+        FundingLineFactory(action=action, funder=None if n % 4 == 0 else FunderFactory(name=f"{title} {n}"))
+        FundingLineFactory(
+            action=action,
+            amount=None,
+            share=Decimal("0.33333333"),
+            source_text=title,
+            funder=None,
+        )
+    indicator = Indicator.objects.create(
+        contract=contract,
+        code="-ind",
+        name="=Indicateur",
+        unit="t",
+        direction=Indicator.Direction.HAUSSE,
+        baseline_year=2017,
+        baseline_value=Decimal("-0.000001"),
+        source="seul\rretour",
+    )
+    Measurement.objects.create(indicator=indicator, date="2023-06-30", value=Decimal("-12.5"), source="@x")
+    Target.objects.create(indicator=indicator, year=2030, relative_change=Decimal("-0.9"), note="=cible")
+    Target.objects.create(indicator=indicator, year=2026, value=Decimal("0.0000005"), note="")
+    meeting = MeetingFactory(committee=CommitteeFactory(contract=contract))
+    Decision.objects.create(meeting=meeting, kind="autre", subject="=SUJET\r, « x »", order=1)
+    return contract
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL writes with COPY")
+def test_postgresql_writes_the_very_bytes_of_the_python_rows(tmp_path):
+    """The national export on PostgreSQL is written by the database (COPY of the queries with
+    their formatting in SQL): byte for byte what the Python rows give, on the reference, on
+    generated contracts, on texts and figures written to trip it, for every contract, for a
+    perimeter and for one contract."""
+    from crte.contracts.models import Contract
+    from crte.demo.generate import generate
+    from crte.portal import export_sql
+    from crte.portal.exports import RESOURCES, export_files, write_all
+
+    load_reference_data()
+    load_reference_contract()
+    generate(3, seed=7)
+    tricky = tricky_contract()
+    assert all(export_sql.copied(name) for name in RESOURCES)
+    perimeter = Contract.objects.filter(pk__in=[tricky.pk, Contract.objects.order_by("pk")[0].pk])
+    for label, contracts in [("tout", None), ("perimetre", perimeter)]:
+        write_all(tmp_path / label / "sql", contracts)
+        write_all(tmp_path / label / "python", contracts, by_database=False)
+        for name in RESOURCES:
+            by_database = (tmp_path / label / "sql" / f"{name}.csv").read_bytes()
+            assert by_database == (tmp_path / label / "python" / f"{name}.csv").read_bytes(), (label, name)
+    assert export_files(tricky) == export_files(tricky, by_database=False)
+    actions = (tmp_path / "perimetre" / "sql" / "actions.csv").read_bytes().decode("utf-8")
+    assert '"seul\rretour"' in actions and "'=HYPERLINK" in actions and ",-12,5," not in actions
+    validate_package(tmp_path / "tout" / "sql")
+    validate_projects(tmp_path / "tout" / "sql")
+
+
+def test_without_uuid_ossp_the_projects_file_is_written_by_python(monkeypatch, tmp_path):
+    from crte.portal import export_sql
+    from crte.portal.exports import write_all
+
+    load_reference_data()
+    load_reference_contract()
+    tricky_contract()
+    write_all(tmp_path / "a")
+    monkeypatch.setattr(export_sql, "uuid5_available", lambda: False)
+    assert not export_sql.copied("projets-territoire")
+    write_all(tmp_path / "b")
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
