@@ -289,7 +289,8 @@ def values_query(contracts):
     quote = connection.ops.quote_name
     shown = ", ".join(quote(f"v{n}") for n in range(6))
     order = ", ".join(quote(f"k{n}") for n in range(7))
-    return f"SELECT {shown} FROM ({union}) AS valeurs ORDER BY {order}", params  # names only; values stay parameters
+    # Names only; the values stay parameters.
+    return f"SELECT {shown} FROM ({union}) AS valeurs ORDER BY {order}", params
 
 
 def decisions_query(contracts):
