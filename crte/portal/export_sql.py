@@ -160,7 +160,7 @@ def actions_query(contracts):
     shown += ["crte_text(m.v)", "a.c13"]
     order = ", ".join(f"a.c{14 + n}" for n in (1, 2, 3, 0))  # contract, orientation, action, id
     sql = (
-        f"SELECT {', '.join(shown)} FROM ({actions}) AS a "  # SQL of the ORM; values stay parameters
+        f"SELECT {', '.join(shown)} FROM ({actions}) AS a "  # nosec B608: SQL of the ORM, values as parameters
         f"LEFT JOIN ({owners}) AS o (action_id, v) ON o.action_id = a.c14 "
         f"LEFT JOIN ({communes}) AS m (action_id, v) ON m.action_id = a.c14 "
         f"ORDER BY {order}"
@@ -290,7 +290,7 @@ def values_query(contracts):
     shown = ", ".join(quote(f"v{n}") for n in range(6))
     order = ", ".join(quote(f"k{n}") for n in range(7))
     # Names only; the values stay parameters.
-    return f"SELECT {shown} FROM ({union}) AS valeurs ORDER BY {order}", params
+    return f"SELECT {shown} FROM ({union}) AS valeurs ORDER BY {order}", params  # nosec B608
 
 
 def decisions_query(contracts):
