@@ -39,7 +39,11 @@ def spreadsheet(path: Path, rows: int) -> Path:
     sheet = workbook.create_sheet("Programmation")
     sheet.append(HEADER)
     for n in range(rows):
-        sheet.append(["Béthune", f"Opération {n + 1}", 100_000 + n, 30_000, 20_000, 50_000, 2022 + n % 5])
+        # Figures differ from row to row, as in a real programme (nothing to learn by heart).
+        region, departement, etat = 30_000 + n % 997, 20_000 + n % 991, 50_000 + 7 * n
+        sheet.append(
+            ["Béthune", f"Opération {n + 1}", 100_000 + 10 * n, region, departement, etat, 2022 + n % 5]
+        )
     workbook.save(path)
     return path
 

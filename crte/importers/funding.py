@@ -310,6 +310,12 @@ def parse_funding_cell(text: str, directory: FunderDirectory) -> list[FundingPar
     return parts
 
 
+@lru_cache(maxsize=256)
+def column_key(column: str) -> str:
+    """The start of the ids of a column's lines (a slug of its letter or title)."""
+    return slugify(column) or "financement"
+
+
 def funding_lines(
     text: str,
     column_funder: str | None,
@@ -317,12 +323,14 @@ def funding_lines(
     place: Place,
     action: ActionPlan,
     report: Report,
+    parts: list[FundingPart] | None = None,
 ) -> list[LinePlan]:
     """The lines of one financing cell. A name in the cell overrides the column; several
-    financers sharing one figure get one line each, the figure on the first (not split)."""
+    financers sharing one figure get one line each, the figure on the first (not split).
+    `parts`: the cell already read (a bare figure), else it is read here."""
     lines = []
-    key = slugify(place.column) or "financement"
-    for part in parse_funding_cell(text, directory):
+    key = column_key(place.column)
+    for part in parse_funding_cell(text, directory) if parts is None else parts:
         for message in part.errors:
             report.error("financement", message, place, action.title)
         for message in part.warnings:

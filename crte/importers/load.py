@@ -189,6 +189,13 @@ class Writer:
         self.action_order = 0
         self.created: dict = {}  # model -> ids created by this import
         self.line_keys: dict[str, set[str]] = {}
+        self.makers: dict = {}
+
+    def make(self, model):
+        """New rows of `model`, made by the thousand (`bulk.maker`)."""
+        if model not in self.makers:
+            self.makers[model] = bulk.maker(model)
+        return self.makers[model]
 
     def upsert(self, model, kind: str, lookup: dict, fields: dict, create_only=None, label: str = ""):
         """Create, update when a field differs, or leave alone; counted in the report, and
@@ -198,7 +205,7 @@ class Writer:
             key = cache_key(model, lookup)
             obj = cache.get(key)
             if obj is None:
-                obj = cache[key] = model(**lookup, **fields, **(create_only or {}))
+                obj = cache[key] = self.make(model)(**lookup, **fields, **(create_only or {}))
                 self.pending[model].append(obj)
                 self.report.count(kind, "created")
                 return obj

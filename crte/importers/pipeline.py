@@ -1,7 +1,9 @@
 """One entry point for every import, from the CLI or the web page: read the source,
 check it, write it in one transaction (or not, on errors or in a dry run)."""
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +96,23 @@ def locate_pages(plan: ImportPlan, report: Report, lines: Lines, name: str) -> N
             place.page = lines.page_of(place.line)
 
 
+@contextmanager
+def cycles_collected_after():
+    """An import makes tens of thousands of objects (cells, plans, rows) that live until it
+    ends: Python's cyclic collector would walk them again and again as they pile up (1.6 s
+    of a 10 000-row import of 4.8 s). Reference counting still frees what is dropped; the
+    collector is paused for the import and runs once after it."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+            gc.collect(1)
+
+
+@cycles_collected_after()
 def import_source(
     *,
     path: Path,

@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 from crte.core.text import normalize_label
 from crte.importers import guard
 from crte.importers.contract_document import clean_cell, is_heading
-from crte.importers.funding import STATUS_WORDS, FunderDirectory, funding_lines
+from crte.importers.funding import STATUS_WORDS, FunderDirectory, FundingPart, funding_lines
 from crte.importers.headers import MAPPER, SYNONYMS, header_key
 from crte.importers.mapping import FUNDING, IGNORE, OWN_FUNDING, Choice, ColumnView, meaning_of
 from crte.importers.parsing import parse_amount, parse_calendar, parse_number
@@ -597,16 +597,24 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
     )
 
 
+TAX_BASIS = re.compile(r"\s*(?:HT|TTC)$", re.I)
+PERCENT_COLUMN = re.compile(r"%|\btaux\b")
+
+
 def wide_lines(text, column: Column, action, source, line, directory, report) -> list[LinePlan]:
     """A financer's, scheme's or own-funding column. A bare number is an amount in euros."""
-    bare = parse_number(re.sub(r"\s*(?:HT|TTC)$", "", text, flags=re.I))
+    bare = parse_number(TAX_BASIS.sub("", text))
+    parts = None
     if bare is not None:
-        percent_column = re.search(r"%|\btaux\b", normalize_label(column.header) + column.header)
-        text = f"{bare * 100 if bare <= 1 else bare} %" if percent_column else f"{bare} €"
+        if PERCENT_COLUMN.search(normalize_label(column.header) + column.header):
+            text = f"{bare * 100 if bare <= 1 else bare} %"
+        else:
+            text = f"{bare} €"
+            parts = [FundingPart(amount=bare)]  # what reading « 1234 € » gives, without reading it
     funder = column.funder
     if column.own_funding:
         funder = action.owners[0] if action.owners else None
-    lines = funding_lines(text, funder, directory, column.place(source, line), action, report)
+    lines = funding_lines(text, funder, directory, column.place(source, line), action, report, parts)
     for plan_line in lines:
         plan_line.scheme = plan_line.scheme or column.scheme
         plan_line.funder_known = (

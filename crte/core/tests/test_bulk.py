@@ -97,3 +97,28 @@ def test_many_rows_go_in_several_statements(orientation):
     bulk.insert(Action, many)
     assert Action.objects.filter(external_id__startswith="m").count() == 1200
     assert len({a.pk for a in many}) == 1200
+
+
+def test_a_made_instance_is_what_the_constructor_makes(orientation, funder):
+    """`bulk.maker` skips Django's constructor: same attributes (defaults included, callable
+    ones called), same related objects cached, new and unsaved, for names and attributes."""
+    action = Action(contract=orientation.contract, orientation=orientation, external_id="n", title="t")
+    for model, values in [
+        (
+            Action,
+            {"contract": orientation.contract, "orientation": orientation, "priority": None, "title": "t"},
+        ),
+        (Action, {"contract_id": orientation.contract_id, "external_id": "x", "amount": Decimal("1.5")}),
+        (FundingLine, {"action": action, "external_id": "l", "funder": funder, "share": Decimal("0.5")}),
+        (FundingLine, {"action": action, "funder": None, "status": FundingLine.Status.DEMANDE}),
+    ]:
+        made, built = bulk.maker(model)(**values), model(**values)
+        assert {k: v for k, v in made.__dict__.items() if k != "_state"} == {
+            k: v for k, v in built.__dict__.items() if k != "_state"
+        }
+        assert made._state.fields_cache == built._state.fields_cache
+        assert made._state.adding and made._state.db is None and made.pk is None
+    line = bulk.maker(FundingLine)(action=action, external_id="l")
+    assert line.action is action and line.action_id is None  # its action not written yet
+    with pytest.raises(KeyError):
+        bulk.maker(Action)(titre="t")

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crte.importers.funding import FunderDirectory, parse_funding_cell
+from crte.importers.funding import FunderDirectory, FundingPart, parse_funding_cell
 
 # The names a Pas-de-Calais contract resolves (core.resolve gives them per territory).
 ALIASES = {
@@ -126,3 +126,14 @@ def test_parse_funding_cell_never_crashes_nor_returns_negative_figures(text):
     for part in parse_funding_cell(text, directory):
         assert part.amount is None or part.amount >= 0
         assert part.share is None or 0 <= part.share <= 1
+
+
+@given(
+    st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2, allow_nan=False)
+    | st.integers(min_value=0, max_value=10**12).map(Decimal)
+)
+def test_a_bare_figure_taken_as_read_is_what_reading_it_in_euros_gives(value):
+    """A financer's column holding a bare figure skips the reading of its cell
+    (spreadsheet.wide_lines): the part it makes must be the one the reading would give."""
+    directory = FunderDirectory({"Région": "Région"})
+    assert parse_funding_cell(f"{value} €", directory) == [FundingPart(amount=value)]
