@@ -113,7 +113,9 @@ class Action(RevisionOnSave, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is read by action, contract and date: the copies of the other keys need no
+    # index (each costs every write; an import writes thousands).
+    history = HistoricalRecords(no_db_index=["orientation", "priority", "added_by", "removed_by"])
 
     class Meta:
         verbose_name = "action"

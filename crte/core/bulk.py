@@ -56,23 +56,6 @@ def preparer(field):
     return prepare
 
 
-def reader(field, moment):
-    """How a row's value is read: the write's moment for automatic dates (set on the object
-    too, as `pre_save` does), the attribute for plain fields, `pre_save` otherwise."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        value = moment.date() if type(field) is models.DateField else moment
-        name = field.attname
-
-        def automatic(obj):
-            setattr(obj, name, value)
-            return value
-
-        return automatic
-    if type(field).pre_save is models.Field.pre_save:
-        return attrgetter(field.attname)
-    return lambda obj: field.pre_save(obj, True)
-
-
 def numbered(model) -> bool:
     return isinstance(model._meta.pk, AutoField | BigAutoField | SmallAutoField)
 
@@ -167,8 +150,28 @@ def insert(model, objs: list, moment=None) -> tuple[list, list[list]]:
     auto = numbered(model)
     fields = [f for f in model._meta.concrete_fields if not (auto and f.primary_key)]
     moment = moment or timezone.now()
-    steps = [(reader(f, moment), preparer(f)) for f in fields]
-    rows = [[prepare(read(obj)) for read, prepare in steps] for obj in objs]
+    automatic = {
+        f.attname: moment.date() if type(f) is models.DateField else moment
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    for obj in objs:  # the write's moment, set on the objects as `pre_save` does
+        obj.__dict__.update(automatic)
+    values = attrgetter(*(f.attname for f in fields))  # all of an object's at once
+    own_pre_save = [
+        (n, f)
+        for n, f in enumerate(fields)
+        if f.attname not in automatic and type(f).pre_save is not models.Field.pre_save
+    ]
+    preparers = [preparer(f) for f in fields]
+    rows = []
+    for obj in objs:
+        row = values(obj)
+        if own_pre_save:
+            row = list(row)
+            for n, field in own_pre_save:
+                row[n] = field.pre_save(obj, True)
+        rows.append([prepare(value) for prepare, value in zip(preparers, row, strict=True)])
     keys = insert_rows(model, fields, rows, returning=auto)
     for obj, pk in zip(objs, keys, strict=True) if auto else ():
         obj.pk = pk

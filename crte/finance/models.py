@@ -106,7 +106,8 @@ class FundingLine(RevisionOnSave, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FundingLineQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is read by line, action and date: no index on the copies of the other keys.
+    history = HistoricalRecords(no_db_index=["funder", "scheme"])
 
     class Meta:
         verbose_name = "ligne de financement"

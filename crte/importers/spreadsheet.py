@@ -367,7 +367,8 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
         start += 1
     for row, line in zip(table.rows[start:], table.lines[start:], strict=False):
         values = {c.field: row[c.index] if c.index < len(row) else None for c in by_field.values()}
-        filled = [cell_text(v) for v in row if cell_text(v)]
+        texts = [cell_text(v) for v in row]
+        filled = [text for text in texts if text]
         if not filled or TOTAL_ROW.match(normalize_label(filled[0])):
             continue
         title = cell_text(values.get("intitule"))
@@ -388,7 +389,7 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
         if long_shape:
             _long_line(current, values, by_field, source, line, directory, report)
         for column in money_columns:
-            text = cell_text(row[column.index]) if column.index < len(row) else ""
+            text = texts[column.index] if column.index < len(texts) else ""
             current.lines += wide_lines(text, column, current, source, line, directory, report)
     return plan
 
