@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import AutoField, BigAutoField, SmallAutoField, signals
 from django.db.models.base import ModelState
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 POSTGRES_PARAMS = 65535  # psycopg's limit of parameters per statement
 
@@ -95,11 +96,13 @@ def maker(model):
     return make
 
 
-def insert_rows(model, fields: list, rows: list[list], *, returning: bool) -> list:
-    """INSERT prepared `rows` (values of `fields`, in order) into `model`'s table; returns
-    the new primary keys, in order, when `returning`."""
+def insert_rows(model, fields: list, rows, *, returning: bool, count: int | None = None) -> list:
+    """INSERT prepared `rows` (values of `fields`, in order; a list, or any iterable of
+    `count` rows) into `model`'s table; returns the new primary keys, in order, when
+    `returning`."""
     if connection.vendor == "postgresql":
-        return copy_rows(model, fields, rows, returning=returning)
+        return copy_rows(model, fields, rows, returning=returning, count=count)
+    rows = list(rows)
     quote = connection.ops.quote_name
     opts = model._meta
     # Names from the models' metadata, quoted; every value is a parameter.
@@ -118,9 +121,22 @@ def insert_rows(model, fields: list, rows: list[list], *, returning: bool) -> li
     return keys
 
 
-def copy_rows(model, fields: list, rows: list[list], *, returning: bool) -> list:
+def column_types(table: str, columns: tuple[str, ...]) -> list[int]:
+    """The PostgreSQL types (oids) of these columns, in order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            [connection.ops.quote_name(table)],
+        )
+        found = dict(cursor.fetchall())
+    return [found[column] for column in columns]
+
+
+def copy_rows(model, fields: list, rows, *, returning: bool, count: int | None = None) -> list:
     """`insert_rows` on PostgreSQL: keys drawn from the sequence of the primary key (one
-    query), then one COPY of every row, keys included."""
+    query), then one COPY of every row, keys included. Rows may be produced as they are
+    sent: a thread writes to the server while this one prepares the next ones, so the
+    database's work and Python's overlap."""
     quote = connection.ops.quote_name
     opts = model._meta
     keys = []
@@ -128,14 +144,18 @@ def copy_rows(model, fields: list, rows: list[list], *, returning: bool) -> list
         if returning:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [opts.db_table, opts.pk.column, len(rows)],
+                [opts.db_table, opts.pk.column, len(rows) if count is None else count],
             )
             keys = [pk for (pk,) in cursor.fetchall()]
             fields = [opts.pk, *fields]
-            rows = [[pk, *row] for pk, row in zip(keys, rows, strict=True)]
+            rows = ([pk, *row] for pk, row in zip(keys, rows, strict=True))
         columns = ", ".join(quote(f.column) for f in fields)
-        # Names from the models' metadata, quoted; the values travel as COPY data.
-        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+        types = column_types(opts.db_table, tuple(f.column for f in fields))
+        # Names from the models' metadata, quoted; the values travel as COPY data, in
+        # PostgreSQL's binary form (neither side turns numbers and dates into text).
+        statement = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+        with cursor.cursor.copy(statement, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
     return keys
@@ -164,15 +184,19 @@ def insert(model, objs: list, moment=None) -> tuple[list, list[list]]:
         if f.attname not in automatic and type(f).pre_save is not models.Field.pre_save
     ]
     preparers = [preparer(f) for f in fields]
-    rows = []
-    for obj in objs:
-        row = values(obj)
-        if own_pre_save:
-            row = list(row)
-            for n, field in own_pre_save:
-                row[n] = field.pre_save(obj, True)
-        rows.append([prepare(value) for prepare, value in zip(preparers, row, strict=True)])
-    keys = insert_rows(model, fields, rows, returning=auto)
+    rows: list[list] = []
+
+    def prepared():  # kept for the history, produced as they are sent
+        for obj in objs:
+            row = values(obj)
+            if own_pre_save:
+                row = list(row)
+                for n, field in own_pre_save:
+                    row[n] = field.pre_save(obj, True)
+            rows.append([prepare(value) for prepare, value in zip(preparers, row, strict=True)])
+            yield rows[-1]
+
+    keys = insert_rows(model, fields, prepared(), returning=auto, count=len(objs))
     for obj, pk in zip(objs, keys, strict=True) if auto else ():
         obj.pk = pk
     for obj in objs:
@@ -224,5 +248,5 @@ def insert_with_history(model, objs: list, *, user=None) -> None:
     if None in picks:
         raise ValueError(f"{history.__name__}: tracked fields the model does not write: {fields}")
     pick = itemgetter(*picks)
-    history_rows = [pick([*row, obj.pk, *extra]) for row, obj in zip(rows, objs, strict=True)]
+    history_rows = (pick([*row, obj.pk, *extra]) for row, obj in zip(rows, objs, strict=True))
     insert_rows(history, fields, history_rows, returning=False)

@@ -11,13 +11,8 @@ def format_number(value: Decimal | int | float, decimals: int = 0) -> str:
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
-    whole, _, fraction = f"{abs(rounded):f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = NBSP.join(groups) or "0"
-    return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
+    # Python groups by threes with commas and marks decimals with a point: French swaps them.
+    return sign + f"{abs(rounded):,f}".replace(",", NBSP).replace(".", ",")
 
 
 def format_quantity(value: Decimal | int | None, empty: str = "") -> str:

@@ -2,6 +2,7 @@
 Pure (no Django): the callers pass the field's `max_digits` and `decimal_places`."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 YEAR_MIN, YEAR_MAX = 2000, 2100  # plausible years for contracts, actions, financing and values
 
@@ -12,6 +13,12 @@ def year_problem(year: int | None) -> str | None:
     return f"l'année {year} est hors de la période plausible ({YEAR_MIN}-{YEAR_MAX})"
 
 
+@lru_cache(maxsize=64)
+def decimal_limit(whole_digits: int, decimal_places: int) -> Decimal:
+    """The first value that, rounded to its places, no longer fits before the point."""
+    return Decimal(10) ** whole_digits - Decimal(1).scaleb(-decimal_places) / 2  # rounds to 10**n
+
+
 def decimal_problem(value: Decimal, max_digits: int, decimal_places: int) -> str | None:
     """None when `value` can be stored in a DECIMAL(max_digits, decimal_places) once rounded
     to its places; otherwise what is wrong, in French."""
@@ -20,8 +27,7 @@ def decimal_problem(value: Decimal, max_digits: int, decimal_places: int) -> str
     if not value.is_finite():
         return "n'est pas un nombre"
     whole_digits = max_digits - decimal_places
-    limit = Decimal(10) ** whole_digits - Decimal(1).scaleb(-decimal_places) / 2  # rounds to 10**n
-    if abs(value) >= limit:
+    if abs(value) >= decimal_limit(whole_digits, decimal_places):
         return f"dépasse la limite du champ ({whole_digits} chiffres avant la virgule)"
     return None
 

@@ -124,11 +124,18 @@ class BodyIndex:
 
     def __init__(self, place: Place = NOWHERE):
         self.place = place
+        # One instance per body, shared by its names.
+        bodies = {
+            o.pk: o for o in Organisation.objects.filter(is_reference=True).exclude(kind__in=["commune", ""])
+        }
+        aliases = list(OrganisationAlias.objects.values_list("key", "organisation_id"))
+        others = {pk for _, pk in aliases if pk not in bodies}  # names learned for other bodies
+        named = bodies | {o.pk: o for o in Organisation.objects.filter(pk__in=others)} if others else bodies
         self.by_key: dict[str, list[Organisation]] = {}
-        for alias in OrganisationAlias.objects.select_related("organisation"):
-            self.by_key.setdefault(alias.key, []).append(alias.organisation)
+        for key, pk in aliases:
+            self.by_key.setdefault(key, []).append(named[pk])
         self.by_role: dict[tuple, Organisation] = {}
-        for organisation in Organisation.objects.filter(is_reference=True).exclude(kind__in=["commune", ""]):
+        for organisation in bodies.values():
             if organisation.kind == "agence-eau":
                 self.by_role[("agence-eau", organisation.area_code)] = organisation
             elif organisation.kind == "sous-prefecture":

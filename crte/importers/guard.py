@@ -42,6 +42,14 @@ class Extent:
             return 0
         return (self.last_row - self.first_row + 1) * (self.last_column - self.first_column + 1)
 
+    def include(self, references: list[tuple[bytes, bytes]]) -> None:
+        """Cells given as (column letters, row digits): the extremes only are added."""
+        if references:
+            columns = {column_number(letters) for letters in {c for c, _ in references}}
+            rows = [int(r) for _, r in references]
+            self.add(min(columns), min(rows))
+            self.add(max(columns), max(rows))
+
     def add(self, column: int, row: int) -> None:
         if not self.last_row:
             self.first_row = self.last_row = row
@@ -138,11 +146,9 @@ def scan_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Extent:
             data = tail + chunk
             cut = data.rfind(b"<")
             cut = len(data) if cut < 0 else cut
-            for match in CELL_REF.finditer(data, 0, cut):
-                extent.add(column_number(match[1]), int(match[2]))
+            extent.include(CELL_REF.findall(data, 0, cut))
             tail = data[cut:]
-    for match in CELL_REF.finditer(tail):
-        extent.add(column_number(match[1]), int(match[2]))
+    extent.include(CELL_REF.findall(tail))
     return extent
 
 

@@ -190,6 +190,7 @@ class Writer:
         self.created: dict = {}  # model -> ids created by this import
         self.line_keys: dict[str, set[str]] = {}
         self.makers: dict = {}
+        self.outside: dict[int, bool] = {}
 
     def make(self, model):
         """New rows of `model`, made by the thousand (`bulk.maker`)."""
@@ -544,7 +545,10 @@ class Writer:
 
     def check_inside(self, organisation: Organisation, label: str, place=None, action: str = "") -> None:
         """A name that designates a body of another territory keeps that body, reported."""
-        if outside(organisation, self.catalogue.place):
+        known = self.outside.get(organisation.pk) if organisation.pk is not None else None
+        if known is None:  # asked once per body and import
+            known = self.outside[organisation.pk] = outside(organisation, self.catalogue.place)
+        if known:
             self.report.warn(
                 "hors-territoire",
                 f"« {label} » désigne {organisation.name}, qui n'est pas du territoire du contrat : "
