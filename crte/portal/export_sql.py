@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
+from psycopg import ClientCursor
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Orientation, Priority, of_contracts
@@ -373,7 +374,9 @@ def copy_csv(handle, name: str, contracts) -> None:
     """The rows of resource `name` (no header) written by PostgreSQL into binary `handle`."""
     sql, params = sql_of(name, contracts)
     with connection.cursor() as cursor:
-        statement = cursor.cursor.mogrify(sql, params)  # the values inlined by psycopg, quoted
+        # COPY takes no parameters: psycopg inlines the values, quoted, whatever the binding
+        # of Django's cursors.
+        statement = ClientCursor(cursor.connection).mogrify(sql, params)
         with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
             for block in copy:
                 handle.write(block)
