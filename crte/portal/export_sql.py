@@ -49,6 +49,12 @@ def day(expression):
     return Func(expression, Value("YYYY-MM-DD"), function="to_char", output_field=TEXT)
 
 
+def utc(expression):
+    """`exports.iso_utc`: the moment in UTC, to the second."""
+    template = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+    return Func(expression, template=template, output_field=TEXT)
+
+
 def year(expression):
     """`exports.year_or_empty`: none for 0 or nothing."""
     return Cast(NullIf(expression, Value(0)), TEXT)
@@ -312,7 +318,6 @@ def decisions_query(contracts):
 
 def projects_query(contracts):
     query = ordered_actions(of_contracts(Action.objects.all(), "contract", contracts))
-    moment = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
     budget = Q(amount__isnull=False) & ~Q(amount_basis=Action.AmountBasis.ANNUAL)
     return columns(
         query,
@@ -325,16 +330,8 @@ def projects_query(contracts):
             ),
             TEXT,
         ),
-        Func(
-            F("created_at"),
-            template=f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{moment}')",
-            output_field=TEXT,
-        ),
-        Func(
-            F("updated_at"),
-            template=f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{moment}')",
-            output_field=TEXT,
-        ),
+        utc(F("created_at")),
+        utc(F("updated_at")),
         people(F("title")),
         people(F("description")),
         when(budget, number(F("amount"), 0)),
