@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 DEPS := requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 
-.PHONY: run serve test lint format check-migrations install clean lock bench
+.PHONY: run serve test lint format check-migrations install clean lock bench mutation
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus requis"'
@@ -47,6 +47,13 @@ bench: install
 	$(BIN)/python bench/national.py
 	$(BIN)/python bench/imports.py
 	@test -z "$$DATABASE_URL" || $(BIN)/python bench/load.py
+
+# Mutation testing of the pure modules ([tool.mutmut] in pyproject.toml): killed / survived
+# per module; `mutmut show NAME` prints a survivor.
+mutation: install
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/python bench/mutation_score.py
 
 lint: install
 	$(BIN)/ruff check .

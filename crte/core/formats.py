@@ -8,7 +8,7 @@ NBSP = "\u00a0"  # thousands separator and space before the unit, as French typo
 
 
 def format_number(value: Decimal | int | float, decimals: int = 0) -> str:
-    quantum = Decimal(1).scaleb(-decimals)
+    quantum = Decimal(10) ** -decimals
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     # Python groups by threes with commas and marks decimals with a point: French swaps them.

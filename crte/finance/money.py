@@ -16,7 +16,7 @@ the versions, the exports). Pure: Decimal arithmetic, no database.
 `crte.reports.rollup` writes the same rule in SQL for the national roll-up (`sql.py`);
 a test compares both on generated data."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -113,5 +113,8 @@ def action_total(
     amount: Decimal | None, is_annual: bool, start: int | None, end: int | None, period: Period
 ) -> Decimal:
     """An action's amount over the contract, by the same rule as its lines."""
-    facts = LineFacts("", "", "", "", amount, is_annual, start, end)
+    facts = replace(AN_ACTION, amount=amount, is_annual=is_annual, start_year=start, end_year=end)
     return period_total(facts, period)
+
+
+AN_ACTION = LineFacts("", "", "", "", None, False, None, None)  # an action's figures as a line's

@@ -59,13 +59,12 @@ def read_number(text: str, *, scaled: bool = False) -> tuple[Decimal | None, boo
     last_index, last = marks[-1]
     tail = text[last_index + 1 :]
     groups_ok = all(len(g) == 3 for g in re.split(r"[ .,'’]", text)[1:-1])
-    kinds = {ch for _, ch in marks}
     if last in " '’":  # only grouping marks
-        return _grouped(text, kinds), False
+        return _grouped(text), False
     before = text[:last_index]
     before_marks = {ch for ch in before if not ch.isdigit()}
     if last in before_marks:  # '89.794.859', '1,234,567': the same mark repeated groups thousands
-        return (_grouped(text, kinds), False) if groups_ok and len(tail) == 3 else (None, False)
+        return (_grouped(text), False) if groups_ok and len(tail) == 3 else (None, False)
     if before_marks:  # '1.234.567,89', '12 345.67', '1,234.5': the last mark is the decimal one
         if not groups_ok or not all(len(g) == 3 for g in re.split(r"[ .,'’]", before)[1:]):
             return None, False
@@ -77,7 +76,7 @@ def read_number(text: str, *, scaled: bool = False) -> tuple[Decimal | None, boo
     return Decimal(before + tail), last == ","  # '147.485 €' is 147 485 €
 
 
-def _grouped(text: str, kinds: set[str]) -> Decimal | None:
+def _grouped(text: str) -> Decimal | None:
     digits = re.sub(r"[ .,'’]", "", text)
     return Decimal(digits) if digits else None
 

@@ -111,3 +111,23 @@ def test_the_maquette_reads_the_same_facts_as_plain_rows_and_as_models(action, f
     FundingLineFactory(action=action, funder=funder, amount=None, share=D("0.3333"), credit_type="relance")
     FundingLineFactory(action=action, funder=None, amount=D("10"), is_annual=True, start_year=2023)
     assert contract_facts(action.contract) == [facts_of(line) for line in contract_lines(action.contract)]
+
+
+def test_a_one_year_period_counts_one_year():
+    assert Period(2022, 2022).years() == 1
+    assert Period(2022, 2021).years() is None
+
+
+def test_a_spread_amount_keeps_whole_cents_and_gives_the_rest_to_the_last_year():
+    # 0,02 € over three years: cents rounded down each year, the last year takes what is left.
+    assert spread(line(D("0.02"), start=2022, end=2024), CONTRACT) == {
+        2022: D("0.00"),
+        2023: D("0.00"),
+        2024: D("0.02"),
+    }
+
+
+def test_an_annual_action_counts_its_own_years_inside_the_contract():
+    assert action_total(D("100"), True, 2022, 2024, CONTRACT) == D("300")
+    assert action_total(D("100"), True, 2022, None, CONTRACT) == D("500")  # to the contract's end
+    assert action_total(D("100"), False, 2022, 2024, CONTRACT) == D("100")

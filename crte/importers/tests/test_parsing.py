@@ -8,9 +8,14 @@ from crte.importers.parsing import (
     ANNUAL,
     GLOBAL,
     TOTAL,
+    ParsedAmount,
+    ParsedCalendar,
+    find_amounts,
     parse_amount,
     parse_calendar,
     parse_number,
+    read_number,
+    unit_multiplier,
 )
 
 
@@ -233,3 +238,134 @@ def test_a_bare_number_is_an_amount_only_where_a_column_says_so():
 @pytest.mark.parametrize("text", ["NaN", "Infinity", "1e20", "-5", "1..2", "12,", ",5"])
 def test_parse_number_refuses_what_is_not_a_plain_number(text):
     assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "scaled", "value", "ambiguous"),
+    [
+        ("1234", False, "1234", False),
+        ("1\u00a0234", False, "1234", False),  # no-break space
+        ("1\u202f234,5", False, "1234.5", False),  # narrow no-break space
+        ("1 234 567", False, "1234567", False),
+        ("1'234", False, "1234", False),
+        ("1’234", False, "1234", False),
+        ("89.794.859", False, "89794859", False),
+        ("1,234,567", False, "1234567", False),
+        ("1.23.456", False, None, False),  # groups of three or nothing
+        ("1.234.56", False, None, False),
+        ("1.234.567,89", False, "1234567.89", False),
+        ("12 345.67", False, "12345.67", False),
+        ("1,234.5", False, "1234.5", False),
+        ("1.23,5", False, None, False),
+        ("1.2345.678,9", False, None, False),
+        ("6,5", False, "6.5", False),
+        ("133,89", False, "133.89", False),
+        ("0,353", False, "0.353", False),
+        ("6.5", False, "6.5", False),
+        ("1.500", False, "1500", False),  # a point before three digits: thousands, as usual
+        ("1,500", False, "1500", True),  # a comma before three digits: thousands, but unusual
+        ("1,500", True, "1.5", False),  # 1,500 M€: the decimal comma
+        ("1.500", True, "1.5", True),
+        ("12..5", False, None, False),
+        ("12,", False, None, False),
+        ("1  234", False, None, False),
+        ("abc", False, None, False),
+        (" 42 ", False, "42", False),
+    ],
+)
+def test_read_number_tells_marks_apart_and_says_when_it_guessed(text, scaled, value, ambiguous):
+    found, guessed = read_number(text, scaled=scaled)
+    assert (found, guessed) == (None if value is None else Decimal(value), ambiguous)
+    assert parse_number(text, scaled=scaled) == found
+
+
+@pytest.mark.parametrize(
+    ("unit", "multiplier"),
+    [
+        (None, 1),
+        ("", 1),
+        ("milliers", 1_000),
+        ("Millier", 1_000),
+        ("millions", 1_000_000),
+        ("milliards", 1_000_000_000),
+        (" K ", 1_000),
+        ("M", 1_000_000),
+        ("Md", 1_000_000_000),
+        ("mds", 1_000_000_000),
+        ("euros", 1),
+    ],
+)
+def test_unit_multiplier(unit, multiplier):
+    assert unit_multiplier(unit) == multiplier
+
+
+def test_find_amounts_skips_a_figure_it_cannot_read_and_goes_on():
+    found = find_amounts("12..5 € puis 1,5 M€ puis 300 €")
+    assert [(f.value, f.ambiguous) for f in found] == [(Decimal("1500000"), False), (Decimal("300"), False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "bare", "expected"),
+    [
+        (
+            "1,500",
+            True,
+            ParsedAmount(
+                Decimal("1500"), warnings=("Lecture incertaine de « 1,500 » : 1500 retenu, à vérifier",)
+            ),
+        ),
+        ("1 500 ht", True, ParsedAmount(Decimal("1500"))),
+        ("1 500 H.T.", True, ParsedAmount(Decimal("1500"))),
+        (
+            "à préciser",
+            False,
+            ParsedAmount(None, note="à préciser", warnings=("Montant non chiffré : « à préciser »",)),
+        ),
+        ("1500", False, ParsedAmount(None, note="1500", warnings=("Montant non chiffré : « 1500 »",))),
+        (
+            "100 € et 200 €",
+            False,
+            ParsedAmount(
+                None,
+                note="100 € et 200 €",
+                warnings=("Plusieurs montants dans « 100 € et 200 € » : aucun n'est retenu",),
+            ),
+        ),
+        ("- 100 €", False, ParsedAmount(None, note="- 100 €", errors=("Montant négatif : « - 100 € »",))),
+        ("Montant : 100 €", False, ParsedAmount(Decimal("100"), note="Montant")),
+        ("par an : 50 000 €", False, ParsedAmount(Decimal("50000"), basis=ANNUAL, note="par an")),
+        (
+            "1,500 € -",
+            False,
+            ParsedAmount(
+                Decimal("1500"), warnings=("Lecture incertaine de « 1,500 € » : 1500 € retenus, à vérifier",)
+            ),
+        ),
+    ],
+)
+def test_parse_amount_says_everything_it_read(text, bare, expected):
+    assert parse_amount(text, bare_number=bare) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2023-2022",
+            ParsedCalendar(
+                None, None, note="2023-2022", warnings=("Années dans le désordre : « 2023-2022 »",)
+            ),
+        ),
+        ("2022-2022", ParsedCalendar(2022, 2022, note="2022-2022")),
+        (
+            "en cours",
+            ParsedCalendar(None, None, note="en cours", warnings=("Calendrier sans année : « en cours »",)),
+        ),
+        ("2026, 2022 et 2024", ParsedCalendar(2022, 2026, note="2026, 2022 et 2024")),
+        ("2024 puis 2022", ParsedCalendar(2022, 2024, note="2024 puis 2022")),
+        ("à partir de 2023", ParsedCalendar(2023, None, note="à partir de 2023")),
+        ("Fin 2021", ParsedCalendar(2021, 2021, note="Fin 2021")),
+    ],
+)
+def test_parse_calendar_says_everything_it_read(text, expected):
+    assert parse_calendar(text) == expected

@@ -64,3 +64,45 @@ def test_the_expected_value_stays_between_baseline_and_target(baseline, change, 
     path = Trajectory(date(2017, 1, 1), baseline, date(2030, 1, 1), target)
     low, high = min(baseline, target), max(baseline, target)
     assert low <= path.expected(on) <= high
+
+
+def test_a_path_of_one_day_is_its_baseline_on_that_day():
+    path = Trajectory(date(2030, 1, 1), D("10"), date(2030, 1, 1), D("20"))
+    assert path.expected(date(2030, 1, 1)) == D("10")
+
+
+def test_a_date_without_a_value_or_a_value_without_a_date_is_no_data():
+    assert position(ghg(), "baisse", None, D("1")).status == NO_DATA
+    assert position(ghg(), "baisse", date(2023, 7, 3), None).status == NO_DATA
+
+
+def test_the_position_gives_the_expected_value_the_gap_and_its_ratio():
+    result = position(ghg(), "baisse", date(2023, 7, 3), D("902000"))
+    assert (result.expected, result.gap, result.gap_ratio) == (D("880000"), D("22000"), D("0.025"))
+    assert result.label == "En retard"
+    assert position(ghg(), "baisse", date(2023, 7, 3), D("800000")).label == "Dans la trajectoire"
+    zero = Trajectory(date(2020, 1, 1), D("0"), date(2030, 1, 1), D("0"))
+    assert position(zero, "hausse", date(2025, 1, 1), D("3")).gap_ratio is None  # nothing to divide by
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        (D("105"), ON_TRACK),
+        (D("95"), ON_TRACK),
+        (D("105.01"), LATE),
+        (D("94.99"), LATE),
+        (D("100"), ON_TRACK),
+    ],
+)
+def test_a_steady_target_is_on_track_within_five_percent_of_the_baseline(value, status):
+    path = Trajectory(date(2020, 1, 1), D("100"), date(2030, 1, 1), D("100"))
+    assert position(path, "maintien", date(2025, 1, 1), value).status == status
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [(D("0.05"), ON_TRACK), (D("-0.05"), ON_TRACK), (D("0.06"), LATE)]
+)
+def test_a_steady_target_from_zero_allows_five_hundredths_either_way(value, status):
+    path = Trajectory(date(2020, 1, 1), D("0"), date(2030, 1, 1), D("0"))
+    assert position(path, "maintien", date(2025, 1, 1), value).status == status
