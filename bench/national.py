@@ -91,7 +91,7 @@ def same_rows_by_the_database(out: Path) -> tuple[float, str]:
     from crte.portal.exports import write_all
 
     with CaptureQueriesContext(connection) as captured:
-        write_all(out / "capture", by_database=False)
+        write_all(out / "capture", python_rows=True)
     selects = [
         re.sub(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH HOLD FOR ', "", q["sql"])
         for q in captured.captured_queries

@@ -424,16 +424,16 @@ def write_rows(handle, rows) -> None:
             writer.writerow(row)
 
 
-def write_csv(handle, name: str, contracts, by_database: bool | None = None) -> None:
+def write_csv(handle, name: str, contracts, python_rows: bool = False) -> None:
     """Resource `name` of these contracts into binary `handle`: header, then rows written by
-    PostgreSQL (crte/portal/export_sql.py) or by the csv module (SQLite; `by_database=False`
-    forces it, for the tests that compare both)."""
+    PostgreSQL (crte/portal/export_sql.py) or by the csv module (SQLite, or `python_rows`:
+    the tests and the benchmark compare both)."""
     from crte.portal import export_sql  # it builds on this module's queries
 
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow(header(name))
     handle.write(head.getvalue().encode("utf-8"))
-    if by_database is not False and export_sql.copied(name):
+    if not python_rows and export_sql.copied(name):
         export_sql.copy_csv(handle, name, contracts)
         return
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
@@ -445,12 +445,12 @@ def one(contract: Contract):
     return Contract.objects.filter(pk=contract.pk)
 
 
-def export_files(contract: Contract, by_database: bool | None = None) -> dict[str, str]:
+def export_files(contract: Contract, python_rows: bool = False) -> dict[str, str]:
     """File name -> CSV text, plus datapackage.json."""
     files = {}
     for name in RESOURCES:
         buffer = io.BytesIO()
-        write_csv(buffer, name, one(contract), by_database)
+        write_csv(buffer, name, one(contract), python_rows)
         files[f"{name}.csv"] = buffer.getvalue().decode("utf-8")
     files["datapackage.json"] = json.dumps(PACKAGE, ensure_ascii=False, indent=2)
     return files
@@ -474,14 +474,15 @@ def export_zip(contract: Contract) -> bytes:
     return buffer.getvalue()
 
 
-def write_all(out: Path, contracts=None, progress=None, by_database: bool | None = None) -> int:
+def write_all(out: Path, contracts=None, progress=None, python_rows: bool = False) -> int:
     """One data package for these contracts (None: every contract of the instance), one
-    streamed query per resource written straight to its CSV file. `progress(name)` is
+    query per resource written straight to its CSV file (by PostgreSQL's COPY, or streamed
+    through the csv module). `progress(name)` is
     called as each resource is done. Returns the number of contracts."""
     out.mkdir(parents=True, exist_ok=True)
     for name in RESOURCES:
         with (out / f"{name}.csv").open("wb") as handle:
-            write_csv(handle, name, contracts, by_database)
+            write_csv(handle, name, contracts, python_rows)
         if progress:
             progress(name)
     (out / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2), encoding="utf-8")

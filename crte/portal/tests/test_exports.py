@@ -224,11 +224,11 @@ def test_postgresql_writes_the_very_bytes_of_the_python_rows(tmp_path):
     perimeter = Contract.objects.filter(pk__in=[tricky.pk, Contract.objects.order_by("pk")[0].pk])
     for label, contracts in [("tout", None), ("perimetre", perimeter)]:
         write_all(tmp_path / label / "sql", contracts)
-        write_all(tmp_path / label / "python", contracts, by_database=False)
+        write_all(tmp_path / label / "python", contracts, python_rows=True)
         for name in RESOURCES:
-            by_database = (tmp_path / label / "sql" / f"{name}.csv").read_bytes()
-            assert by_database == (tmp_path / label / "python" / f"{name}.csv").read_bytes(), (label, name)
-    assert export_files(tricky) == export_files(tricky, by_database=False)
+            written = (tmp_path / label / "sql" / f"{name}.csv").read_bytes()
+            assert written == (tmp_path / label / "python" / f"{name}.csv").read_bytes(), (label, name)
+    assert export_files(tricky) == export_files(tricky, python_rows=True)
     actions = (tmp_path / "perimetre" / "sql" / "actions.csv").read_bytes().decode("utf-8")
     assert '"seul\rretour"' in actions and "'=HYPERLINK" in actions and ",-12,5," not in actions
     validate_package(tmp_path / "tout" / "sql")
