@@ -545,10 +545,9 @@ class Writer:
 
     def check_inside(self, organisation: Organisation, label: str, place=None, action: str = "") -> None:
         """A name that designates a body of another territory keeps that body, reported."""
-        known = self.outside.get(organisation.pk) if organisation.pk is not None else None
-        if known is None:  # asked once per body and import
-            known = self.outside[organisation.pk] = outside(organisation, self.catalogue.place)
-        if known:
+        if organisation.pk not in self.outside:  # asked once per body (each is written) and import
+            self.outside[organisation.pk] = outside(organisation, self.catalogue.place)
+        if self.outside[organisation.pk]:
             self.report.warn(
                 "hors-territoire",
                 f"« {label} » désigne {organisation.name}, qui n'est pas du territoire du contrat : "

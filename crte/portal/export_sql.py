@@ -26,11 +26,10 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from psycopg import ClientCursor
 
 from crte.actions.models import Action
-from crte.contracts.models import Contract, Orientation, Priority, of_contracts
-from crte.finance.models import FundingLine
-from crte.governance.models import Decision
-from crte.indicators.models import Indicator, Measurement, Target
-from crte.portal.exports import PHASE_STATUSES, PHASES, PROJECT_EMPTY, PROJECT_NAMESPACE, ordered_actions
+from crte.contracts.models import of_contracts
+from crte.indicators.models import Measurement, Target
+from crte.portal import exports
+from crte.portal.exports import PHASE_STATUSES, PHASES, PROJECT_EMPTY, PROJECT_NAMESPACE
 
 TEXT = TextField()
 
@@ -96,7 +95,7 @@ def linked(through, contracts, value: str, *order: str) -> tuple[str, list]:
 
 
 def contracts_query(contracts):
-    query = of_contracts(Contract.objects.all(), "pk", contracts).order_by("pk")
+    query = exports.contracts_in_order(contracts)
     known = Q(territory__isnull=False)
     return columns(
         query,
@@ -113,18 +112,14 @@ def contracts_query(contracts):
 
 
 def orientations_query(contracts):
-    query = of_contracts(Orientation.objects.all(), "contract", contracts).order_by(
-        "contract_id", "order", "id"
-    )
+    query = exports.orientations_in_order(contracts)
     return columns(
         query, people(F("contract__slug")), people(F("code")), people(F("name")), Cast("order", TEXT)
     )
 
 
 def priorities_query(contracts):
-    query = of_contracts(Priority.objects.all(), "orientation__contract", contracts).order_by(
-        "orientation__contract_id", "orientation__order", "orientation_id", "order", "id"
-    )
+    query = exports.priorities_in_order(contracts)
     return columns(
         query,
         people(F("orientation__contract__slug")),
@@ -176,9 +171,7 @@ def actions_query(contracts):
 
 
 def funding_query(contracts):
-    query = ordered_actions(
-        of_contracts(FundingLine.objects.all(), "action__contract", contracts), "action__", "id"
-    )
+    query = exports.lines_in_order(contracts)
     known = Q(funder__isnull=False)
     resolved = Coalesce(
         F("amount"),
@@ -202,13 +195,8 @@ def funding_query(contracts):
     )
 
 
-def indicators_of(contracts):
-    mine = Indicator.objects.filter(contract__isnull=False)  # not the national catalogue's
-    return of_contracts(mine, "contract", contracts)
-
-
 def indicators_query(contracts):
-    query = indicators_of(contracts).order_by("contract_id", "code", "id")
+    query = exports.indicators_in_order(contracts)
     target = Case(
         When(orientation__isnull=False, then=F("orientation__code")),
         When(action__isnull=False, then=F("action__external_id")),
@@ -255,7 +243,7 @@ def values_query(contracts):
         )
 
     baselines = kind(
-        indicators_of(contracts)
+        exports.contract_indicators(contracts)
         .exclude(baseline_year=0)
         .filter(baseline_year__isnull=False, baseline_value__isnull=False),
         "",
@@ -267,15 +255,18 @@ def values_query(contracts):
         F("baseline_value"),
         "source",
     )
-    measured = of_contracts(
-        Measurement.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
-    )
     results = kind(
-        measured, "indicator__", 1, day(F("date")), F("date"), no_year, "resultat", F("value"), "source"
+        exports.of_indicators(Measurement, contracts),
+        "indicator__",
+        1,
+        day(F("date")),
+        F("date"),
+        no_year,
+        "resultat",
+        F("value"),
+        "source",
     )
-    aimed = of_contracts(
-        Target.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
-    )
+    aimed = exports.of_indicators(Target, contracts)
     computed = Coalesce(
         F("value"),
         F("indicator__baseline_value") * (Value(1) + F("relative_change")),
@@ -301,9 +292,7 @@ def values_query(contracts):
 
 
 def decisions_query(contracts):
-    query = of_contracts(Decision.objects.all(), "meeting__committee__contract", contracts).order_by(
-        "meeting__committee__contract_id", "meeting__date", "order", "id"
-    )
+    query = exports.decisions_in_order(contracts)
     return columns(
         query,
         people(F("meeting__committee__contract__slug")),
@@ -317,7 +306,7 @@ def decisions_query(contracts):
 
 
 def projects_query(contracts):
-    query = ordered_actions(of_contracts(Action.objects.all(), "contract", contracts))
+    query = exports.actions_in_order(contracts)
     budget = Q(amount__isnull=False) & ~Q(amount_basis=Action.AmountBasis.ANNUAL)
     return columns(
         query,

@@ -86,8 +86,67 @@ def text(value) -> str:
     return "" if value is None else neutralize_formula(value)
 
 
+# The rows of each resource, in the file's order: read here as Python rows, and formatted in
+# SQL for PostgreSQL's COPY (export_sql.py) from the very same querysets.
+
+
+def contracts_in_order(contracts):
+    return of_contracts(Contract.objects.all(), "pk", contracts).order_by("pk")
+
+
+def orientations_in_order(contracts):
+    return of_contracts(Orientation.objects.all(), "contract", contracts).order_by(
+        "contract_id", "order", "id"
+    )
+
+
+def priorities_in_order(contracts):
+    return of_contracts(Priority.objects.all(), "orientation__contract", contracts).order_by(
+        "orientation__contract_id", "orientation__order", "orientation_id", "order", "id"
+    )
+
+
+def ordered_actions(queryset, prefix: str = "", *then: str):
+    """Contract by contract, in the order of the contract's orientations and actions."""
+    return queryset.order_by(
+        f"{prefix}contract_id", f"{prefix}orientation__order", f"{prefix}order", f"{prefix}id", *then
+    )
+
+
+def actions_in_order(contracts):
+    return ordered_actions(of_contracts(Action.objects.all(), "contract", contracts))
+
+
+def lines_in_order(contracts):
+    return ordered_actions(
+        of_contracts(FundingLine.objects.all(), "action__contract", contracts), "action__", "id"
+    )
+
+
+def contract_indicators(contracts):
+    """The contracts' own indicators (not the national catalogue's)."""
+    return of_contracts(Indicator.objects.filter(contract__isnull=False), "contract", contracts)
+
+
+def indicators_in_order(contracts):
+    return contract_indicators(contracts).order_by("contract_id", "code", "id")
+
+
+def of_indicators(model, contracts):
+    """Measurements or targets of the contracts' own indicators."""
+    return of_contracts(
+        model.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
+    )
+
+
+def decisions_in_order(contracts):
+    return of_contracts(Decision.objects.all(), "meeting__committee__contract", contracts).order_by(
+        "meeting__committee__contract_id", "meeting__date", "order", "id"
+    )
+
+
 def contract_rows(contracts) -> Iterator[list]:
-    query = of_contracts(Contract.objects.all(), "pk", contracts).order_by("pk")
+    query = contracts_in_order(contracts)
     for slug, name, territory, siren, epci, signed, start, end, version, status in stream(
         query,
         "slug",
@@ -115,9 +174,7 @@ def contract_rows(contracts) -> Iterator[list]:
 
 
 def orientation_rows(contracts) -> Iterator[list]:
-    query = of_contracts(Orientation.objects.all(), "contract", contracts).order_by(
-        "contract_id", "order", "id"
-    )
+    query = orientations_in_order(contracts)
     for slug, code, name, order in stream(query, "contract__slug", "code", "name", "order"):
         yield [text(slug), text(code), text(name), order]
 
@@ -127,20 +184,11 @@ def priority_id(orientation_code: str, code: str) -> str:
 
 
 def priority_rows(contracts) -> Iterator[list]:
-    query = of_contracts(Priority.objects.all(), "orientation__contract", contracts).order_by(
-        "orientation__contract_id", "orientation__order", "orientation_id", "order", "id"
-    )
+    query = priorities_in_order(contracts)
     for slug, orientation, code, label in stream(
         query, "orientation__contract__slug", "orientation__code", "code", "label"
     ):
         yield [text(slug), text(priority_id(orientation, code)), text(orientation), text(label)]
-
-
-def ordered_actions(queryset, prefix: str = "", *then: str):
-    """Contract by contract, in the order of the contract's orientations and actions."""
-    return queryset.order_by(
-        f"{prefix}contract_id", f"{prefix}orientation__order", f"{prefix}order", f"{prefix}id", *then
-    )
 
 
 def names_by_action(contracts) -> tuple[dict, dict]:
@@ -162,7 +210,7 @@ def names_by_action(contracts) -> tuple[dict, dict]:
 
 def action_rows(contracts) -> Iterator[list]:
     owners, communes = names_by_action(contracts)
-    query = ordered_actions(of_contracts(Action.objects.all(), "contract", contracts))
+    query = actions_in_order(contracts)
     for row in stream(
         query,
         "pk",
@@ -205,9 +253,7 @@ def action_rows(contracts) -> Iterator[list]:
 
 
 def funding_rows(contracts) -> Iterator[list]:
-    query = ordered_actions(
-        of_contracts(FundingLine.objects.all(), "action__contract", contracts), "action__", "id"
-    )
+    query = lines_in_order(contracts)
     for row in stream(
         query,
         "action__contract__slug",
@@ -244,10 +290,8 @@ def funding_rows(contracts) -> Iterator[list]:
 
 
 def indicators(contracts):
-    mine = Indicator.objects.filter(contract__isnull=False)  # not the national catalogue's
-    query = of_contracts(mine, "contract", contracts).order_by("contract_id", "code", "id")
     return stream(
-        query,
+        indicators_in_order(contracts),
         "pk",
         "contract__slug",
         "code",
@@ -283,9 +327,7 @@ def indicator_rows(contracts) -> Iterator[list]:
 
 def by_indicator(model, contracts, order: str, *fields: str) -> dict[int, list]:
     """Measurements or targets of the contracts' indicators, by indicator, in order."""
-    rows = of_contracts(
-        model.objects.filter(indicator__contract__isnull=False), "indicator__contract", contracts
-    )
+    rows = of_indicators(model, contracts)
     grouped: dict[int, list] = defaultdict(list)
     for indicator, *values in stream(
         rows.order_by("indicator_id", order, "id"), "indicator_id", order, *fields
@@ -315,9 +357,7 @@ def value_rows(contracts) -> Iterator[list]:
 
 
 def decision_rows(contracts) -> Iterator[list]:
-    query = of_contracts(Decision.objects.all(), "meeting__committee__contract", contracts).order_by(
-        "meeting__committee__contract_id", "meeting__date", "order", "id"
-    )
+    query = decisions_in_order(contracts)
     for slug, pk, kind_of_body, date, kind, subject, action in stream(
         query,
         "meeting__committee__contract__slug",
@@ -357,7 +397,7 @@ PROJECT_EMPTY = [""] * (len(PROJECTS_FIELDS) - len(PROJECT_COLUMNS))
 
 
 def project_rows(contracts) -> Iterator[list]:
-    query = ordered_actions(of_contracts(Action.objects.all(), "contract", contracts))
+    query = actions_in_order(contracts)
     for slug, external_id, created, updated, title, description, amount, annual, start, maturity in stream(
         query,
         "contract__slug",
