@@ -31,8 +31,11 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the
     # test itself stay synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A click that follows a link returns before the next page is there: tests wait for
+    # what the next page shows with `expect`, whose patience matches the pages' timeout.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
@@ -66,3 +69,4 @@ def log_in(page, live_server, username):
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    page.get_by_test_id("current-user").wait_for(state="attached")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from crte.contracts.models import Contract
 from crte.core.formats import format_euros
@@ -36,13 +37,14 @@ def test_build_an_action_with_three_lines_find_it_and_export_it(live_server, pag
     log_in(page, live_server, "chef.projet")
     page.goto(live_server.url + reference.get_absolute_url())
     page.get_by_role("link", name="Toutes les actions").click()
+    expect(page).to_have_url(re.compile(r"/actions/$"))
     page.get_by_role("link", name="Nouvelle action").click()
     page.get_by_label("Intitulé").fill("Ombrières photovoltaïques du centre aquatique")
     page.get_by_label("Orientation").select_option(index=1)
     page.get_by_label("Montant prévisionnel HT (€)").fill("600 000")
     page.get_by_label("Année de début").fill("2024")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.locator("h1").inner_text() == "Ombrières photovoltaïques du centre aquatique"
+    expect(page.locator("h1")).to_have_text("Ombrières photovoltaïques du centre aquatique")
 
     add_line(page, "État", "200 000")
     add_line(page, "Région Hauts-de-France", "150 000")
@@ -85,9 +87,9 @@ def test_the_region_updates_a_granted_amount_and_every_page_agrees(live_server, 
     page.get_by_label("Taux (% du montant de l'action)").fill("")  # the amount now says it all
     page.locator("select[name=status]").select_option(label="Accordé")
     page.get_by_role("button", name="Enregistrer").click()
-    errors = page.get_by_test_id("error-summary")
-    assert not errors.count(), errors.inner_text()
-    assert plain(page.locator("h1").inner_text()) == plain(title)
+    page.wait_for_url(lambda url: "/modifier/" not in url)  # the form is left, not shown again
+    expect(page.get_by_test_id("error-summary")).to_have_count(0)
+    expect(page.locator("h1")).to_have_text(plain(title))
     assert "123 456 €" in plain(page.get_by_test_id("financing-plan").inner_text())
 
     expected = plain(format_euros(region_total(reference)))
@@ -98,6 +100,7 @@ def test_the_region_updates_a_granted_amount_and_every_page_agrees(live_server, 
     assert expected in plain(row.inner_text())
 
     page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
     log_in(page, live_server, "admin.national")
     page.goto(live_server.url + "/perimetre/")
     row = page.locator("tr", has_text="Région Hauts-de-France").first
@@ -115,11 +118,14 @@ def test_a_phone_user_logs_in_and_out_through_the_menu(live_server, browser, ref
         page.get_by_label("Nom d’utilisateur").fill("lecteur")
         page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(lambda url: "/connexion/" not in url)
         page.get_by_role("button", name="Menu").click()
-        assert page.locator("#modal-menu").get_by_role("link", name="Mon espace").is_visible()
+        expect(page.locator("#modal-menu").get_by_role("link", name="Mon espace")).to_be_visible()
         page.locator("#modal-menu").get_by_role("button", name="Se déconnecter").click()
+        signed_out = page.locator("#modal-menu").get_by_role("link", name="Se connecter", include_hidden=True)
+        expect(signed_out).to_have_count(1)  # the next page is there, its menu still closed
         page.get_by_role("button", name="Menu").click()
-        assert page.locator("#modal-menu").get_by_role("link", name="Se connecter").is_visible()
+        expect(page.locator("#modal-menu").get_by_role("link", name="Se connecter")).to_be_visible()
     finally:
         context.close()
 
