@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from django.utils.text import slugify
 
@@ -30,6 +31,8 @@ PERCENT_RE = re.compile(r"(?P<sign>[-–—−]\s*)?(?P<number>\d+(?:[,.]\d+)?)\
 RELATIVE_TO_OTHER = re.compile(r"^\s*(du|de la|de l['’]|des|d['’])\b", re.IGNORECASE)
 FOOTNOTE_RE = re.compile(r"(?<=[a-zà-ÿ]{2})(\d)\b")  # 'vélo2', 'cours3': a footnote call
 PAREN_BEFORE_ANNUAL = re.compile(r"(€)\s*(\([^)]*\))\s*/\s*an\b")
+BRACKETS_AFTER = re.compile(r"\s*\)?(?:\s*\([^)]*\))*")  # « 40 K€ (20 %) (acquis) ADEME 5 K€ »
+ANNUAL_RE = re.compile(r"/\s*an\b|\bpar an\b", re.IGNORECASE)
 
 # normalized words -> status (FundingLine.Status values); longest first
 STATUS_WORDS = [
@@ -47,6 +50,8 @@ STATUS_WORDS = [
     ("verse", "verse"),
     ("refuse", "refuse"),
 ]
+ENDINGS = "(?:e|s|es)?"  # « accordé », « accordée », « accordés »
+CONNECTORS_RE = re.compile(r"^(?:(?:et|ou|&|\+)(?:\s+|$))+|(?:\s+(?:et|ou|&|\+))+$", re.IGNORECASE)
 RELANCE_RE = re.compile(r"\b(PdR|plan de relance|France Relance)\b", re.IGNORECASE)
 SCHEME_RE = re.compile(r"\b(AAP|appel à projets|appel a projets)\b.*", re.IGNORECASE)
 
@@ -97,11 +102,9 @@ class FunderDirectory:
         key = normalize_label(text)
         if key in self.aliases:
             return self.aliases[key]
-        return (
-            self.fallback(key)
-            if self.fallback and key.split()[:1] and key.split()[0] in self.COMMUNE_WORDS
-            else None
-        )
+        if self.fallback and key.partition(" ")[0] in self.COMMUNE_WORDS:
+            return self.fallback(key)
+        return None
 
     def scheme(self, text: str) -> str | None:
         return self.schemes.get(normalize_label(text))
@@ -172,18 +175,19 @@ def _figures(text: str) -> list[_Figure]:
 
 
 def _attach_text(text: str, figures: list[_Figure], directory: FunderDirectory) -> None:
+    """Give each figure the text that describes it: what comes before the first figure is
+    its prefix; between two figures, brackets right after a figure are its own, and the
+    rest goes to the next figure when it names a financer, else it stays with the first.
+    A bracket closed right after a figure is closed by it (« 40 K€ (20 %) ADEME 5 K€ »)."""
     figures[0].prefix = text[: figures[0].start]
-    for current, following in zip(figures, figures[1:], strict=False):
+    for current, following in pairwise(figures):
         gap = text[current.end : following.start]
-        paren = re.match(r"\s*\([^)]*\)", gap)
-        if paren:
-            current.suffix += paren.group(0)
-            gap = gap[paren.end() :]
-        if directory.find(gap):
-            following.prefix = gap
+        brackets = BRACKETS_AFTER.match(gap).end()
+        if directory.find(gap[brackets:]):
+            current.suffix, following.prefix = gap[:brackets], gap[brackets:]
         else:
-            current.suffix += gap
-    figures[-1].suffix += text[figures[-1].end :]
+            current.suffix = gap
+    figures[-1].suffix = text[figures[-1].end :]
 
 
 def _merge(figures: list[_Figure]) -> list[_Figure]:
@@ -227,43 +231,46 @@ def _describe(part: FundingPart, text: str, directory: FunderDirectory) -> None:
             break
     rest = RELANCE_RE.sub("", text)
     for phrase, _ in STATUS_WORDS:
-        rest = _remove_normalized(rest, phrase)
+        rest = _remove_normalized(rest, phrase, inflected=True)
     scheme = SCHEME_RE.search(rest)
     if scheme:  # a call for projects keeps its words, a financer's name included ('AAP DRAAF')
         part.scheme = _tidy(scheme.group(0))
         rest = rest[: scheme.start()]
     for alias, _ in found:
         rest = _remove_normalized(rest, alias)
-    rest = _tidy(rest)
+    rest = CONNECTORS_RE.sub("", _tidy(rest))  # « Région et AENP (tranche 2) »
     if not part.scheme and rest and directory.scheme(rest):
         part.scheme = rest
-    elif rest and normalize_label(rest) not in {"et", "ou"}:
+    elif rest:
         part.note = rest
 
 
 def _tidy(text: str) -> str:
     text = re.sub(r"[()]", " ", text)
     text = " ".join(text.split()).strip(" -–:/,;.")
-    text = re.sub(r"^(de l['’]\s*|de la\s+|du\s+|des\s+|de\s+)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:de l['’]|(?:de la|du|des|de)\b)\s*", "", text, flags=re.IGNORECASE)
     return text.strip(" -–:/,;.")
 
 
 @lru_cache(maxsize=64)
 def _word_pattern(phrase: str) -> re.Pattern:
-    return re.compile(rf"\b{phrase}\b")
+    """A status word in normalized text, agreed or not (« sollicitée », « acquis »)."""
+    return re.compile(rf"\b{phrase}{ENDINGS}\b")
 
 
 @lru_cache(maxsize=4096)
-def _loose_pattern(phrase: str) -> re.Pattern:
-    """`phrase` (normalized) whatever its accents, case and punctuation (compiled once)."""
-    return re.compile(r"\b" + r"[\W_]+".join(_loose(w) for w in phrase.split()) + r"\b", re.IGNORECASE)
+def _loose_pattern(phrase: str, inflected: bool = False) -> re.Pattern:
+    """`phrase` (normalized) whatever its accents, case and punctuation (compiled once);
+    `inflected`: whatever its agreement too."""
+    words = r"[\W_]+".join(_loose(w) for w in phrase.split())
+    return re.compile(rf"\b{words}{ENDINGS if inflected else ''}\b", re.IGNORECASE)
 
 
-def _remove_normalized(text: str, phrase: str) -> str:
+def _remove_normalized(text: str, phrase: str, inflected: bool = False) -> str:
     """Remove `phrase` (normalized) from `text`, whatever its accents, case and punctuation."""
     if not text.strip():
         return text
-    return _loose_pattern(phrase).sub(" ", text)
+    return _loose_pattern(phrase, inflected).sub(" ", text)
 
 
 def _loose(word: str) -> str:
@@ -303,8 +310,9 @@ def parse_funding_cell(text: str, directory: FunderDirectory) -> list[FundingPar
                 part.errors.append(f"Taux supérieur à 100 % dans « {text} »")
                 part.share = None
         described = f"{figure.prefix} {figure.suffix}"
-        if re.search(r"/\s*an\b|par an", figure.suffix):
+        if ANNUAL_RE.search(figure.suffix):  # « 1,5 M€ (Région) par an »: the flag says it
             part.is_annual = True
+            described = ANNUAL_RE.sub(" ", described)
         _describe(part, described, directory)
         parts.append(part)
     return parts
