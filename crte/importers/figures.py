@@ -176,9 +176,11 @@ CHANGE = re.compile(
     re.IGNORECASE,
 )
 FALLING = {"reduction", "reduire", "diminution", "diminuer", "baisse", "baisser"}
-SIGNED_PERCENT = re.compile(r"([-–−+])\s*(\d+(?:,\d+)?)\s*%\s*(?:/\s*((?:19|20)\d{2}))?")
+SIGN_BEFORE = re.compile(r"([-–−+])\s*$")
 MULTIPLIED = re.compile(
-    r"multipli\w*\s+par\s+(\d+(?:,\d+)?)\s*(?:(?:de la|de l['’]|des|du|de|d['’])\s*)?([^,.;()]{3,80})", re.I
+    r"multipli\w*\s+par\s+(\d+(?:,\d+)?)\s*(?:(?:de la|de l['’]|des|du|de|d['’])\s*)?"
+    r"([^,.;()]{3,80}?)(?=\s+et\s|\s*[,.;()]|\s*$)",  # « … par 2 des EnR et par 3 du … »: two
+    re.I,
 )
 MAX_WORDS = 8
 
@@ -209,12 +211,15 @@ def table_cells(text: str) -> list[str]:
     ]
 
 
+LEADING_DETERMINER = re.compile(  # whole words: « Les », « salariés » is no « sa »
+    r"^(?:(?:la|le|les|sa|son|ses|leur|leurs|une?|ce|cette|ces)\s+|l['’]\s*)(?=\w)", re.IGNORECASE
+)
+
+
 def phrase_after(text: str) -> str:
     """What follows a figure, up to punctuation, a connector or MAX_WORDS words."""
     words = []
-    text = re.sub(
-        r"^(?:la|le|les|l['’]|sa|son|ses|leur|leurs|une?|ce|cette|ces)\s*(?=\w)", "", text.strip(), flags=re.I
-    )
+    text = LEADING_DETERMINER.sub("", text.strip())
     for word in re.split(r"\s+", re.split(r"[,.;:()«»\"✓]", text, maxsplit=1)[0].strip()):
         key = normalize_label(word)
         participle = len(key) > 6 and key.endswith("ant")
@@ -355,10 +360,10 @@ def _relative_targets(sentence: str) -> list[DocTarget]:
         direction = normalize_label(verbs[-1]["verb"]) if verbs else direction
         if direction is None:
             continue
-        signed = SIGNED_PERCENT.match(sentence, max(0, match.start() - 3))
-        signed = signed if signed and signed.end() >= match.end() else None
+        sign = SIGN_BEFORE.search(before)  # « (-13 %/2017) », « + 40 % »: the sign says it
         percent = Decimal(match[1].replace(",", "."))
-        change = -percent / 100 if direction in FALLING or (signed and signed[1] != "+") else percent / 100
+        falling = sign[1] != "+" if sign else direction in FALLING
+        change = -percent / 100 if falling else percent / 100
         base = None
         base_match = re.match(r"\s*/\s*((?:19|20)\d{2})", after)
         if base_match:
@@ -367,7 +372,10 @@ def _relative_targets(sentence: str) -> list[DocTarget]:
         if complement and not base_match:
             measured = re.split(r"[,;.:()]| et ", after[complement.end() :])[0]
         else:  # « diminution de consommation énergétique finale (-13%/2017) », « des polluants de 34 % »
-            measured = re.split(r"[,;]| et |\d+\s*%", before.rstrip(" (-–−+").removesuffix(" de"))[-1]
+            measured = before.rstrip(" (-–−+").removesuffix(" de")
+            if verbs and verbs[-1].end() < len(measured):  # what follows its verb is what changes
+                measured = measured[verbs[-1].end() :]
+            measured = re.split(r"[,;:]| et |\d+\s*%", measured)[-1]
         _add_target(found, measured, change, base, year, _excerpt(sentence, match.start(), match.end()))
     return found
 
