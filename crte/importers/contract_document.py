@@ -165,8 +165,8 @@ def _display_name(heading: str, text: str) -> str:
     key = normalize_label(heading)
     words = key.split()
     pattern = r"\b" + r"[\s'’]+".join(r"[\wÀ-ÿ]+" for _ in words) + r"\b"
-    for match in re.finditer(pattern, text):
-        candidate = match.group(0)
+    for match in re.finditer(rf"(?=({pattern}))", text):  # overlapping: « pour mieux se déplacer »
+        candidate = match.group(1)
         if candidate.islower() and normalize_label(candidate) == key:
             return candidate[0].upper() + candidate[1:].replace("’", "'")
     return heading.capitalize()
@@ -178,9 +178,11 @@ ARTICLE = r"^\W*(?:Art(?:icle)?\.?|ARTICLE)\s*{number}\b"
 
 def read_orientations(lines: list[str], text: str) -> list[DocOrientation]:
     start = _find(lines, ARTICLE.format(number=r"(?:3|III)"))
-    end = _find(lines, ARTICLE.format(number=r"(?:4|IV)"), max(start, 0) + 1)
-    if start < 0 or end < 0:
+    if start < 0:
         return []
+    # up to the next article, else up to the annex table (a contract without Art. 4)
+    end = _find(lines, ARTICLE.format(number=r"(?:[4-9]|1\d|IV|VI{0,3}|IX|X)"), start + 1)
+    end = end if end >= 0 else next((i for i in range(start + 1, len(lines)) if "\t" in lines[i]), len(lines))
     orientations: list[DocOrientation] = []
     section = None
     for i in range(start + 1, end):
@@ -273,8 +275,9 @@ def annex_header(lines: list[str]) -> tuple[int, list[str]] | None:
                     or "financ" in normalize_label(headers[j])
                     for j in spanned
                 )
-                # names under a spanning « Financements »; a single capital cell is a section
-                if spanned and (under_span or len(spanned) >= 2):
+                # names under a spanning « Financements »; anything else (a section, a first
+                # row) is not part of the header
+                if spanned and under_span:
                     headers += [""] * (len(below) - len(headers))
                     headers = [b or h for h, b in zip(headers, below + [""] * len(headers), strict=False)]
                     return i + 1, headers
@@ -322,7 +325,11 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
             return clean_cell(cells[by_name[name]]) if name in by_name else ""
 
         if not value("intitule") and not value("maitre_ouvrage"):
-            continue  # a header line repeated on a new page
+            continue  # a line of figures alone, under no action
+        if "intitule" in by_name and normalize_label(value("intitule")) == normalize_label(
+            headers[by_name["intitule"]]
+        ):
+            continue  # the header line repeated on a new page
         rows.append(
             AnnexRow(
                 line=i + 1,

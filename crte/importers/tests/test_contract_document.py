@@ -1,6 +1,7 @@
 """Reading the reference contract (crte/demo/data/crte-cabbalr-2022.txt)."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -211,3 +212,328 @@ def test_strategy_articles_and_numbered_axes(article):
         "Mieux se déplacer",
         "Mieux se loger",
     ]
+
+
+# --- the reference's other articles, and contracts written in other layouts ---------------
+
+
+def test_reads_the_title_the_grouping_and_the_programming_lists(doc):
+    assert doc.title == "Contrat de relance et de transition écologique"
+    assert doc.epci_name == "Communauté d'Agglomération de Béthune-Bruay, Artois Lys Romane"
+    assert doc.warnings == []
+    assert [
+        (o.heading, o.line, len(o.programme_now), len(o.programme_later), o.later_first_year)
+        for o in doc.orientations
+    ] == [
+        ("SE DEPLACER", 209, 4, 5, 2023),
+        ("HABITER", 237, 9, 5, 2023),
+        ("TRAVAILLER", 287, 10, 3, 2023),
+        ("S'APPROVISIONNER", 341, 8, 4, 2023),
+        ("ETRE EN FORME", 384, 5, 2, 2023),
+        ("APPRENDRE", 410, 3, 1, 2023),
+        ("S'EPANOUIR", 442, 3, 5, 2023),
+    ]
+
+
+def test_reads_the_integrated_programmes_of_article_4_1(doc):
+    assert [(p.kind, p.line, p.qualifier, p.start_year, p.end_year) for p in doc.programmes] == [
+        ("contrat_ville", 482, "", 2019, 2022),
+        ("ctg", 494, "", 2021, 2024),
+        ("cls", 498, "", 2020, 2023),
+        ("clsm", 498, "", 2019, 2023),  # the mental-health council inside the CLS, its own years
+        ("pat", 500, "", 2019, 2025),
+        ("cte", 510, "", 2019, 2022),
+        ("cot_tri", 512, "", 2021, 2025),
+        ("papi", 514, "Lys", None, None),
+        ("pre", 518, "", None, None),
+        ("npnru", 522, "", 2020, 2025),
+        ("acv", 524, "Action Cœur de ville", 2018, 2022),
+        ("pvd", 526, "Petites Villes de demain", 2021, 2026),
+        ("opah_ru", 528, "", None, None),
+        ("pig", 532, "", None, None),
+        ("erbm", 534, "", 2017, 2027),
+        ("territoires_industrie", 542, "Territoires d'Industrie", None, None),
+    ]
+    assert doc.programmes[1].text.startswith("La convention territoriale globale 2021-2024 avec la CAF.")
+
+
+def test_programmes_outside_article_4_1_or_unknown_are_not_read():
+    lines = [
+        "- Le contrat de ville 2015-2020 (avant l'article)",
+        "4-1 : contractualisations",
+        "- Un contrat inconnu 2020-2022",
+        "Le dispositif « Petites villes de demain » (2021-2026)",
+        "- Le contrat local de santé 2020-2023, sans conseil de santé mentale",
+        "Le projet alimentaire territorial, sans tiret",
+        "4-2 : validation",
+        "- Le projet alimentaire territorial 2019-2025",
+    ]
+    from crte.importers.contract_document import read_programmes
+
+    assert [(p.kind, p.line, p.qualifier, p.start_year) for p in read_programmes(lines)] == [
+        ("pvd", 4, "Petites villes de demain", 2021),
+        ("cls", 5, "", 2020),
+    ]
+    assert read_programmes(lines[:-2]) == []  # no 4-2: no end
+    assert read_programmes(lines[2:]) == []  # no 4-1
+
+
+OTHER_CONTRACTS = Path(__file__).parent / "contracts"
+
+
+def other(name: str):
+    return read_contract_document((OTHER_CONTRACTS / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+def test_other_layouts_parties_dates_and_periods():
+    found = {
+        name: (
+            doc.epci_name,
+            doc.epci_short,
+            [(s.party, s.person, s.title) for s in doc.signatories],
+            doc.signed_on,
+            (doc.duration_years, doc.start_year, doc.end_year),
+        )
+        for name in ("cc-haut-leon-2023", "cinor-2021", "metropole-rouen-2023", "petr-pays-de-morlaix-2024")
+        for doc in [other(name)]
+    }
+    assert found == {
+        "cc-haut-leon-2023": (
+            "Communauté de communes Haut-Léon Communauté",
+            "HLC",
+            [
+                ("La Communauté de communes Haut-Léon Communauté", "Yann KERBRAT", "Président"),
+                ("L'État", "Anne LE GALL", "Sous-Préfète de Morlaix"),
+            ],
+            date(2023, 3, 15),
+            (4, 2023, 2026),
+        ),
+        "cinor-2021": (
+            "Communauté d'agglomération Intercommunale du Nord de la Réunion",
+            "CINOR",
+            [
+                (
+                    "La Communauté d'agglomération Intercommunale du Nord de la Réunion",
+                    "Maurice GIRONCEL",
+                    "Président",
+                ),
+                ("L'État", "Jérôme FILIPPINI", "Préfet de La Réunion"),
+            ],
+            date(2021, 7, 19),
+            (6, 2021, 2026),
+        ),
+        "metropole-rouen-2023": (
+            "Métropole Rouen Normandie",
+            "",
+            [
+                ("La Métropole Rouen Normandie", "Nicolas MAYER-ROSSIGNOL", "Président"),
+                ("L'État", "Claire VERT", "Préfète de la Seine-Maritime"),
+            ],
+            date(2023, 9, 12),
+            (None, 2023, 2026),
+        ),
+        "petr-pays-de-morlaix-2024": (
+            "PETR du Pays de Morlaix",
+            "PPM",
+            [
+                ("Le PETR du Pays de Morlaix", "Gwenaëlle LE ROUX", "Présidente"),
+                ("L'État", "Marc DURAND", "Sous-Préfet de Morlaix"),
+            ],
+            date(2024, 4, 2),
+            (None, 2024, 2026),
+        ),
+    }
+
+
+def test_other_layouts_orientations_and_annex_tables():
+    haut_leon = other("cc-haut-leon-2023")
+    assert [(o.name, o.line) for o in haut_leon.orientations] == [
+        ("Mieux se déplacer", 27),
+        ("Mieux se loger", 28),
+    ]
+    assert haut_leon.warnings == []  # Art. 3 read up to the annex table, without an Art. 4
+    assert haut_leon.annex_rows[0].headers == [
+        "Porteur",
+        "Intitulé de l'opération",
+        "Description",
+        "Coût total HT",
+        "Montant DSIL",
+        "Région",
+        "Département",
+        "Europe (FEDER)",
+        "Année",
+    ]
+    assert [(r.orientation, r.owners, r.amount_text, r.calendar_text) for r in haut_leon.annex_rows] == [
+        ("Axe 1 : Mieux se déplacer", ["Commune de Roscoff"], "1 200 000 €", "2024"),
+        ("Axe 1 : Mieux se déplacer", ["HLC"], "800 000 €", "2025"),
+        ("Axe 2 : Mieux se loger", ["Commune de Cléder"], "450 000 €", "2024"),
+    ]
+    cinor = other("cinor-2021")
+    assert [o.name for o in cinor.orientations] == ["Préserver la ressource en eau", "Se déplacer autrement"]
+    assert [(r.owners, r.amount_text, r.calendar_text) for r in cinor.annex_rows] == [
+        (["Ville de Saint-Denis"], "2,4 M€", "2022-2023"),
+        (["CINOR"], "350 000 €", "2021"),
+        (["CINOR"], "12 M€", "2023-2026"),
+    ]
+    rouen = other("metropole-rouen-2023")
+    assert [r.orientation for r in rouen.annex_rows] == [
+        "MIEUX SE DÉPLACER",
+        "MIEUX CONSOMMER",
+        "MIEUX CONSOMMER",
+    ]
+    assert rouen.annex_rows[1].text_of("part métropole") == rouen.annex_rows[1].cells[3]
+    assert rouen.annex_rows[1].text_of("Colonne absente") == ""
+    petr = other("petr-pays-de-morlaix-2024")
+    assert petr.annex_rows == []
+    assert petr.warnings == ["Aucun tableau de programmation trouvé en annexe."]
+
+
+# --- rules, one by one ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "found"),
+    [
+        ("ENTRE\nLa Communauté urbaine de Dunkerque (CUD)\n", ("Communauté urbaine de Dunkerque", "CUD")),
+        ("**Le Pays de Brocéliande (PB)**", ("Pays de Brocéliande", "PB")),
+        (
+            "La Communauté de communes du Val de Saône, représentée par sa Présidente\n",
+            ("Communauté de communes du Val de Saône", ""),
+        ),
+        ("Le Syndicat mixte du SCoT ci-après désigné « le Syndicat »", ("Syndicat mixte du SCoT", "")),
+        (
+            "L'Établissement public territorial Est Ensemble,",
+            ("Établissement public territorial Est Ensemble", ""),
+        ),
+        ("La commune de Lens (LENS)\n", ("", "")),
+    ],
+)
+def test_the_signing_grouping_of_any_nature(head, found):
+    from crte.importers.contract_document import find_grouping
+
+    assert find_grouping(head) == found
+
+
+def test_parties_written_on_the_signatory_s_line_or_above_it():
+    text = "\n".join(
+        [
+            "ENTRE",
+            "La Métropole du Grand Nancy (MGN), représentée par son Président, M. Mathieu KLEIN,",
+            "ET",
+            "Le Département de la Meuse",
+            "",
+            "Représenté par Madame Marie-Claire DUPONT-AIGNAN, Présidente du conseil départemental, sise",
+            "L'Agence (ADEME) représentée par sa directrice régionale, Jean MARTIN",
+            "Et représentée par Jean DURAND",
+        ]
+    )
+    doc = read_contract_document(text)
+    assert [(s.party, s.person, s.title) for s in doc.signatories] == [
+        ("La Métropole du Grand Nancy", "Mathieu KLEIN", "Président"),
+        ("Le Département de la Meuse", "Marie-Claire DUPONT-AIGNAN", "Présidente du conseil départemental"),
+        ("L'Agence", "Jean MARTIN", "directrice régionale"),
+        ("L'Agence (ADEME) représentée par sa directrice régionale, Jean MARTIN", "Jean DURAND", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "owners"),
+    [
+        ("CAXY Entreprises Acteurs économiques", ["CAXY", "Entreprises", "Acteurs économiques"]),
+        ("Commune de Cléder", ["Commune de Cléder"]),
+        ("Syndicat mixte du Pays de Morlaix", ["Syndicat mixte du Pays de Morlaix"]),
+        ("Commune d'Auchel Ville de Lens", ["Commune d'Auchel", "Ville de Lens"]),
+        ("Communauté d’Agglomération Région", ["Communauté d’Agglomération", "Région"]),
+        ("CABBALR ; communes", ["CABBALR", "communes"]),
+        ("; CABBALR ;; Région ;", ["CABBALR", "Région"]),
+        ("Département et Région", ["Département et Région"]),
+        ("**Porteur** <b>Privé</b>", ["Porteur", "Privé"]),
+        ("", []),
+    ],
+)
+def test_owners_are_split_at_capitals_not_after_a_joining_word(written, owners):
+    from crte.importers.contract_document import _split_owners
+
+    assert _split_owners(written) == owners
+
+
+def test_a_two_line_header_takes_the_financers_under_its_spanning_title():
+    from crte.importers.contract_document import annex_fields, annex_header
+
+    lines = [
+        "Texte\tsans\ttableau",
+        "Porteur\tIntitulé\tMontant\tFinancements\t\tCalendrier",
+        "\t\t\tRégion\tÉtat\t",
+    ]
+    assert annex_header(lines) == (2, ["Porteur", "Intitulé", "Montant", "Région", "État", "Calendrier"])
+    section = [*lines[:2], "SE DÉPLACER\t\t\t\t\t"]  # one capital cell: a section, not names
+    assert annex_header(section) == (1, ["Porteur", "Intitulé", "Montant", "Financements", "", "Calendrier"])
+    named = [*lines[:2], "Commune\tVoie verte\t10 000 €\t5 000 €\t\t2024"]  # a row: not under the span
+    assert annex_header(named)[0] == 1
+    assert annex_header(lines[1:2]) == (0, lines[1].split("\t"))
+    assert annex_header(["Porteur\tMontant", "Intitulé\tCommentaire\tDivers"]) is None  # too few fields
+    assert annex_fields(["Porteur", "Intitulé", "Maître d'ouvrage", "Coût", "Montant", "Région"]) == {
+        0: "maitre_ouvrage",
+        1: "intitule",
+        3: "montant",
+    }
+
+
+def test_annex_rows_sections_enjeux_and_repeated_headers():
+    from crte.importers.contract_document import read_annex
+
+    lines = [
+        "Porteur\tIntitulé\tMontant\tCalendrier",
+        "SE DÉPLACER",
+        "Réduire la part",
+        "de la voiture",
+        "Commune de Lens\tVoie verte\t10 000 €\t2024",
+        "---\t---\t---\t---",
+        "",
+        "Porteur\tIntitulé\t\t",
+        "Une autre enjeu",
+        "HABITER\t\t\t",
+        "CABBALR\tÉcole\t\t",
+    ]
+    rows = read_annex(lines)
+    assert [(r.line, r.orientation, r.priority_hint, r.owners, r.title, r.amount_text) for r in rows] == [
+        (5, "SE DÉPLACER", "Réduire la part de la voiture", ["Commune de Lens"], "Voie verte", "10 000 €"),
+        (11, "HABITER", "", ["CABBALR"], "École", ""),
+    ]
+    assert rows[1].cells == ["CABBALR", "École", "", ""]
+
+
+def test_list_items_bullets_and_continuations():
+    from crte.importers.contract_document import _add_item, clean_item
+
+    assert clean_item(" – **Créer** une voie verte ;") == "Créer une voie verte"
+    assert clean_item("✓ ⇒ item,") == "item"
+    items: list[str] = []
+    _add_item(items, "texte sans puce", bulleted_only=True)
+    assert items == []
+    _add_item(items, "- premier point", bulleted_only=True)
+    _add_item(items, "qui continue", bulleted_only=True)
+    _add_item(items, "• second point", bulleted_only=True)
+    _add_item(items, "* troisième", bulleted_only=True)
+    _add_item(items, "-", bulleted_only=True)
+    assert items == ["premier point qui continue", "second point", "troisième"]
+    free: list[str] = []
+    _add_item(free, "Un enjeu sans puce", bulleted_only=False)
+    assert free == ["Un enjeu sans puce"]
+
+
+def test_a_heading_s_accents_come_from_the_text():
+    from crte.importers.contract_document import _display_name
+
+    text = "Pour mieux se déplacer et s’épanouir, MIEUX SE DEPLACER ne suffit pas."
+    assert _display_name("MIEUX SE DEPLACER", text) == "Mieux se déplacer"
+    assert _display_name("S'EPANOUIR", text) == "S'épanouir"
+    assert _display_name("HABITER", text) == "Habiter"  # not written in lower case: capitalised
+
+
+def test_headings_numbered_or_in_capitals():
+    assert is_heading("Thématique III. Se nourrir")
+    assert is_heading("PRIORITÉ 2 – Habiter")
+    assert is_heading("ÉTÉ") and not is_heading("AB") and not is_heading("A" * 81)
+    assert not is_heading("AXE 2") and not is_heading("Se déplacer")
+    assert clean_cell("  ## 1^{er} <i>axe</i>   **fort**") == "1er axe fort"
