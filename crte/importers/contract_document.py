@@ -7,6 +7,7 @@ Pure functions: the result is plain data, written to the database by `load.py`."
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import zip_longest
 
 from crte.core.text import normalize_label
 from crte.importers.figures import DocFact, DocTarget, read_figures
@@ -278,8 +279,7 @@ def annex_header(lines: list[str]) -> tuple[int, list[str]] | None:
                 # names under a spanning « Financements »; anything else (a section, a first
                 # row) is not part of the header
                 if spanned and under_span:
-                    headers += [""] * (len(below) - len(headers))
-                    headers = [b or h for h, b in zip(headers, below + [""] * len(headers), strict=False)]
+                    headers = [b or h for h, b in zip_longest(headers, below, fillvalue="")]
                     return i + 1, headers
             return i, headers
     return None
@@ -295,7 +295,9 @@ def annex_fields(headers: list[str]) -> dict[int, str]:
     return found
 
 
-def read_annex(lines: list[str]) -> list[AnnexRow]:
+def read_annex(lines: list[str], warnings: list[str] | None = None) -> list[AnnexRow]:
+    """The rows of the programming table; a line with neither action nor owner is told in
+    `warnings`, not read."""
     located = annex_header(lines)
     if located is None:
         return []
@@ -306,12 +308,11 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
     orientation, priority = "", ""
     label_line = -1  # enjeu headings broken over consecutive lines are joined back
     for i in range(header + 1, len(lines)):
-        raw = lines[i].rstrip("\n")
-        cells = [c.strip() for c in raw.split("\t")]
+        cells = [c.strip() for c in lines[i].split("\t")]
         filled = [c for c in cells if c]
         if not filled or all(re.fullmatch(r"-+", c) for c in filled):
             continue
-        if len(filled) == 1 or (len(cells) < 4 and len(filled) <= 1):
+        if len(filled) == 1 and (len(cells) == 1 or cells[0]):  # a section or an enjeu
             label = clean_cell(filled[0])
             if is_heading(label):
                 orientation, priority = label, ""
@@ -325,7 +326,12 @@ def read_annex(lines: list[str]) -> list[AnnexRow]:
             return clean_cell(cells[by_name[name]]) if name in by_name else ""
 
         if not value("intitule") and not value("maitre_ouvrage"):
-            continue  # a line of figures alone, under no action
+            if warnings is not None:
+                warnings.append(
+                    f"Ligne {i + 1} du tableau de programmation ignorée : ni action ni porteur "
+                    f"(« {' | '.join(filled)} »)."
+                )
+            continue
         if "intitule" in by_name and normalize_label(value("intitule")) == normalize_label(
             headers[by_name["intitule"]]
         ):
@@ -411,7 +417,7 @@ def read_signature_date(text: str) -> date | None:
 def read_contract_document(text: str) -> ContractDocument:
     lines = text.splitlines()
     doc = ContractDocument()
-    title_line = _find(lines, r"CONTRAT DE (RELANCE|POUR LA R[EÉ]USSITE)")
+    title_line = _find(lines, r"^\W*CONTRAT (?:DE RELANCE|POUR LA R[EÉ]USSITE)")
     if title_line >= 0:
         doc.title = clean_cell(lines[title_line]).capitalize()
     doc.text = text
@@ -439,7 +445,7 @@ def read_contract_document(text: str) -> ContractDocument:
             doc.start_year = int(start[1])
             doc.end_year = doc.start_year + doc.duration_years - 1
     doc.orientations = read_orientations(lines, text)
-    doc.annex_rows = read_annex(lines)
+    doc.annex_rows = read_annex(lines, doc.warnings)
     doc.programmes = read_programmes(lines)
     doc.facts, doc.targets = read_figures(text)
     if not doc.orientations:

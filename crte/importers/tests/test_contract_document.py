@@ -14,7 +14,7 @@ from crte.importers.funding import FunderDirectory
 from crte.importers.report import Report
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # read again for each test: mutation testing runs the tests that read it
 def doc():
     return read_contract_document(REFERENCE_DOCUMENT.read_text(encoding="utf-8"))
 
@@ -537,3 +537,112 @@ def test_headings_numbered_or_in_capitals():
     assert is_heading("ÉTÉ") and not is_heading("AB") and not is_heading("A" * 81)
     assert not is_heading("AXE 2") and not is_heading("Se déplacer")
     assert clean_cell("  ## 1^{er} <i>axe</i>   **fort**") == "1er axe fort"
+
+
+def test_annex_rows_without_an_owner_or_a_title_and_lines_of_figures_alone():
+    from crte.importers.contract_document import read_annex
+
+    lines = [
+        "Sommaire\tdu\tdocument\tici",
+        "Porteur\tIntitulé\tContenu\tMontant\tCalendrier",
+        "Commune de Lens\tVoie verte\tUne piste de 4 km\t10 000 €\t2024",
+        "\t\t\t5 000 €\t2025",
+        "\tÉtude de faisabilité",
+        "Région\t\tAppui",
+        "MOBILITÉS",
+        "CABBALR\tAires de covoiturage",
+    ]
+    warnings: list[str] = []
+    rows = read_annex(lines, warnings)
+    assert warnings == [
+        "Ligne 4 du tableau de programmation ignorée : ni action ni porteur (« 5 000 € | 2025 »)."
+    ]
+    assert [
+        (r.line, r.orientation, r.owners, r.title, r.content, r.amount_text, r.calendar_text) for r in rows
+    ] == [
+        (3, "", ["Commune de Lens"], "Voie verte", "Une piste de 4 km", "10 000 €", "2024"),
+        (5, "", [], "Étude de faisabilité", "", "", ""),
+        (6, "", ["Région"], "", "Appui", "", ""),
+        (8, "MOBILITÉS", ["CABBALR"], "Aires de covoiturage", "", "", ""),
+    ]
+    assert rows[1].cells == ["", "Étude de faisabilité", "", "", ""]  # a short line is padded
+
+
+def test_a_header_of_three_known_fields_and_names_past_its_last_title():
+    from crte.importers.contract_document import annex_header
+
+    assert annex_header(["Porteur\tIntitulé\tMontant"]) == (0, ["Porteur", "Intitulé", "Montant"])
+    assert annex_header(["Porteur\tIntitulé\tRemarques"]) is None
+    lines = ["Porteur\tIntitulé\tMontant\tFinancements", "\t\t\tRégion\tÉtat\t"]
+    assert annex_header(lines) == (1, ["Porteur", "Intitulé", "Montant", "Région", "État", ""])
+    lines = ["Porteur\tIntitulé\tMontant\tPartenaire financier\tAutres\tAnnée", "\t\t\tRégion\tADEME\t"]
+    assert annex_header(lines) == (1, ["Porteur", "Intitulé", "Montant", "Région", "ADEME", "Année"])
+
+
+def test_the_contract_s_title_text_duration_and_period():
+    head = "Contrat pour la réussite de la transition écologique du Pays Vert\n"
+    head += "LA DURÉE DE CE CONTRAT EST DE 20 ANS.\n"
+    doc = read_contract_document(head + "Période 2024-2024.")
+    assert doc.title == "Contrat pour la réussite de la transition écologique du pays vert"
+    assert doc.text == head + "Période 2024-2024."
+    assert (doc.duration_years, doc.start_year, doc.end_year) == (20, 2024, 2024)
+    doc = read_contract_document(
+        "La durée de ce contrat est de 21 ans. Période 2026-2023. À compter de 2025."
+    )
+    assert (doc.duration_years, doc.start_year, doc.end_year) == (None, None, None)
+    assert doc.warnings == [
+        "Durée du contrat non comprise : « durée de ce contrat est de 21 ans ».",
+        "Aucune orientation trouvée (article 3).",
+        "Aucun tableau de programmation trouvé en annexe.",
+    ]
+    doc = read_contract_document("La durée de ce contrat est de cinq ans À compter de l'année 2025.")
+    assert (doc.duration_years, doc.start_year, doc.end_year) == (5, 2025, 2029)
+
+
+def test_the_grouping_is_looked_for_in_the_first_400_lines():
+    grouping = "La Communauté de communes du Pays Vert (CCPV)"
+    assert read_contract_document("\n" * 399 + grouping).epci_short == "CCPV"
+    assert read_contract_document("\n" * 400 + grouping).epci_short == ""
+
+
+def test_article_3_ends_at_the_next_article_wherever_it_is():
+    def names(*lines):
+        return [o.name for o in read_contract_document("\n".join(lines)).orientations]
+
+    assert names("Article 5 – Suivi (sommaire)", "Article 3", "AXE 1 : Eau", "Article 4", "AXE 2 : Air") == [
+        "Eau"
+    ]
+    assert names("Article 3", "Article 4", "AXE 1 : Eau") == []
+    assert names(
+        "Porteur\tIntitulé", "Article 3", "AXE 1 : Eau", "AXE 2 : Air", "Porteur\tIntitulé", "AXE 3 : Sol"
+    ) == [
+        "Eau",
+        "Air",
+    ]
+    assert names("Article 3", "Axe 1 : Préserver la Réunion") == ["Préserver la Réunion"]
+
+
+def test_orientation_lists_bulleted_or_not():
+    text = "\n".join(
+        [
+            "Article 3",
+            "- une ligne avant toute orientation",
+            "HABITER",
+            "Une ligne avant toute liste",
+            "Les enjeux prioritaires",
+            "Enjeu sans puce",
+            "Programmation prévisionnelle 2022",
+            "Texte libre",
+            "- Action A",
+            "Programmation 2023 - 2026",
+            "- Action B",
+            "Article 4",
+        ]
+    )
+    [habiter] = read_contract_document(text).orientations
+    assert (habiter.priorities, habiter.programme_now, habiter.programme_later) == (
+        ["Enjeu sans puce"],
+        ["Action A"],
+        ["Action B"],
+    )
+    assert habiter.later_first_year == 2023

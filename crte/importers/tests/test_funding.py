@@ -37,7 +37,7 @@ ALIASES = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # made for each test: mutation testing runs the tests that make it
 def directory():
     return FunderDirectory(ALIASES, {"volet territorial du CPER": "CPER"})
 
