@@ -109,12 +109,12 @@ def period_total(facts: LineFacts, period: Period) -> Decimal:
     return facts.amount
 
 
+AN_ACTION = LineFacts("", "", "", "", None, False, None, None)  # an action's figures as a line's
+
+
 def action_total(
     amount: Decimal | None, is_annual: bool, start: int | None, end: int | None, period: Period
 ) -> Decimal:
     """An action's amount over the contract, by the same rule as its lines."""
     facts = replace(AN_ACTION, amount=amount, is_annual=is_annual, start_year=start, end_year=end)
     return period_total(facts, period)
-
-
-AN_ACTION = LineFacts("", "", "", "", None, False, None, None)  # an action's figures as a line's

@@ -8,7 +8,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crte.demo.reference import REFERENCE_DOCUMENT
-from crte.importers.contract_document import clean_cell, is_heading, read_contract_document
+from crte.importers.contract_document import (
+    _add_item,
+    _display_name,
+    _split_owners,
+    annex_fields,
+    annex_header,
+    clean_cell,
+    clean_item,
+    find_grouping,
+    is_heading,
+    read_annex,
+    read_contract_document,
+    read_programmes,
+)
 from crte.importers.from_document import document_to_plan
 from crte.importers.funding import FunderDirectory
 from crte.importers.report import Report
@@ -268,8 +281,6 @@ def test_programmes_outside_article_4_1_or_unknown_are_not_read():
         "4-2 : validation",
         "- Le projet alimentaire territorial 2019-2025",
     ]
-    from crte.importers.contract_document import read_programmes
-
     assert [(p.kind, p.line, p.qualifier, p.start_year) for p in read_programmes(lines)] == [
         ("pvd", 4, "Petites villes de demain", 2021),
         ("cls", 5, "", 2020),
@@ -409,8 +420,6 @@ def test_other_layouts_orientations_and_annex_tables():
     ],
 )
 def test_the_signing_grouping_of_any_nature(head, found):
-    from crte.importers.contract_document import find_grouping
-
     assert find_grouping(head) == found
 
 
@@ -452,14 +461,10 @@ def test_parties_written_on_the_signatory_s_line_or_above_it():
     ],
 )
 def test_owners_are_split_at_capitals_not_after_a_joining_word(written, owners):
-    from crte.importers.contract_document import _split_owners
-
     assert _split_owners(written) == owners
 
 
 def test_a_two_line_header_takes_the_financers_under_its_spanning_title():
-    from crte.importers.contract_document import annex_fields, annex_header
-
     lines = [
         "Texte\tsans\ttableau",
         "Porteur\tIntitulé\tMontant\tFinancements\t\tCalendrier",
@@ -480,8 +485,6 @@ def test_a_two_line_header_takes_the_financers_under_its_spanning_title():
 
 
 def test_annex_rows_sections_enjeux_and_repeated_headers():
-    from crte.importers.contract_document import read_annex
-
     lines = [
         "Porteur\tIntitulé\tMontant\tCalendrier",
         "SE DÉPLACER",
@@ -504,8 +507,6 @@ def test_annex_rows_sections_enjeux_and_repeated_headers():
 
 
 def test_list_items_bullets_and_continuations():
-    from crte.importers.contract_document import _add_item, clean_item
-
     assert clean_item(" – **Créer** une voie verte ;") == "Créer une voie verte"
     assert clean_item("✓ ⇒ item,") == "item"
     items: list[str] = []
@@ -523,8 +524,6 @@ def test_list_items_bullets_and_continuations():
 
 
 def test_a_heading_s_accents_come_from_the_text():
-    from crte.importers.contract_document import _display_name
-
     text = "Pour mieux se déplacer et s’épanouir, MIEUX SE DEPLACER ne suffit pas."
     assert _display_name("MIEUX SE DEPLACER", text) == "Mieux se déplacer"
     assert _display_name("S'EPANOUIR", text) == "S'épanouir"
@@ -540,8 +539,6 @@ def test_headings_numbered_or_in_capitals():
 
 
 def test_annex_rows_without_an_owner_or_a_title_and_lines_of_figures_alone():
-    from crte.importers.contract_document import read_annex
-
     lines = [
         "Sommaire\tdu\tdocument\tici",
         "Porteur\tIntitulé\tContenu\tMontant\tCalendrier",
@@ -569,8 +566,6 @@ def test_annex_rows_without_an_owner_or_a_title_and_lines_of_figures_alone():
 
 
 def test_a_header_of_three_known_fields_and_names_past_its_last_title():
-    from crte.importers.contract_document import annex_header
-
     assert annex_header(["Porteur\tIntitulé\tMontant"]) == (0, ["Porteur", "Intitulé", "Montant"])
     assert annex_header(["Porteur\tIntitulé\tRemarques"]) is None
     lines = ["Porteur\tIntitulé\tMontant\tFinancements", "\t\t\tRégion\tÉtat\t"]

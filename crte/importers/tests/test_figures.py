@@ -8,13 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crte.importers.figures import (
+    _excerpt,
     is_table_row,
+    load_directions,
+    load_known_targets,
     phrase_after,
     phrase_before,
     read_figures,
     sentences,
     table_cells,
     wanted_direction,
+    word_set,
 )
 
 
@@ -155,8 +159,6 @@ def test_any_text_reads_without_an_exception(text):
 
 
 def test_lists_of_words_and_targets_are_read_from_their_files(tmp_path):
-    from crte.importers.figures import load_directions, load_known_targets, word_set
-
     assert word_set("ans  mois\tans") == frozenset({"ans", "mois"})
     targets = tmp_path / "cibles.csv"
     targets.write_text(
@@ -339,8 +341,6 @@ def test_long_names_codes_and_units_are_cut_to_their_fields():
 
 
 def test_an_excerpt_is_the_figure_with_120_characters_around_it():
-    from crte.importers.figures import _excerpt
-
     sentence = "a" * 200 + "40 bornes" + "b" * 200
     assert _excerpt(sentence, 200, 202) == "a" * 120 + "40 bornes" + "b" * 113
     assert _excerpt("40 bornes", 0, 2) == "40 bornes"

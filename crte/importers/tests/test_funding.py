@@ -5,7 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crte.importers.funding import FunderDirectory, FundingPart, funding_lines, parse_funding_cell
+from crte.importers.funding import (
+    FunderDirectory,
+    FundingPart,
+    _loose,
+    _remove_normalized,
+    funding_lines,
+    parse_funding_cell,
+)
 from crte.importers.plan import ActionPlan, LinePlan, Place
 from crte.importers.report import Report
 
@@ -225,8 +232,6 @@ def test_schemes_are_found_whatever_their_case():
 
 
 def test_a_normalized_word_matches_every_accented_writing():
-    from crte.importers.funding import _loose, _remove_normalized
-
     pattern = re.compile(_loose("aeiouc"), re.IGNORECASE)
     for written in ("aeiouc", "àéîôùç", "âèïöûC", "äêiOüç", "AËÎÖÜÇ"):
         assert pattern.fullmatch(written), written
