@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 QUEUE = """
 from crte.core import jobs
 from crte.core.models import User
-from crte.importers import jobs as import_jobs
+from crte.importers.web import jobs as import_jobs
 user = User.objects.get(username="chef.projet")
 pending = {{"path": "{path}", "name": "programmation.xlsx", "territory": ""}}
 payload = import_jobs.payload_of(pending, "crte-cabbalr", "bench")

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("crte.portal.urls")),
     path("", include("crte.core.urls")),
     path("contrats/", include("crte.workspace.contract_urls")),
-    path("contrats/", include("crte.importers.urls")),
+    path("contrats/", include("crte.importers.web.urls")),
     path("actions/", include("crte.actions.urls")),
     path("", include("crte.finance.urls")),
     path("", include("crte.governance.urls")),

@@ -6,4 +6,4 @@ class ImportersConfig(AppConfig):
     verbose_name = "Imports"
 
     def ready(self) -> None:
-        from crte.importers import jobs  # noqa: F401  (registers the import jobs)
+        from crte.importers.web import jobs  # noqa: F401  (registers the import jobs)

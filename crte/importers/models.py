@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from crte.importers.mapping import CHOICES, Choice
+from crte.importers.understand.mapping import CHOICES, Choice
 
 
 class ColumnMappingQuerySet(models.QuerySet):

@@ -13,18 +13,18 @@ from crte.contracts.models import Contract
 from crte.core.jobs import Progress
 from crte.core.resolve import NOWHERE, groupings_by_siren, identify_grouping, place_for_groupings, place_of
 from crte.governance.versions import ensure_initial_version
-from crte.importers import guard
-from crte.importers.blocks import DOCUMENT_SUFFIXES as BLOCK_SUFFIXES
-from crte.importers.blocks import Lines, UnreadableDocument, read_blocks, to_lines
-from crte.importers.contract_document import ContractDocument, read_contract_document
-from crte.importers.from_document import document_to_plan
-from crte.importers.load import Catalogue, run_import
-from crte.importers.mapping import Choice
 from crte.importers.models import ColumnMapping, remember
 from crte.importers.plan import ImportPlan, Place
-from crte.importers.quality import check_plan
-from crte.importers.report import Report
-from crte.importers.spreadsheet import SPREADSHEET_SUFFIXES, read_spreadsheet
+from crte.importers.plan.quality import check_plan
+from crte.importers.plan.report import Report
+from crte.importers.read import guard
+from crte.importers.read.blocks import DOCUMENT_SUFFIXES as BLOCK_SUFFIXES
+from crte.importers.read.blocks import Lines, UnreadableDocument, read_blocks, to_lines
+from crte.importers.understand.contract_document import ContractDocument, read_contract_document
+from crte.importers.understand.from_document import document_to_plan
+from crte.importers.understand.from_table import SPREADSHEET_SUFFIXES, read_spreadsheet
+from crte.importers.understand.mapping import Choice
+from crte.importers.write.load import Catalogue, run_import
 
 DOCUMENT_SUFFIXES = BLOCK_SUFFIXES
 

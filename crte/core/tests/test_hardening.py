@@ -21,7 +21,7 @@ from crte.core.tests.factories import UserFactory
 from crte.finance.agreements import AgreementError, sign_agreement
 from crte.finance.models import FundingAgreement
 from crte.importers.tests.sheets import write_csv
-from crte.importers.views import remove_stale_uploads
+from crte.importers.web.views import remove_stale_uploads
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)

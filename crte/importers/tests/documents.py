@@ -11,7 +11,7 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Pt
 
-from crte.importers.blocks import text_blocks
+from crte.importers.read.blocks import text_blocks
 
 
 def bold_runs(paragraph, text: str) -> None:

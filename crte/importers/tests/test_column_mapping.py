@@ -10,7 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from crte.actions.models import Action
-from crte.importers.mapping import (
+from crte.importers.models import ColumnMapping
+from crte.importers.pipeline import import_source
+from crte.importers.tests.sheets import write_csv, write_xlsx
+from crte.importers.understand.mapping import (
     CHOICES,
     FUNDING,
     IGNORE,
@@ -22,9 +25,6 @@ from crte.importers.mapping import (
     meaning_of,
     read_mapping_file,
 )
-from crte.importers.models import ColumnMapping
-from crte.importers.pipeline import import_source
-from crte.importers.tests.sheets import write_csv, write_xlsx
 
 # Titles no synonym knows: the reader cannot find a title column by itself.
 UNKNOWN = [

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crte.demo.reference import REFERENCE_DOCUMENT
-from crte.importers.contract_document import (
+from crte.importers.plan.report import Report
+from crte.importers.understand.contract_document import (
     _add_item,
     _display_name,
     _split_owners,
@@ -22,9 +23,8 @@ from crte.importers.contract_document import (
     read_contract_document,
     read_programmes,
 )
-from crte.importers.from_document import document_to_plan
-from crte.importers.funding import FunderDirectory
-from crte.importers.report import Report
+from crte.importers.understand.from_document import document_to_plan
+from crte.importers.understand.funding import FunderDirectory
 
 
 @pytest.fixture  # read again for each test: mutation testing runs the tests that read it

@@ -6,8 +6,8 @@ import pytest
 from crte.contracts.models import Contract
 from crte.demo.reference import REFERENCE_DOCUMENT
 from crte.finance.models import FundingLine
-from crte.importers.blocks import UnreadableDocument, read_blocks
 from crte.importers.pipeline import import_source
+from crte.importers.read.blocks import UnreadableDocument, read_blocks
 from crte.importers.tests.documents import write_aligned, write_docx, write_odt, write_pdf
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crte.importers.figures import (
+from crte.importers.understand.figures import (
     _excerpt,
     is_table_row,
     load_directions,

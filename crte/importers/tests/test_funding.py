@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crte.importers.funding import (
+from crte.importers.plan import ActionPlan, LinePlan, Place
+from crte.importers.plan.report import Report
+from crte.importers.understand.funding import (
     FunderDirectory,
     FundingPart,
     _loose,
@@ -13,8 +15,6 @@ from crte.importers.funding import (
     funding_lines,
     parse_funding_cell,
 )
-from crte.importers.plan import ActionPlan, LinePlan, Place
-from crte.importers.report import Report
 
 # The names a Pas-de-Calais contract resolves (core.resolve gives them per territory).
 ALIASES = {

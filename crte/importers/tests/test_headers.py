@@ -2,7 +2,7 @@
 
 import pytest
 
-from crte.importers.headers import MAPPER, SIMILAR, HeaderMapper, header_key, load_synonyms
+from crte.importers.understand.headers import MAPPER, SIMILAR, HeaderMapper, header_key, load_synonyms
 
 
 def test_titles_compare_without_accents_case_punctuation_or_snake_case():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crte.importers.parsing import (
+from crte.importers.understand.parsing import (
     ANNUAL,
     GLOBAL,
     TOTAL,

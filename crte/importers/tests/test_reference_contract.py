@@ -13,7 +13,7 @@ from crte.demo.reference import (
     load_reference_contract,
     load_reference_data,
 )
-from crte.importers.contract_document import read_contract_document
+from crte.importers.understand.contract_document import read_contract_document
 from crte.indicators.models import Target
 
 pytestmark = pytest.mark.django_db

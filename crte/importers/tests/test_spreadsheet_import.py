@@ -357,8 +357,8 @@ def test_every_sheet_with_a_header_is_read_and_named_after_its_orientation(tmp_p
 )
 def test_rates_as_documents_write_them(value, share):
     from crte.importers.plan import Place
-    from crte.importers.report import Report
-    from crte.importers.spreadsheet import rate
+    from crte.importers.plan.report import Report
+    from crte.importers.understand.from_table import rate
 
     assert rate(value, Place("f"), Report()) == Decimal(share)
 
@@ -413,7 +413,7 @@ def base_table(tmp_path):
     ],
 )
 def test_headers_are_understood_by_their_words(header, field):
-    from crte.importers.spreadsheet import MAPPER
+    from crte.importers.understand.from_table import MAPPER
 
     assert MAPPER.field(header) == field
 

@@ -19,8 +19,8 @@ from crte.core.charts import stacked_bars, trajectory_chart
 from crte.core.formats import neutralize_formula
 from crte.core.limits import decimal_problem
 from crte.finance.tests.factories import FundingLineFactory
-from crte.importers import guard
 from crte.importers.pipeline import import_source
+from crte.importers.read import guard
 from crte.importers.tests.sheets import write_csv, write_xlsx
 from crte.indicators.models import Indicator, Measurement, Target
 from crte.portal.exports import export_zip

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from crte.core.jobs import cli_progress
-from crte.importers.mapping import MappingError, read_mapping_file
 from crte.importers.pipeline import import_source, suggested_slug
+from crte.importers.understand.mapping import MappingError, read_mapping_file
 
 
 class Command(BaseCommand):

@@ -28,10 +28,10 @@ from crte.core.resolve import NOWHERE, BodyIndex, Place, choose, outside
 from crte.core.text import normalize_label
 from crte.finance import summaries
 from crte.finance.models import FundingLine, Scheme
-from crte.importers.funding import FunderDirectory
-from crte.importers.matching import likeness
 from crte.importers.plan import ActionPlan, ImportPlan
-from crte.importers.report import Report
+from crte.importers.plan.report import Report
+from crte.importers.understand.funding import FunderDirectory
+from crte.importers.understand.matching import likeness
 from crte.indicators.models import Indicator, Measurement, Target
 
 UNSORTED = "À classer"

@@ -17,8 +17,8 @@ from django.utils.text import slugify
 
 from crte.core.text import normalize_label
 
-TARGETS_FILE = Path(__file__).resolve().parent / "data" / "cibles.csv"
-DIRECTIONS_FILE = Path(__file__).resolve().parent / "data" / "sens-souhaite.csv"
+TARGETS_FILE = Path(__file__).resolve().parents[1] / "data" / "cibles.csv"
+DIRECTIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "sens-souhaite.csv"
 
 
 @dataclass

@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from crte.importers.headers import header_key
+from crte.importers.understand.headers import header_key
 
 IGNORE, FUNDING, OWN_FUNDING = "ignorer", "financement", "autofinancement"
 

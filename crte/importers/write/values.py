@@ -11,10 +11,10 @@ from django.db import transaction
 
 from crte.core.limits import field_problem
 from crte.core.text import normalize_label
-from crte.importers.parsing import parse_number
 from crte.importers.plan import Place
-from crte.importers.report import Report
-from crte.importers.spreadsheet import cell_text, read_table
+from crte.importers.plan.report import Report
+from crte.importers.understand.from_table import cell_text, read_table
+from crte.importers.understand.parsing import parse_number
 from crte.indicators.models import Indicator, Measurement
 
 COLUMNS = {

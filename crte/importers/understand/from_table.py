@@ -17,14 +17,14 @@ from django.utils.text import slugify
 from python_calamine import CalamineWorkbook
 
 from crte.core.text import normalize_label
-from crte.importers import guard
-from crte.importers.contract_document import clean_cell, is_heading
-from crte.importers.funding import STATUS_WORDS, FunderDirectory, FundingPart, funding_lines
-from crte.importers.headers import MAPPER, SYNONYMS, header_key
-from crte.importers.mapping import FUNDING, IGNORE, OWN_FUNDING, Choice, ColumnView, meaning_of
-from crte.importers.parsing import parse_amount, parse_calendar, parse_number
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
-from crte.importers.report import Report
+from crte.importers.plan.report import Report
+from crte.importers.read import guard
+from crte.importers.understand.contract_document import clean_cell, is_heading
+from crte.importers.understand.funding import STATUS_WORDS, FunderDirectory, FundingPart, funding_lines
+from crte.importers.understand.headers import MAPPER, SYNONYMS, header_key
+from crte.importers.understand.mapping import FUNDING, IGNORE, OWN_FUNDING, Choice, ColumnView, meaning_of
+from crte.importers.understand.parsing import parse_amount, parse_calendar, parse_number
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv"}
 HEADER_SCAN_ROWS = 30

@@ -7,7 +7,7 @@ from decimal import Decimal
 from crte.core.formats import format_euros, format_share
 from crte.core.limits import decimal_problem, year_problem
 from crte.importers.plan import ActionPlan, ImportPlan
-from crte.importers.report import Report
+from crte.importers.plan.report import Report
 
 ADVANCED = {"validee", "engagee", "en_cours", "achevee"}  # maturities that need the basics
 TOLERANCE = Decimal("1")  # euros: rounding of shares written as percentages

@@ -23,9 +23,9 @@ from itertools import pairwise
 from django.utils.text import slugify
 
 from crte.core.text import normalize_label
-from crte.importers.parsing import find_amounts, parse_number
 from crte.importers.plan import ActionPlan, LinePlan, Place
-from crte.importers.report import Report
+from crte.importers.plan.report import Report
+from crte.importers.understand.parsing import find_amounts, parse_number
 
 PERCENT_RE = re.compile(r"(?P<sign>[-–—−]\s*)?(?P<number>\d+(?:[,.]\d+)?)\s*%")
 RELATIVE_TO_OTHER = re.compile(r"^\s*(du|de la|de l['’]|des|d['’])\b", re.IGNORECASE)

@@ -16,10 +16,10 @@ from crte.contracts.models import Contract
 from crte.contracts.perms import can_manage_contract
 from crte.core import jobs
 from crte.core.perms import get_for_user
-from crte.importers import jobs as import_jobs
-from crte.importers.forms import TerritoryForm, UploadForm, ValuesForm
-from crte.importers.mapping import changed_choices
-from crte.importers.values import import_values
+from crte.importers.understand.mapping import changed_choices
+from crte.importers.web import jobs as import_jobs
+from crte.importers.web.forms import TerritoryForm, UploadForm, ValuesForm
+from crte.importers.write.values import import_values
 
 SESSION_KEY = "pending_imports"
 

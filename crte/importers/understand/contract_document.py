@@ -10,8 +10,8 @@ from datetime import date
 from itertools import zip_longest
 
 from crte.core.text import normalize_label
-from crte.importers.figures import DocFact, DocTarget, read_figures
-from crte.importers.headers import MAPPER
+from crte.importers.understand.figures import DocFact, DocTarget, read_figures
+from crte.importers.understand.headers import MAPPER
 
 _MONTH_NAMES = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
 MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES.split(), start=1)}

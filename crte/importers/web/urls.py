@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crte.importers import views
+from crte.importers.web import views
 
 app_name = "importers"
 

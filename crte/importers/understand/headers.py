@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from crte.core.text import normalize_label
 
-SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "colonnes.csv"
+SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "colonnes.csv"
 
 SIMILAR = 90  # rapidfuzz score (0-100) for a close spelling
 

@@ -7,10 +7,6 @@ import re
 from django.utils.text import slugify
 
 from crte.core.text import normalize_label
-from crte.importers.contract_document import AnnexRow, ContractDocument, clean_cell, heading_name
-from crte.importers.funding import FunderDirectory
-from crte.importers.matching import likeness
-from crte.importers.parsing import parse_amount, parse_calendar
 from crte.importers.plan import (
     ActionPlan,
     ImportPlan,
@@ -19,8 +15,12 @@ from crte.importers.plan import (
     ProgrammePlan,
     TargetPlan,
 )
-from crte.importers.report import Report
-from crte.importers.spreadsheet import Column, column_views, map_header, wide_lines
+from crte.importers.plan.report import Report
+from crte.importers.understand.contract_document import AnnexRow, ContractDocument, clean_cell, heading_name
+from crte.importers.understand.from_table import Column, column_views, map_header, wide_lines
+from crte.importers.understand.funding import FunderDirectory
+from crte.importers.understand.matching import likeness
+from crte.importers.understand.parsing import parse_amount, parse_calendar
 
 # The annex's financing columns: (column title, column key). The EPCI column is titled
 # with the EPCI's short name; "autres financeurs" names no financer.

@@ -13,9 +13,9 @@ from django.shortcuts import render
 from crte.contracts.models import Contract
 from crte.core import jobs
 from crte.core.models import Grouping, Job
-from crte.importers.forms import TerritoryForm
-from crte.importers.mapping import CHOICES, Choice
 from crte.importers.pipeline import ImportResult, import_source
+from crte.importers.understand.mapping import CHOICES, Choice
+from crte.importers.web.forms import TerritoryForm
 
 PREVIEW, WRITE = "apercu-import", "import"
 PAGE_SIZE = 100
