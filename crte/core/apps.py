@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -11,9 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(load_reference_after_migrate, sender=self)
         checks.register(secret_key_check, checks.Tags.security, deploy=True)
-        from crte.core import sqlite
+        from crte.core import search, sqlite
 
         sqlite.connect()
+        connection_created.connect(search.register_sqlite_function, dispatch_uid="crte_fold")
 
 
 def load_reference_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:

@@ -1,5 +1,6 @@
-"""The actions list: one query set built from the URL's filters (search, orientation,
-enjeu, maturity, maître d'ouvrage, financer, scheme, commune, year, late, recovery plan),
+"""The actions list: one query set built from the URL's filters (search by the start of
+words, accents ignored; orientation, enjeu, maturity; maître d'ouvrage, financer, scheme,
+commune, contract, each chosen or searched by name; year, late, recovery plan),
 sorted and paginated, the same for the page, the board and the exports. Filters on related
 rows go through `pk__in` subqueries, so the financing total annotated on each action is
 never multiplied by a join."""
@@ -10,13 +11,14 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Case, DecimalField, ExpressionWrapper, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce, Concat, Round
 from dsfr.forms import DsfrBaseForm
 
 from crte.actions.models import Action
-from crte.contracts.models import Orientation, Priority
-from crte.core.models import Commune, Organisation
-from crte.finance.models import FundingLine, Scheme
+from crte.contracts.models import Priority
+from crte.core.search import Folded, query_words, starts_a_word
+from crte.finance.models import FundingLine
+from crte.workspace.lookups import LOOKUPS
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 PAGE_SIZE = 50
@@ -37,7 +39,9 @@ def _choices(rows, empty="Toutes") -> list[tuple[str, str]]:
 
 
 class ActionFilterForm(DsfrBaseForm):
-    """The list's filters, as GET parameters; choices come from the contracts listed."""
+    """The list's filters, as GET parameters. Orientations and enjeux are a contract's
+    own (offered on its list only); names that count by thousands across a perimeter are
+    searched (`lookups`), each with a search box `<name>_q`."""
 
     q = forms.CharField(label="Rechercher", required=False, max_length=200)
     orientation = forms.ChoiceField(label="Orientation", required=False)
@@ -48,10 +52,6 @@ class ActionFilterForm(DsfrBaseForm):
         choices=Action.Maturity.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    moa = forms.ChoiceField(label="Maître d'ouvrage", required=False)
-    financeur = forms.ChoiceField(label="Financeur", required=False)
-    dispositif = forms.ChoiceField(label="Dispositif", required=False)
-    commune = forms.ChoiceField(label="Commune", required=False)
     annee = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
     retard = forms.BooleanField(label="En retard", required=False)
     relance = forms.BooleanField(label="Plan de relance", required=False)
@@ -59,47 +59,42 @@ class ActionFilterForm(DsfrBaseForm):
         label="Trier par", required=False, choices=[(k, label) for k, (label, _) in SORTS.items()]
     )
 
-    def __init__(self, data, *, actions, years, **kwargs):
+    def __init__(self, data, *, actions, years, contract=None, first=None, **kwargs):
         super().__init__(data, **kwargs)
-        ids = actions.values("pk")
-        contracts = actions.values("contract_id")
-        self.fields["orientation"].choices = _choices(
-            Orientation.objects.filter(contract__in=contracts)
-            .order_by("contract", "order")
-            .values_list("pk", "name")
-        )
-        self.fields["enjeu"].choices = _choices(
-            Priority.objects.filter(orientation__contract__in=contracts)
-            .order_by("orientation__order", "order")
-            .values_list("pk", "label"),
-            "Tous",
-        )
-        self.fields["moa"].choices = _choices(
-            Organisation.objects.filter(owned_actions__in=ids)
-            .distinct()
-            .order_by("name")
-            .values_list("pk", "name"),
-            "Tous",
-        )
-        funder_ids = FundingLine.objects.filter(action__in=ids).values("funder_id")
-        self.fields["financeur"].choices = _choices(
-            Organisation.objects.filter(pk__in=funder_ids).order_by("name").values_list("pk", "name"), "Tous"
-        )
-        scheme_ids = FundingLine.objects.filter(action__in=ids).values("scheme_id")
-        self.fields["dispositif"].choices = _choices(
-            Scheme.objects.filter(pk__in=scheme_ids).order_by("name").values_list("pk", "name"), "Tous"
-        )
-        self.fields["commune"].choices = _choices(
-            Commune.objects.filter(actions__in=ids)
-            .distinct()
-            .order_by("name")
-            .values_list("insee_code", "name")
-        )
+        if contract is None:
+            del self.fields["orientation"], self.fields["enjeu"]
+        else:
+            self.fields["orientation"].choices = _choices(
+                contract.orientations.order_by("order").values_list("pk", "name")
+            )
+            self.fields["enjeu"].choices = _choices(
+                Priority.objects.filter(orientation__contract=contract)
+                .order_by("orientation__order", "order")
+                .values_list("pk", "label"),
+                "Tous",
+            )
+        self.lookups = {}  # name -> whether more names match than the select shows
+        data = data or {}
+        for name, lookup in LOOKUPS.items():
+            if name == "contrat" and contract is not None:
+                continue
+            text = str(data.get(f"{name}_q", ""))[:200]
+            choices, self.lookups[name] = lookup.choices(actions, text, str(data.get(name, "")), first=first)
+            self.fields[f"{name}_q"] = forms.CharField(label=lookup.label, required=False, max_length=200)
+            self.fields[name] = forms.ChoiceField(
+                label=f"{lookup.label} : choix", required=False, choices=choices
+            )
         self.fields["annee"].choices = [("", "Toutes")] + [(str(y), str(y)) for y in years]
 
+    def lookup_fields(self) -> list[tuple[str, object, object, bool]]:
+        """(name, search box, select, whether there are more matches than shown)."""
+        return [(name, self[f"{name}_q"], self[name], more) for name, more in self.lookups.items()]
+
     def criteria(self) -> dict:
-        if not self.is_valid():
+        """The filters that are valid (a wrong one is ignored, not the others)."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [], False)}
 
 
@@ -124,41 +119,26 @@ def funded():
 
 def filtered(actions, criteria: dict, today: dt.date | None = None):
     today = today or dt.date.today()
-    text = criteria.get("q", "").strip()
-    if text:
-        words = Q()
-        for word in text.split()[:8]:
-            words &= (
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(external_id__icontains=word)
-                | Q(pk__in=Action.objects.filter(owners__name__icontains=word).values("pk"))
+    words = query_words(criteria.get("q", ""))
+    if words:
+        actions = actions.alias(
+            searched=Folded(Concat("title", Value(" "), "description", Value(" "), "external_id"))
+        )
+        for word in words:
+            owners = Action.owners.through.objects.alias(name=Folded("organisation__name"))
+            actions = actions.filter(
+                Q(searched__contains=starts_a_word(word))
+                | Q(pk__in=owners.filter(name__contains=starts_a_word(word)).values("action_id"))
             )
-        actions = actions.filter(words)
     simple = {"orientation": "orientation_id", "enjeu": "priority_id"}
     for name, lookup in simple.items():
         if criteria.get(name):
             actions = actions.filter(**{lookup: criteria[name]})
     if criteria.get("maturite"):
         actions = actions.filter(maturity__in=criteria["maturite"])
-    if criteria.get("moa"):
-        actions = actions.filter(
-            pk__in=Action.owners.through.objects.filter(organisation_id=criteria["moa"]).values("action_id")
-        )
-    if criteria.get("financeur"):
-        actions = actions.filter(
-            pk__in=FundingLine.objects.filter(funder_id=criteria["financeur"]).values("action_id")
-        )
-    if criteria.get("dispositif"):
-        actions = actions.filter(
-            pk__in=FundingLine.objects.filter(scheme_id=criteria["dispositif"]).values("action_id")
-        )
-    if criteria.get("commune"):
-        actions = actions.filter(
-            pk__in=Action.communes.through.objects.filter(commune__insee_code=criteria["commune"]).values(
-                "action_id"
-            )
-        )
+    for name, lookup in LOOKUPS.items():
+        if criteria.get(name) or criteria.get(f"{name}_q"):
+            actions = lookup.filter(actions, criteria.get(name, ""), criteria.get(f"{name}_q", ""))
     year = criteria.get("annee")
     if year:
         actions = actions.filter(

@@ -12,6 +12,11 @@ urlpatterns = [
         views.contract_actions,
         name="contract_actions_export",
     ),
+    path(
+        "contrats/<slug:slug>/actions/choix/<str:name>/",
+        views.contract_suggestions,
+        name="contract_actions_suggestions",
+    ),
     path("contrats/<slug:slug>/membres/", members.members, name="members"),
     path(
         "contrats/<slug:slug>/invitations/<int:pk>/annuler/",
@@ -22,4 +27,7 @@ urlpatterns = [
     path("invitations/<str:token>/", members.invitation, name="invitation"),
     path("suivi/actions/", views.perimeter_actions, name="perimeter_actions"),
     path("suivi/actions.<str:fmt>", views.perimeter_actions, name="perimeter_actions_export"),
+    path(
+        "suivi/actions/choix/<str:name>/", views.perimeter_suggestions, name="perimeter_actions_suggestions"
+    ),
 ]

@@ -15,6 +15,7 @@ from crte.contracts.perms import access_for
 from crte.core.perms import get_for_user
 from crte.workspace.exports import actions_csv, actions_xlsx
 from crte.workspace.listing import PAGE_SIZE, ActionFilterForm, listing
+from crte.workspace.lookups import LOOKUPS, own_actions
 from crte.workspace.my_space import my_space
 
 CONTRACTS = Contract.objects.select_related("territory")
@@ -26,8 +27,14 @@ def contract_years(contracts) -> list[int]:
     return list(range(span["first"], span["last"] + 1)) if span["first"] and span["last"] else []
 
 
-def selection(request, actions, contracts):
-    form = ActionFilterForm(request.GET or None, actions=actions, years=contract_years(contracts))
+def selection(request, actions, contracts, contract=None):
+    form = ActionFilterForm(
+        request.GET or None,
+        actions=actions,
+        years=contract_years(contracts),
+        contract=contract,
+        first=None if contract else own_actions(request.user),
+    )
     return form, listing(actions, form.criteria())
 
 
@@ -40,7 +47,9 @@ def query_without(request, *names) -> str:
 
 def contract_actions(request, slug, fmt=None):
     contract = get_for_user(CONTRACTS, request.user, slug=slug)
-    form, result = selection(request, contract.actions.all(), Contract.objects.filter(pk=contract.pk))
+    form, result = selection(
+        request, contract.actions.all(), Contract.objects.filter(pk=contract.pk), contract
+    )
     if fmt:
         return export(result.actions, fmt, slugify(contract.slug))
     return render_list(
@@ -57,6 +66,28 @@ def perimeter_actions(request, fmt=None):
     return render_list(request, form, result, {"contract": None})
 
 
+def contract_suggestions(request, slug, name):
+    contract = get_for_user(CONTRACTS, request.user, slug=slug)
+    return suggestions(request, name, contract.actions.all(), first=None)
+
+
+def perimeter_suggestions(request, name):
+    actions = Action.objects.visible_to(request.user)
+    return suggestions(request, name, actions, first=own_actions(request.user))
+
+
+def suggestions(request, name, actions, *, first):
+    """The options of a filter's select for the words typed in its search box (htmx)."""
+    if name not in LOOKUPS:
+        raise Http404("Filtre inconnu.")
+    text = request.GET.get(f"{name}_q", "")[:200]
+    selected = request.GET.get(name, "")
+    choices, more = LOOKUPS[name].choices(actions, text, selected, first=first)
+    return render(
+        request, "workspace/_lookup_options.html", {"choices": choices, "selected": selected, "more": more}
+    )
+
+
 def render_list(request, form, result, context):
     board = request.GET.get("vue") == "tableau"
     page = Paginator(result.actions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -67,6 +98,7 @@ def render_list(request, form, result, context):
         "query": query_without(request, "page"),
         "view_query": query_without(request, "page", "vue"),
         "criteria": result.criteria,
+        "active_filters": len(set(result.criteria) - {"tri"}),
     }
     template = "workspace/_actions_results.html" if request.htmx else "workspace/actions_list.html"
     return render(request, template, context)

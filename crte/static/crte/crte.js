@@ -39,3 +39,16 @@
   document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
 
 })();
+
+// Filters folded behind their button on a phone (<details data-open-wide>) are opened on a
+// screen wide enough to show them beside the list.
+(function () {
+  "use strict";
+  function openWide() {
+    if (!window.matchMedia("(min-width: 48em)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", openWide);
+})();
