@@ -357,6 +357,7 @@ class Job(models.Model):
         RUNNING = "en_cours", "En cours"
         DONE = "terminee", "Terminé"
         FAILED = "echec", "Échec"
+        CANCELLED = "annule", "Annulé"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("nature", max_length=40)
@@ -375,6 +376,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it ("host:pid") and when it last said so: a job whose worker died is failed.
+    worker = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "travail en arrière-plan"
@@ -392,7 +397,7 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+        return self.state in (self.State.DONE, self.State.FAILED, self.State.CANCELLED)
 
     @property
     def percent(self) -> int:

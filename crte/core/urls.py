@@ -10,4 +10,5 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("travaux/<uuid:pk>/", views.job_detail, name="job"),
     path("travaux/<uuid:pk>/fichier", views.job_download, name="job_download"),
+    path("travaux/<uuid:pk>/annuler/", views.job_cancel, name="job_cancel"),
 ]

@@ -2,12 +2,12 @@
 background work."""
 
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -44,6 +44,8 @@ def job_detail(request, pk):
     """Where a job is: polled by htmx every second while it runs (the page reloads when it
     ends); a finished job is shown by its kind's page, or with its file and its error."""
     job = own_job(request, pk)
+    if job.state == Job.State.RUNNING and jobs.fail_dead_jobs():
+        job.refresh_from_db()
     if request.htmx:
         response = render(request, "core/_job_status.html", {"job": job})
         if job.finished:
@@ -52,6 +54,18 @@ def job_detail(request, pk):
     if job.state == Job.State.DONE and job.kind in jobs.PAGES:
         return jobs.PAGES[job.kind](request, job)
     return render(request, "core/job.html", {"job": job})
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    """The person who started a job stops it: at once if it waits, at its next checkpoint
+    (a fraction of a second while a file is read, each action while it is written) if it
+    runs; nothing it did is kept."""
+    job = own_job(request, pk)
+    if jobs.cancel(job):
+        messages.info(request, "Annulation demandée : le travail s'arrête sans rien enregistrer.")
+    return redirect(job)
 
 
 @login_required

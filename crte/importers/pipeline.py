@@ -1,12 +1,11 @@
 """One entry point for every import, from the CLI or the web page: read the source,
 check it, write it in one transaction (or not, on errors or in a dry run)."""
 
-import gc
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from crte.contracts.models import Contract
@@ -17,20 +16,13 @@ from crte.importers.models import ColumnMapping, remember
 from crte.importers.plan import ImportPlan, Place
 from crte.importers.plan.quality import check_plan
 from crte.importers.plan.report import Report
-from crte.importers.read import guard
-from crte.importers.read.blocks import DOCUMENT_SUFFIXES as BLOCK_SUFFIXES
-from crte.importers.read.blocks import Lines, UnreadableDocument, read_blocks, to_lines
+from crte.importers.read import DOCUMENT_SUFFIXES, SPREADSHEET_SUFFIXES, Limits, Reader, ReadError
+from crte.importers.read.blocks import Lines, to_lines
 from crte.importers.understand.contract_document import ContractDocument, read_contract_document
 from crte.importers.understand.from_document import document_to_plan
-from crte.importers.understand.from_table import SPREADSHEET_SUFFIXES, read_spreadsheet
+from crte.importers.understand.from_table import read_spreadsheet
 from crte.importers.understand.mapping import Choice
 from crte.importers.write.load import Catalogue, run_import
-
-DOCUMENT_SUFFIXES = BLOCK_SUFFIXES
-
-
-class SourceError(Exception):
-    """A file that cannot be read at all (its message is for people, in French)."""
 
 
 @dataclass
@@ -46,20 +38,21 @@ def read_source(
     name: str,
     catalogue: Catalogue,
     report: Report,
+    reader: Reader,
     doc: ContractDocument | None = None,
     mapping: dict[str, Choice] | None = None,
 ) -> ImportPlan | None:
     suffix = Path(name).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
         if doc is None:
-            lines = document_lines(path, name, report)
+            lines = document_lines(path, name, report, reader)
             if lines is None:
                 return None
             doc = read_contract_document(lines.text)
         return document_to_plan(doc, catalogue.directory, name, report, mapping)
     if suffix in SPREADSHEET_SUFFIXES:
         return read_spreadsheet(
-            path, name=name, directory=catalogue.directory, report=report, mapping=mapping
+            path, name=name, directory=catalogue.directory, report=report, reader=reader, mapping=mapping
         )
     report.error(
         "format",
@@ -70,18 +63,24 @@ def read_source(
     return None
 
 
-def document_lines(path: Path, name: str, report: Report) -> Lines | None:
+def reader_for(progress: Progress | None = None) -> Reader:
+    """Reads files under the platform's limits (settings CRTE_READ_*), stopping when the job
+    that reads is cancelled or overdue."""
+    limits = Limits(
+        memory_bytes=settings.READ_MEMORY_MB * 1024**2,
+        cpu_seconds=settings.READ_CPU_SECONDS,
+        wall_seconds=settings.READ_WALL_SECONDS,
+    )
+    return Reader(limits, progress.checkpoint if progress is not None else None)
+
+
+def document_lines(path: Path, name: str, report: Report, reader: Reader) -> Lines | None:
     """A contract in any format as the lines the structure reader reads (None, reported,
     when it cannot be read)."""
     try:
-        guard.check_size(Path(path).stat().st_size, name)
-        if Path(name).suffix.lower() in (".docx", ".odt"):
-            guard.check_archive(path, name)
-        return to_lines(read_blocks(Path(path).read_bytes(), name))
-    except (guard.TooCostly, UnreadableDocument) as error:
-        report.error("illisible", str(error), Place(name))
-    except ValueError as error:  # a damaged archive
-        report.error("illisible", f"Le document est illisible ou endommagé ({error}).", Place(name))
+        return to_lines(reader.document(path, name))
+    except ReadError as error:
+        report.error(error.code, str(error), Place(name))
     return None
 
 
@@ -96,23 +95,6 @@ def locate_pages(plan: ImportPlan, report: Report, lines: Lines, name: str) -> N
             place.page = lines.page_of(place.line)
 
 
-@contextmanager
-def cycles_collected_after():
-    """An import makes tens of thousands of objects (cells, plans, rows) that live until it
-    ends: Python's cyclic collector would walk them again and again as they pile up (1.6 s
-    of a 10 000-row import of 4.8 s). Reference counting still frees what is dropped; the
-    collector is paused for the import and runs once after it."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-            gc.collect(1)
-
-
-@cycles_collected_after()
 def import_source(
     *,
     path: Path,
@@ -137,9 +119,10 @@ def import_source(
     progress.step(f"Lecture de « {name} »")
     mapping = remembered_columns(slug) | (columns or {})
     report = Report()
+    reader = reader_for(progress)
     doc = lines = None
     if Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
-        lines = document_lines(path, name, report)
+        lines = document_lines(path, name, report, reader)
         if lines is None:
             return ImportResult(None, report, None)
         doc = read_contract_document(lines.text)
@@ -150,7 +133,9 @@ def import_source(
     catalogue = Catalogue.load(place)
     if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
         catalogue.add_alias(doc.epci_short, groupings[0].organisation)
-    plan = read_source(path, name=name, catalogue=catalogue, report=report, doc=doc, mapping=mapping)
+    plan = read_source(
+        path, name=name, catalogue=catalogue, report=report, reader=reader, doc=doc, mapping=mapping
+    )
     if plan is None:
         return ImportResult(None, report, None)
     plan.territory_sirens = [g.siren for g in groupings]
@@ -229,7 +214,7 @@ def suggested_slug(path: Path) -> str | None:
     names no contract."""
     if path.suffix.lower() not in DOCUMENT_SUFFIXES:
         return None
-    lines = document_lines(path, path.name, Report())
+    lines = document_lines(path, path.name, Report(), reader_for())
     if lines is None:
         return None
     doc = read_contract_document(lines.text)

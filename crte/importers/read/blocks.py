@@ -18,11 +18,14 @@ from xml.etree import ElementTree
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
+from crte.importers.read.sandbox import ReadError
+from crte.importers.read.text import decode
+
 DOCUMENT_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".odt"}
 MAX_PAGES = 400
 
 
-class UnreadableDocument(Exception):
+class UnreadableDocument(ReadError):
     """The file cannot be read as a document; the message is French and says why."""
 
 
@@ -58,18 +61,7 @@ def read_blocks(data: bytes, name: str) -> list[Block]:
     readers = {"pdf": pdf_blocks, "docx": docx_blocks, "odt": odt_blocks}
     if suffix in readers:
         return readers[suffix](data)
-    return text_blocks(decode(data))
-
-
-def decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise UnreadableDocument("Le fichier n'est pas un texte (contenu binaire).")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableDocument("Encodage du fichier non reconnu (UTF-8 ou Windows-1252 attendu).")
+    return text_blocks(decode(data, name).text)
 
 
 def cell(text: str | None) -> str:
@@ -337,6 +329,13 @@ def odt_blocks(data: bytes) -> list[Block]:
     return blocks
 
 
+MAX_SPACES = 100  # `<text:s c="1000000000"/>` is a run of spaces, not a gigabyte of them
+
+
+def int_or_one(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 1
+
+
 def odf_text(element) -> str:
     parts = []
     if element.text:
@@ -344,7 +343,7 @@ def odf_text(element) -> str:
     for child in element:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "s":
-            parts.append(" " * int(child.get(f"{{{ODF['text']}}}c", "1")))
+            parts.append(" " * min(int_or_one(child.get(f"{{{ODF['text']}}}c")), MAX_SPACES))
         elif tag in ("tab",) or tag == "line-break":
             parts.append(" ")
         else:

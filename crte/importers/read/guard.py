@@ -1,31 +1,23 @@
 """What a spreadsheet may cost, checked before it is read. A 5 KB `.xlsx` with one cell in
 A1 and one in XFD1048576 makes a reader that builds the dense range allocate hundreds of
 GiB; a zip bomb inflates to gigabytes. So: the archive's declared sizes are checked, every
-sheet's cells are scanned as a stream for the rectangle they span, and the reading itself
-runs in a child process with a memory ceiling, whose death is a report line, not the
-server's. Pure Python, no Django."""
+sheet's cells are scanned as a stream for the rectangle they span; then the reading itself
+runs in a bounded child process (sandbox.py). Pure Python, no Django."""
 
 import html
-import multiprocessing
-import os
 import re
-import resource
 import zipfile
 from dataclasses import dataclass
+
+from crte.importers.read.sandbox import ReadError, TooCostly
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # unpacked / packed, per member
 MAX_CELLS = 5_000_000  # the dense rectangle a sheet may span (rows x columns)
-READ_MEMORY_BYTES = 2 * 1024**3  # on top of what the process already maps
-READ_TIMEOUT_SECONDS = 300
 
 CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 CHUNK = 1 << 20
-
-
-class TooCostly(Exception):
-    """The file would cost too much to read; the message is French and says where."""
 
 
 @dataclass
@@ -86,8 +78,8 @@ def check_archive(path, name: str) -> None:
     """An .xlsx or .ods is a zip: its declared sizes and every sheet's extent are checked."""
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as error:  # reported as unreadable by the caller
-        raise ValueError(str(error)) from None
+    except zipfile.BadZipFile as error:
+        raise ReadError(f"Le fichier est illisible ou endommagé ({error}).") from None
     with archive:
         members = archive.infolist()
         unpacked = sum(m.file_size for m in members)
@@ -165,52 +157,3 @@ def check_extent(extent: Extent, name: str) -> None:
 
 def _count(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
-
-
-def _child(connection, reader, path) -> None:
-    soft = _mapped_bytes() + READ_MEMORY_BYTES
-    resource.setrlimit(resource.RLIMIT_AS, (soft, soft))
-    try:
-        connection.send(("ok", reader(path)))
-    except MemoryError:
-        connection.send(("memory", None))
-    except Exception as error:  # the reader's own errors travel back as text
-        connection.send(("error", f"{type(error).__name__}: {error}"))
-    finally:
-        connection.close()
-
-
-def _mapped_bytes() -> int:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def read_bounded(reader, path, name: str):
-    """`reader(path)` in a forked child with a memory ceiling and a time limit. Returns
-    what it returns; raises TooCostly when the child runs out of memory, dies or hangs,
-    and ValueError with the reader's message when the file is unreadable."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, reader, path), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(READ_TIMEOUT_SECONDS):
-            raise TooCostly(f"{name} : la lecture du classeur dépasse {READ_TIMEOUT_SECONDS} secondes.")
-        status, payload = receiver.recv()
-    except EOFError:
-        status, payload = "died", None
-    finally:
-        receiver.close()
-        child.join(5)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    if status == "ok":
-        return payload
-    if status == "error":
-        raise ValueError(payload)
-    raise TooCostly(
-        f"{name} : la lecture du classeur demande plus de {READ_MEMORY_BYTES // 1024**3} Go de mémoire ; "
-        "fichier refusé. Enregistrez seulement le tableau utile."
-    )

@@ -22,7 +22,6 @@ ROWS = [HEADER] + [
 @pytest.fixture(autouse=True)
 def queue(settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    settings.BACKGROUND_IMPORT_BYTES = 0  # every file goes to the worker
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 

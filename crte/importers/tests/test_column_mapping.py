@@ -206,7 +206,7 @@ def uploads(settings, tmp_path):
 def test_the_preview_maps_columns_then_confirms(client, manager, contract, unknown_table):
     client.force_login(manager)
     data = {"file": SimpleUploadedFile(unknown_table.name, unknown_table.read_bytes())}
-    page = client.post(reverse("importers:upload", args=[contract.slug]), data)
+    page = client.post(reverse("importers:upload", args=[contract.slug]), data, follow=True)
     token = page.context["token"]
     shown = {c["header"]: c["meaning"] for c in page.context["s"]["columns"]}
     assert shown == dict.fromkeys(["Chantier", "Enveloppe", "Qui", "Remarque interne"], IGNORE)
@@ -218,7 +218,7 @@ def test_the_preview_maps_columns_then_confirms(client, manager, contract, unkno
             f"champ_{i}": column["meaning"],
         }
     posted |= {"champ_0": "intitule", "champ_1": "montant"}
-    mapped = client.post(reverse("importers:map_columns", args=[contract.slug, token]), posted)
+    mapped = client.post(reverse("importers:map_columns", args=[contract.slug, token]), posted, follow=True)
     assert "Rien n'est encore enregistré" in mapped.content.decode()
     assert not ColumnMapping.objects.exists()  # kept with the contract only once confirmed
     client.post(reverse("importers:confirm", args=[contract.slug, token]))

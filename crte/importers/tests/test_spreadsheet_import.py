@@ -208,7 +208,7 @@ def test_quality_report_flags_under_financing_and_unknown_financers(tmp_path):
     [
         ("vide.csv", b"", "vide"),
         ("binaire.xlsx", bytes(range(256)) * 8, "illisible"),
-        ("binaire.csv", b"\x00\x01\x02PK" * 100, "CSV mal formé"),
+        ("binaire.csv", b"\x00\x01\x02PK" * 100, "pas du texte lisible"),
         ("document.pdf", b"%PDF-1.4", "Le PDF est illisible"),
         ("presentation.pptx", b"PK", "Format de fichier non pris en charge"),
     ],

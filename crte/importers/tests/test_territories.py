@@ -128,12 +128,12 @@ def test_the_web_import_asks_for_the_territory_when_it_cannot_tell(client, tmp_p
     MembershipFactory(user=manager, contract=contract, role=Membership.Role.CHEF_PROJET)
     client.force_login(manager)
     upload = SimpleUploadedFile("contrat.txt", document("La Communauté de communes Imaginaire").encode())
-    page = client.post(reverse("importers:upload", args=[contract.slug]), {"file": upload})
+    page = client.post(reverse("importers:upload", args=[contract.slug]), {"file": upload}, follow=True)
     html = page.content.decode()
     assert 'data-testid="territory-form"' in html and "CC Haut-Léon Communauté (200067072)" in html
     token = page.context["token"]
     url = reverse("importers:choose_territory", args=[contract.slug, token])
-    page = client.post(url, {"territory": "CC Haut-Léon Communauté (200067072)"})
+    page = client.post(url, {"territory": "CC Haut-Léon Communauté (200067072)"}, follow=True)
     assert page.context["s"]["errors"] == 0
     client.post(reverse("importers:confirm", args=[contract.slug, token]))
     contract.refresh_from_db()

@@ -20,7 +20,7 @@ def catalogue(db, settings, tmp_path):
 
 def upload(client, contract, path):
     data = {"file": SimpleUploadedFile(path.name, path.read_bytes())}
-    return client.post(reverse("importers:upload", args=[contract.slug]), data)
+    return client.post(reverse("importers:upload", args=[contract.slug]), data, follow=True)
 
 
 def test_manager_previews_then_confirms_an_import(client, manager, contract, tmp_path):

@@ -5,28 +5,24 @@ and understands two shapes: one row per action with a column per financer (like 
 contract's annex), or one row per financing line (financer, amount requested, rate), the
 action repeated or left blank on following rows."""
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from django.utils.text import slugify
-from python_calamine import CalamineWorkbook
 
 from crte.core.text import normalize_label
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
 from crte.importers.plan.report import Report
-from crte.importers.read import guard
+from crte.importers.read import Reader, ReadError, Table
 from crte.importers.understand.contract_document import clean_cell, is_heading
 from crte.importers.understand.funding import STATUS_WORDS, FunderDirectory, FundingPart, funding_lines
 from crte.importers.understand.headers import MAPPER, SYNONYMS, header_key
 from crte.importers.understand.mapping import FUNDING, IGNORE, OWN_FUNDING, Choice, ColumnView, meaning_of
 from crte.importers.understand.parsing import parse_amount, parse_calendar, parse_number
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv"}
 HEADER_SCAN_ROWS = 30
 FIELD_LABELS = {
     "intitule": "intitulé / opération / projet",
@@ -62,70 +58,17 @@ class Column:
         return Place(source, line, f"{self.letter} « {self.header} »")
 
 
-@dataclass
-class Table:
-    rows: list[list[object]]
-    lines: list[int]  # the file's line number of each row
-    sheet: str = ""
-    warnings: list[str] = field(default_factory=list)
-
-
-# --- reading cells -----------------------------------------------------------------------------
-
-
-def read_table(path: Path, name: str, report: Report) -> list[Table]:
-    """Every sheet of the file. What it would cost is checked first (guard.py); a file too
-    large, a zip bomb or a sheet spanning too many cells is an error of the report."""
-    suffix = Path(name).suffix.lower()
+def read_table(path: Path, name: str, report: Report, reader: Reader) -> list[Table]:
+    """Every sheet of the file, read in the sandbox; what cannot be read is an error of the
+    report, a CSV's encoding an information."""
     try:
-        guard.check_size(Path(path).stat().st_size, name)
-        if suffix == ".csv":
-            return [read_csv(path.read_bytes(), name, report)]
-        guard.check_archive(path, name)
-        return guard.read_bounded(read_workbook, path, name)
-    except guard.TooCostly as error:
-        report.error("trop-volumineux", str(error), Place(name))
-    except UnicodeDecodeError:
-        report.error("encodage", "Encodage non reconnu : enregistrez le fichier en UTF-8.", Place(name))
-    except csv.Error as exc:
-        report.error("csv", f"Fichier CSV mal formé : {exc}.", Place(name))
-    except Exception as exc:  # calamine raises its own errors on damaged files
-        report.error(
-            "illisible",
-            f"Le fichier est illisible, tronqué ou n'est pas un classeur {suffix} ({exc}).",
-            Place(name),
-        )
-    return []
-
-
-def read_csv(data: bytes, name: str, report: Report) -> Table:
-    if b"\x00" in data[:4096]:
-        raise csv.Error("contenu binaire")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    sample = text[:20000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, lines = [], []
-    line = 1
-    for row in reader:
-        rows.append(row)
-        lines.append(line)
-        line = reader.line_num + 1
-    return Table(rows, lines)
-
-
-def read_workbook(path: Path) -> list[Table]:
-    workbook = CalamineWorkbook.from_path(str(path))
-    tables = []
-    for sheet_name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        tables.append(Table(rows, list(range(1, len(rows) + 1)), sheet=sheet_name))
+        tables = reader.sheets(path, name)
+    except ReadError as error:
+        report.error(error.code, str(error), Place(name))
+        return []
+    for table in tables:
+        if table.encoding:
+            report.info("encodage", f"Fichier lu avec l'encodage {table.encoding}.", Place(name))
     return tables
 
 
@@ -302,9 +245,10 @@ def read_spreadsheet(
     name: str,
     directory: FunderDirectory,
     report: Report,
+    reader: Reader,
     mapping: dict[str, Choice] | None = None,
 ):
-    tables = read_table(path, name, report)
+    tables = read_table(path, name, report, reader)
     if not tables:
         if not report.errors:
             report.error("vide", "Le fichier est vide.", Place(name))

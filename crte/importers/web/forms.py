@@ -5,8 +5,7 @@ from django import forms
 from django.conf import settings
 from dsfr.forms import DsfrBaseForm
 
-from crte.importers.pipeline import DOCUMENT_SUFFIXES
-from crte.importers.understand.from_table import SPREADSHEET_SUFFIXES
+from crte.importers.read import DOCUMENT_SUFFIXES, SPREADSHEET_SUFFIXES
 
 ACCEPTED = sorted(DOCUMENT_SUFFIXES | SPREADSHEET_SUFFIXES)
 

@@ -1,28 +1,25 @@
-"""Imports as jobs (crte.core.jobs): the preview (a dry run) and the write, inline for a
-small file, on a worker above settings.BACKGROUND_IMPORT_BYTES. Either way the preview is
+"""Imports as jobs (crte.core.jobs): the preview (a dry run), the write and indicator values,
+always on a worker: the web process stores the upload and never parses it. The preview is
 kept as a summary on the job (plain JSON: counts, changes, report entries, actions read)
 and shown a page at a time, so a 100 000-row file never makes a 100 000-row page."""
 
 from dataclasses import asdict
 from pathlib import Path
 
-from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from crte.contracts.models import Contract
 from crte.core import jobs
 from crte.core.models import Grouping, Job
-from crte.importers.pipeline import ImportResult, import_source
+from crte.importers.pipeline import ImportResult, import_source, reader_for
 from crte.importers.understand.mapping import CHOICES, Choice
 from crte.importers.web.forms import TerritoryForm
+from crte.importers.write.values import import_values
 
-PREVIEW, WRITE = "apercu-import", "import"
+PREVIEW, WRITE, VALUES = "apercu-import", "import", "valeurs-indicateurs"
 PAGE_SIZE = 100
-
-
-def in_background(path: Path) -> bool:
-    return Path(path).stat().st_size > settings.BACKGROUND_IMPORT_BYTES
 
 
 def payload_of(pending: dict, slug: str, token: str, **extra) -> dict:
@@ -158,3 +155,37 @@ def write_page(request, job: Job):
     if job.result.get("errors"):
         return render_preview(request, job)
     return render(request, "core/job.html", {"job": job})
+
+
+@jobs.handler(VALUES)
+def values_job(job: Job, progress) -> None:
+    """Indicator values from a spreadsheet: all or nothing, with the report."""
+    data = job.payload
+    path = Path(data["path"])
+    contract = Contract.objects.filter(slug=data["slug"]).first()
+    if contract is None or not path.exists():
+        raise jobs.JobError("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
+    progress.step(f"Lecture de « {data['name']} »")
+    try:
+        report = import_values(
+            contract=contract, path=path, name=data["name"], user=job.user, reader=reader_for(progress)
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    created, updated = report.created.get("valeur", 0), report.updated.get("valeur", 0)
+    job.result = {
+        "written": report.written,
+        "entries": [e.as_dict() for e in report.entries],
+        "message": f"Valeurs importées : {created} nouvelle(s), {updated} corrigée(s)."
+        if report.written
+        else "",
+    }
+
+
+@jobs.page(VALUES)
+def values_page(request, job: Job):
+    contract = Contract.objects.filter(slug=job.payload["slug"]).first()
+    if job.result.get("written"):
+        messages.success(request, job.result["message"])
+        return redirect("indicators:indicator_list", slug=job.payload["slug"])
+    return render(request, "importers/values_result.html", {"job": job, "contract": contract})

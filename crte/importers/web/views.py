@@ -1,12 +1,14 @@
 """Import from the browser: upload, preview (a dry run: parsed rows and quality report),
-then confirm. The file waits on disk under a random token kept in the user's session."""
+then confirm. The file waits on disk (owner-only) under a random token kept in the user's
+session; the web process never parses it: every step is a job for the worker, whose page
+follows its progress and then shows the preview or the result."""
 
+import os
 import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +21,6 @@ from crte.core.perms import get_for_user
 from crte.importers.understand.mapping import changed_choices
 from crte.importers.web import jobs as import_jobs
 from crte.importers.web.forms import TerritoryForm, UploadForm, ValuesForm
-from crte.importers.write.values import import_values
 
 SESSION_KEY = "pending_imports"
 
@@ -82,22 +83,16 @@ def int_or_zero(text) -> int:
 
 
 def preview(request, contract, token):
-    """The dry run, as a job: inline for a small file (the page shows it at once), on a
-    worker for a large one (the page follows its progress)."""
+    """The dry run, as a job on the worker; its page shows the preview when it ends."""
     pending = request.session[SESSION_KEY][token]
     label = f"Aperçu de l'import de « {pending['name']} »"
-    job, background = start(request, import_jobs.PREVIEW, label, pending, contract.slug, token)
-    if background:
-        return follow(request, job)
-    return import_jobs.render_preview(request, job)
+    return follow(request, start(request, import_jobs.PREVIEW, label, pending, contract.slug, token))
 
 
 def start(request, kind: str, label: str, pending: dict, slug: str, token: str, **extra):
-    """The preview or the write of a pending import, as a job: on a worker when the file is
-    large. Returns the job and whether it went to a worker."""
-    background = import_jobs.in_background(Path(pending["path"]))
+    """The preview or the write of a pending import, as a job on the worker."""
     payload = import_jobs.payload_of(pending, slug, token, **extra)
-    return jobs.start(kind, label, user=request.user, payload=payload, background=background), background
+    return jobs.start(kind, label, user=request.user, payload=payload)
 
 
 def follow(request, job):
@@ -123,34 +118,32 @@ def confirm(request, slug, token):
     pending = pending_import(request, slug, token)
     label = f"Import de « {pending['name']} » dans {contract.name}"
     removing = request.POST.get("remove_missing") == "on"
-    job, background = start(request, import_jobs.WRITE, label, pending, slug, token, remove_missing=removing)
-    if background:
-        return follow(request, job)
-    if job.state != job.State.DONE or job.result.get("errors"):
-        if job.state != job.State.DONE:
-            messages.error(request, job.error)
-            return redirect("importers:upload", slug=slug)
-        return import_jobs.render_preview(request, job)
-    del request.session[SESSION_KEY][token]
+    job = start(request, import_jobs.WRITE, label, pending, slug, token, remove_missing=removing)
+    request.session[SESSION_KEY].pop(token, None)
     request.session.modified = True
-    messages.success(request, job.result["message"])
-    return redirect(contract)
+    return follow(request, job)
 
 
 def store_upload(upload) -> tuple[str, Path]:
+    """The upload on disk, readable by the platform's user only (0600, in a 0700 folder)."""
     directory = Path(settings.IMPORT_UPLOAD_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    remove_stale_uploads(directory)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     token = uuid.uuid4().hex
     path = directory / f"{token}{Path(upload.name).suffix.lower()}"
-    with path.open("wb") as handle:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     return token, path
 
 
-def remove_stale_uploads(directory: Path) -> int:
-    """Files left by imports never confirmed go after IMPORT_UPLOAD_MAX_AGE."""
+@jobs.housekeeping
+def remove_stale_uploads() -> int:
+    """Files left by imports never confirmed go after IMPORT_UPLOAD_MAX_AGE (each worker
+    looks every few minutes)."""
+    directory = Path(settings.IMPORT_UPLOAD_DIR)
+    if not directory.is_dir():
+        return 0
     limit = time.time() - settings.IMPORT_UPLOAD_MAX_AGE.total_seconds()
     removed = 0
     for path in directory.iterdir():
@@ -165,17 +158,14 @@ def values_upload(request, slug):
     """Indicator values from a spreadsheet: all or nothing, with the report."""
     contract = get_for_user(Contract.objects.all(), request.user, slug=slug, check=can_manage_contract)
     form = ValuesForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        token, path = store_upload(form.cleaned_data["file"])
-        report = import_values(
-            contract=contract, path=path, name=form.cleaned_data["file"].name, user=request.user
+        _, path = store_upload(form.cleaned_data["file"])
+        name = form.cleaned_data["file"].name
+        job = jobs.start(
+            import_jobs.VALUES,
+            f"Import des valeurs d'indicateurs de « {name} »",
+            user=request.user,
+            payload={"slug": slug, "path": str(path), "name": name},
         )
-        path.unlink(missing_ok=True)
-        if report.written:
-            created, updated = report.created.get("valeur", 0), report.updated.get("valeur", 0)
-            messages.success(request, f"Valeurs importées : {created} nouvelle(s), {updated} corrigée(s).")
-            return redirect("indicators:indicator_list", slug=slug)
-    return render(
-        request, "importers/values_upload.html", {"contract": contract, "form": form, "report": report}
-    )
+        return follow(request, job)
+    return render(request, "importers/values_upload.html", {"contract": contract, "form": form})

@@ -13,6 +13,7 @@ from crte.core.limits import field_problem
 from crte.core.text import normalize_label
 from crte.importers.plan import Place
 from crte.importers.plan.report import Report
+from crte.importers.read import Reader
 from crte.importers.understand.from_table import cell_text, read_table
 from crte.importers.understand.parsing import parse_number
 from crte.indicators.models import Indicator, Measurement
@@ -77,9 +78,9 @@ def cell_number(raw) -> Decimal | None:
     return parse_number(cell_text(raw).replace("%", ""))
 
 
-def import_values(*, contract, path: Path, name: str, user) -> Report:
+def import_values(*, contract, path: Path, name: str, user, reader: Reader) -> Report:
     report = Report()
-    tables = read_table(path, name, report)
+    tables = read_table(path, name, report, reader)
     table = next((t for t in tables if t.rows), None)
     if table is None:
         if not report.errors:

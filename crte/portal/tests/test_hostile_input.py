@@ -20,7 +20,7 @@ from crte.core.formats import neutralize_formula
 from crte.core.limits import decimal_problem
 from crte.finance.tests.factories import FundingLineFactory
 from crte.importers.pipeline import import_source
-from crte.importers.read import guard
+from crte.importers.read import sandbox
 from crte.importers.tests.sheets import write_csv, write_xlsx
 from crte.indicators.models import Indicator, Measurement, Target
 from crte.portal.exports import export_zip
@@ -88,15 +88,15 @@ def test_a_zip_bomb_is_refused(tmp_path, contract):
     assert any("archive piégée" in e.message for e in result.report.errors)
 
 
-def test_a_reader_that_runs_out_of_memory_is_a_report_line_not_a_dead_server(tmp_path, monkeypatch):
-    monkeypatch.setattr(guard, "READ_MEMORY_BYTES", 64 * 1024**2)
+def test_a_reader_that_runs_out_of_memory_is_a_report_line_not_a_dead_server(tmp_path):
+    limits = sandbox.Limits(memory_bytes=64 * 1024**2, cpu_seconds=10, wall_seconds=20)
 
     def greedy(_path):
         return bytearray(512 * 1024**2)
 
-    with pytest.raises(guard.TooCostly, match="mémoire"):
-        guard.read_bounded(greedy, tmp_path, "gros.xlsx")
-    assert guard.read_bounded(lambda p: [["ok"]], tmp_path, "petit.xlsx") == [["ok"]]
+    with pytest.raises(sandbox.TooCostly, match="64 Mo de mémoire"):
+        sandbox.run(greedy, tmp_path, name="gros.xlsx", limits=limits)
+    assert sandbox.run(lambda p: [["ok"]], tmp_path, name="petit.xlsx", limits=limits) == [["ok"]]
 
 
 @pytest.mark.parametrize("amount", ["1e20", "100000000000000000000", "NaN", "Infinity", "-inf"])
@@ -149,7 +149,7 @@ def test_values_import_refuses_non_finite_and_huge_values(client, manager, contr
         tmp_path / "v.csv", [["indicateur", "année", "valeur", "source"], ["ges", "2021", value, "x"]]
     )
     with path.open("rb") as handle:
-        page = client.post(reverse("importers:values_upload", args=[contract.slug]), {"file": handle})
+        page = client.post(reverse("importers:values_upload", args=[contract.slug]), {"file": handle}, follow=True)
     assert page.status_code == 200
     assert "ligne 2" in page.content.decode()
     assert not Measurement.objects.exists()
