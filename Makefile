@@ -28,11 +28,15 @@ run: install
 
 # The production recipe (docs/deploy.md): the Procfile's release step, then its web process
 # (gunicorn, WhiteNoise) and its worker (background jobs) on the database of DATABASE_URL, with a real secret key.
+# honcho stops every process when one dies and restarts none: on a server, use the systemd
+# units of deploy/systemd (docs/deploy.md, « Supervision »), which restart them.
+JOB_WORKERS ?= 2
 serve: install
 	@test -n "$$CRTE_SECRET_KEY" || { echo "CRTE_SECRET_KEY manquant : voir docs/deploy.md" >&2; exit 2; }
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL manquant (PostgreSQL) : voir docs/deploy.md" >&2; exit 2; }
+	@echo "make serve : honcho ne relance pas un processus arrêté ; en production, utilisez les unités systemd de deploy/systemd (docs/deploy.md)." >&2
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start release
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start web worker
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile start -c worker=$(JOB_WORKERS) web worker
 
 # Tests run in parallel (pytest-xdist), one database per worker; WORKERS=0 runs them in one process.
 WORKERS ?= auto

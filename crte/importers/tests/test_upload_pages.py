@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from crte.actions.models import Action
 from crte.importers.tests.sheets import write_xlsx
+from crte.importers.web import jobs as import_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,17 @@ def test_another_users_token_is_refused(client, manager, state_referent, contrac
     client.force_login(state_referent)
     assert client.post(reverse("importers:confirm", args=[contract.slug, token])).status_code == 404
     assert not Action.objects.exists()
+
+
+def test_a_preview_that_crashed_is_an_error_page_without_a_confirm_button(
+    client, manager, contract, tmp_path, monkeypatch
+):
+    def crash(**kwargs):
+        raise RuntimeError("lecteur en panne")
+
+    monkeypatch.setattr(import_jobs, "import_source", crash)
+    client.force_login(manager)
+    page = upload(client, contract, write_xlsx(tmp_path / "prog.xlsx", ROWS)).content.decode()
+    assert "Le travail a échoué" in page and "Erreur inattendue (référence" in page
+    assert "Confirmer l&#x27;import" not in page and "Rien n'est encore enregistré" not in page
+    assert "lecteur en panne" not in page  # never the internal error

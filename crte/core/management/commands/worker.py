@@ -22,7 +22,8 @@ class Command(DbWorker):
         failed = jobs.fail_dead_jobs(on_this_host=True)
         if failed:
             logger.warning("%s job(s) left running by a dead worker marked failed", failed)
-        threading.Thread(target=housekeeping_loop, name="housekeeping", daemon=True).start()
+        if not options.get("batch"):  # a long-lived worker; a batch run ends with its queue
+            threading.Thread(target=housekeeping_loop, name="housekeeping", daemon=True).start()
         return super().handle(*args, **options)
 
 
