@@ -9,6 +9,10 @@ from crte.contracts.models import Contract, Membership
 class ContractAccess:
     can_read: bool = False
     can_manage: bool = False
+    # Works on the contract (a member, the State's services of its perimeter, an
+    # administrator): sees what the published contract does not show, provenance of imported
+    # rows, the team's to-dos, data quality.
+    is_team: bool = False
     roles: frozenset[str] = frozenset()
     funder_ids: frozenset[int] = field(default_factory=frozenset)
     owner_ids: frozenset[int] = field(default_factory=frozenset)
@@ -40,6 +44,7 @@ def _compute_access(user, contract: Contract) -> ContractAccess:
     return ContractAccess(
         can_read=bool(memberships) or contract.is_published or in_perimeter,
         can_manage=user.is_superuser or bool(roles & set(Membership.MANAGER_ROLES)),
+        is_team=user.is_superuser or bool(memberships) or in_perimeter,
         roles=roles,
         funder_ids=frozenset(m.organisation_id for m in memberships if m.role == Membership.Role.FINANCEUR),
         owner_ids=frozenset(

@@ -1,5 +1,6 @@
 """The financing plan of an action as its fiche shows and edits it."""
 
+from crte.contracts.perms import access_for
 from crte.finance.overview import action_financing
 from crte.finance.perms import can_manage_funding, can_update_funding_line
 
@@ -14,4 +15,6 @@ def plan_context(user, action) -> dict:
         "lines": lines,
         "financing": action_financing(action, lines),
         "can_manage_funding": can_manage_funding(user, action),
+        "has_updatable": any(line.can_update for line in lines),
+        "is_team": access_for(user, action.contract).is_team,
     }

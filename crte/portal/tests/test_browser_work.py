@@ -82,7 +82,7 @@ def test_the_region_updates_a_granted_amount_and_every_page_agrees(live_server, 
     lines = page.get_by_test_id("my-lines")
     first = lines.locator("tbody tr").first
     title = first.locator("td").first.inner_text()
-    first.get_by_role("link", name=re.compile("Mettre à jour")).click()
+    first.get_by_role("link", name=re.compile("Modifier le financement de")).click()
     page.get_by_label("Montant (€)").fill("123 456")
     page.get_by_label("Taux (% du montant de l'action)").fill("")  # the amount now says it all
     page.locator("select[name=status]").select_option(label="Accordé")
@@ -130,32 +130,73 @@ def test_a_phone_user_logs_in_and_out_through_the_menu(live_server, browser, ref
         context.close()
 
 
-MAIN_PAGES = [
-    ("anonymous", "/"),
-    ("anonymous", "/connexion/"),
-    ("anonymous", "/contrats/{slug}/"),
-    ("anonymous", "/page-inexistante/"),
-    ("chef.projet", "/mon-espace/"),
-    ("chef.projet", "/contrats/{slug}/actions/"),
-    ("chef.projet", "/contrats/{slug}/actions/?vue=tableau"),
-    ("chef.projet", "/actions/{action}/"),
-    ("chef.projet", "/actions/{action}/modifier/"),
-    ("chef.projet", "/contrats/{slug}/maquette/"),
-    ("chef.projet", "/contrats/{slug}/tableau-de-bord/"),
-    ("chef.projet", "/contrats/{slug}/indicateurs/"),
-    ("chef.projet", "/contrats/{slug}/gouvernance/"),
-    ("chef.projet", "/contrats/{slug}/import/"),
-    ("admin.national", "/perimetre/"),
-]
+# The main pages of each role (issue 22: visitor, manager, financer, referent), checked by
+# axe-core at a desktop width and a phone width.
+MAIN_PAGES = {
+    "anonymous": [
+        "/",
+        "/connexion/",
+        "/contrats/{slug}/",
+        "/contrats/{slug}/actions/",
+        "/actions/{action}/",
+        "/contrats/{slug}/tableau-de-bord/",
+        "/contrats/{slug}/indicateurs/",
+        "/contrats/{slug}/maquette/",
+        "/contrats/{slug}/gouvernance/",
+        "/suivi/actions/",
+        "/page-inexistante/",
+    ],
+    "chef.projet": [
+        "/mon-espace/",
+        "/contrats/{slug}/",
+        "/contrats/{slug}/actions/",
+        "/contrats/{slug}/actions/?vue=tableau",
+        "/actions/{action}/",
+        "/actions/{action}/modifier/",
+        "/contrats/{slug}/maquette/",
+        "/contrats/{slug}/tableau-de-bord/",
+        "/contrats/{slug}/indicateurs/",
+        "/contrats/{slug}/gouvernance/",
+        "/contrats/{slug}/import/",
+    ],
+    "financeur.region": [
+        "/mon-espace/",
+        "/contrats/{slug}/actions/",
+        "/actions/{region_action}/",
+        "/financements/{region_line}/modifier/",
+        "/contrats/{slug}/maquette/",
+    ],
+    "referent.etat": [
+        "/mon-espace/",
+        "/contrats/{slug}/",
+        "/contrats/{slug}/actions/",
+        "/actions/{action}/",
+        "/contrats/{slug}/tableau-de-bord/",
+        "/contrats/{slug}/gouvernance/",
+    ],
+    "admin.national": ["/perimetre/", "/suivi/actions/"],
+}
 
 
-def test_axe_finds_no_violation_on_the_main_pages_at_1280_and_390_px(live_server, browser, reference):
+def test_axe_finds_no_violation_on_the_main_pages_of_each_role_at_1280_and_390_px(
+    live_server, browser, reference
+):
     from axe_playwright_python.sync_playwright import Axe
 
+    from crte.finance.models import FundingLine
+
     axe = Axe()
-    action = reference.actions.order_by("pk").first()
+    region_line = FundingLine.objects.filter(
+        action__contract=reference, funder__name="Région Hauts-de-France"
+    ).first()
+    names = {
+        "slug": reference.slug,
+        "action": reference.actions.order_by("pk").first().pk,
+        "region_action": region_line.action_id,
+        "region_line": region_line.pk,
+    }
     found = {}
-    for user in dict.fromkeys(u for u, _ in MAIN_PAGES):
+    for user, paths in MAIN_PAGES.items():
         context = browser.new_context(
             locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
         )
@@ -163,13 +204,12 @@ def test_axe_finds_no_violation_on_the_main_pages_at_1280_and_390_px(live_server
         page.set_default_timeout(15_000)
         if user != "anonymous":
             log_in(page, live_server, user)
-        for _, path in (p for p in MAIN_PAGES if p[0] == user):
-            page.set_viewport_size({"width": 1280, "height": 900})
-            page.goto(live_server.url + path.format(slug=reference.slug, action=action.pk))
-            for width in (1280, 390):
+        for path in paths:
+            for width in (1280, 390):  # each width loaded afresh: what a phone gets on arrival
                 page.set_viewport_size({"width": width, "height": 900})
+                page.goto(live_server.url + path.format(**names))
                 results = axe.run(page)
                 if results.violations_count:
-                    found[f"{path} à {width} px"] = results.generate_report()
+                    found[f"{user} : {path} à {width} px"] = results.generate_report()
         context.close()
     assert not found, "\n\n".join(f"{where}\n{report}" for where, report in found.items())

@@ -35,6 +35,7 @@ RULES: dict[str, tuple[str, set[str]]] = {
     "core:health": ("public", set()),
     "workspace:perimeter_actions": ("public", set()),
     "workspace:perimeter_actions_export": ("public", set()),
+    "workspace:perimeter_actions_suggestions": ("public", set()),
     "workspace:my_space": ("logged", set()),
     "reports:rollup": ("perimeter", set()),
     "portal:perimeter_export": ("perimeter", set()),
@@ -49,6 +50,7 @@ RULES: dict[str, tuple[str, set[str]]] = {
     "contracts:contract_detail": ("read", set()),
     "workspace:contract_actions": ("read", set()),
     "workspace:contract_actions_export": ("read", set()),
+    "workspace:contract_actions_suggestions": ("read", set()),
     "actions:action_detail": ("read", set()),
     "finance:maquette": ("read", set()),
     "finance:agreement_detail": ("read", set()),
@@ -204,6 +206,7 @@ def url_of(name: str, pattern: URLPattern, objects: dict) -> str:
             "move": "start_maturation",
             "decision": "refuser",
             "step": "comite",
+            "name": "moa",
         }[param]
     return reverse(name, kwargs=kwargs)
 
