@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crte.importers.tests.hostile import CORPUS  # noqa: E402
 
+REPORT_ERROR = r"fr-badge--error[^>]*>erreur</span>\s*</td>(?:\s*<td>.*?</td>){2}\s*<td>(.*?)</td>"
 STATE = re.compile(r'data-testid="job-status"\s+data-state="([a-z_]+)"')
 
 
@@ -110,7 +111,7 @@ def follow(session: Session, url: str, patience: float) -> tuple[str, str]:
 
 def text_of(page: str) -> str:
     """The first error of the report (or the job's failure)."""
-    found = re.search(r"fr-badge--error[^>]*>erreur</span>\s*</td>(?:\s*<td>.*?</td>){2}\s*<td>(.*?)</td>", page, re.S)
+    found = re.search(REPORT_ERROR, page, re.S)
     found = found or re.search(r'<div class="fr-alert fr-alert--error[^"]*"[^>]*>(.*?)</div>', page, re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found[1] if found else "")).split())[:110]
 

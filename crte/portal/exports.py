@@ -86,8 +86,7 @@ def text(value) -> str:
     return "" if value is None else neutralize_formula(value)
 
 
-# The rows of each resource, in the file's order: read here as Python rows, and formatted in
-# SQL for PostgreSQL's COPY (export_sql.py) from the very same querysets.
+# The rows of each resource, in the file's order, streamed from the ORM.
 
 
 def contracts_in_order(contracts):
@@ -464,18 +463,12 @@ def write_rows(handle, rows) -> None:
             writer.writerow(row)
 
 
-def write_csv(handle, name: str, contracts, python_rows: bool = False) -> None:
-    """Resource `name` of these contracts into binary `handle`: header, then rows written by
-    PostgreSQL (crte/portal/export_sql.py) or by the csv module (SQLite, or `python_rows`:
-    the tests and the benchmark compare both)."""
-    from crte.portal import export_sql  # it builds on this module's queries
-
+def write_csv(handle, name: str, contracts) -> None:
+    """Resource `name` of these contracts into binary `handle`: header, then rows streamed
+    from the ORM and written by the csv module."""
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow(header(name))
     handle.write(head.getvalue().encode("utf-8"))
-    if not python_rows and export_sql.copied(name):
-        export_sql.copy_csv(handle, name, contracts)
-        return
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     write_rows(text, RESOURCES[name](contracts))
     text.detach()  # flushed; the handle stays open
@@ -485,12 +478,12 @@ def one(contract: Contract):
     return Contract.objects.filter(pk=contract.pk)
 
 
-def export_files(contract: Contract, python_rows: bool = False) -> dict[str, str]:
+def export_files(contract: Contract) -> dict[str, str]:
     """File name -> CSV text, plus datapackage.json."""
     files = {}
     for name in RESOURCES:
         buffer = io.BytesIO()
-        write_csv(buffer, name, one(contract), python_rows)
+        write_csv(buffer, name, one(contract))
         files[f"{name}.csv"] = buffer.getvalue().decode("utf-8")
     files["datapackage.json"] = json.dumps(PACKAGE, ensure_ascii=False, indent=2)
     return files
@@ -514,15 +507,14 @@ def export_zip(contract: Contract) -> bytes:
     return buffer.getvalue()
 
 
-def write_all(out: Path, contracts=None, progress=None, python_rows: bool = False) -> int:
+def write_all(out: Path, contracts=None, progress=None) -> int:
     """One data package for these contracts (None: every contract of the instance), one
-    query per resource written straight to its CSV file (by PostgreSQL's COPY, or streamed
-    through the csv module). `progress(name)` is
+    query per resource streamed to its CSV file through the csv module. `progress(name)` is
     called as each resource is done. Returns the number of contracts."""
     out.mkdir(parents=True, exist_ok=True)
     for name in RESOURCES:
         with (out / f"{name}.csv").open("wb") as handle:
-            write_csv(handle, name, contracts, python_rows)
+            write_csv(handle, name, contracts)
         if progress:
             progress(name)
     (out / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2), encoding="utf-8")

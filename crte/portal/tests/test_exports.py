@@ -205,46 +205,19 @@ def tricky_contract():
     return contract
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL writes with COPY")
-def test_postgresql_writes_the_very_bytes_of_the_python_rows(tmp_path):
-    """The national export on PostgreSQL is written by the database (COPY of the queries with
-    their formatting in SQL): byte for byte what the Python rows give, on the reference, on
-    generated contracts, on texts and figures written to trip it, for every contract, for a
-    perimeter and for one contract."""
-    from crte.contracts.models import Contract
+def test_the_export_of_texts_and_figures_written_to_trip_it_is_a_valid_package(tmp_path):
+    """The reference, generated contracts and a contract of tricky texts and figures: the
+    national package validates, formulas stay text, a lone carriage return is quoted, no
+    « -0 » and no number in French format."""
     from crte.demo.generate import generate
-    from crte.portal import export_sql
-    from crte.portal.exports import RESOURCES, export_files, write_all
-
-    load_reference_data()
-    load_reference_contract()
-    generate(3, seed=7)
-    tricky = tricky_contract()
-    assert all(export_sql.copied(name) for name in RESOURCES)
-    perimeter = Contract.objects.filter(pk__in=[tricky.pk, Contract.objects.order_by("pk")[0].pk])
-    for label, contracts in [("tout", None), ("perimetre", perimeter)]:
-        write_all(tmp_path / label / "sql", contracts)
-        write_all(tmp_path / label / "python", contracts, python_rows=True)
-        for name in RESOURCES:
-            written = (tmp_path / label / "sql" / f"{name}.csv").read_bytes()
-            assert written == (tmp_path / label / "python" / f"{name}.csv").read_bytes(), (label, name)
-    assert export_files(tricky) == export_files(tricky, python_rows=True)
-    actions = (tmp_path / "perimetre" / "sql" / "actions.csv").read_bytes().decode("utf-8")
-    assert '"seul\rretour"' in actions and "'=HYPERLINK" in actions and ",-12,5," not in actions
-    validate_package(tmp_path / "tout" / "sql")
-    validate_projects(tmp_path / "tout" / "sql")
-
-
-def test_without_uuid_ossp_the_projects_file_is_written_by_python(monkeypatch, tmp_path):
-    from crte.portal import export_sql
     from crte.portal.exports import write_all
 
     load_reference_data()
     load_reference_contract()
+    generate(3, seed=7)
     tricky_contract()
-    write_all(tmp_path / "a")
-    monkeypatch.setattr(export_sql, "uuid5_available", lambda: False)
-    assert not export_sql.copied("projets-territoire")
-    write_all(tmp_path / "b")
-    for path in (tmp_path / "a").iterdir():
-        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+    write_all(tmp_path / "tout")
+    actions = (tmp_path / "tout" / "actions.csv").read_bytes().decode("utf-8")
+    assert '"seul\rretour"' in actions and "'=HYPERLINK" in actions and ",-12,5," not in actions
+    validate_package(tmp_path / "tout")
+    validate_projects(tmp_path / "tout")

@@ -149,7 +149,8 @@ def test_values_import_refuses_non_finite_and_huge_values(client, manager, contr
         tmp_path / "v.csv", [["indicateur", "année", "valeur", "source"], ["ges", "2021", value, "x"]]
     )
     with path.open("rb") as handle:
-        page = client.post(reverse("importers:values_upload", args=[contract.slug]), {"file": handle}, follow=True)
+        url = reverse("importers:values_upload", args=[contract.slug])
+        page = client.post(url, {"file": handle}, follow=True)
     assert page.status_code == 200
     assert "ligne 2" in page.content.decode()
     assert not Measurement.objects.exists()
