@@ -4,6 +4,7 @@ environment through the helpers below; every variable is documented in .env.exam
 import os
 import sys
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -153,6 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first
+    "crte.core.signin.AccountDelayBackend",  # then the delay of an account guessed from everywhere
     "crte.contracts.proconnect.ProConnectBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -182,14 +184,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling (django-axes): 5 failures for one account from one address lock it for
-# 15 minutes, with a French page.
+# Login throttling (django-axes, crte.core.signin): 5 failures for one account from one
+# address lock that account from that address for 15 minutes, with a French page; failures
+# on one account from all addresses slow its sign-ins by a short delay, never refuse them.
 AXES_FAILURE_LIMIT = int(env_str("CRTE_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("CRTE_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "crte.core.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("CRTE_LOGIN_THROTTLING", True)
+AXES_HANDLER = "crte.core.signin.DatabaseHandler"
+# The client's address is REMOTE_ADDR; X-Forwarded-For is read only when REMOTE_ADDR is one
+# of these reverse proxies (addresses or networks, comma-separated; docs/deploy.md).
+TRUSTED_PROXIES = [ip_network(item, strict=False) for item in env_list("CRTE_TRUSTED_PROXIES")]
+AXES_CLIENT_IP_CALLABLE = "crte.core.signin.client_ip"
 # Sessions end after an idle time (every request renews the cookie), 2 hours by default.
 SESSION_COOKIE_AGE = int(env_str("CRTE_SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -219,7 +228,7 @@ if SQLITE:
             "LOCATION": str(RUNTIME_DIR / "tentatives"),
         },
     }
-    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    AXES_HANDLER = "crte.core.signin.CacheHandler"
     AXES_CACHE = "connexions"
 # E-mail (invitations): SMTP from the environment; printed on the console in demo/debug.
 EMAIL_BACKEND = (
@@ -324,3 +333,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.request": {"level": "WARNING"}, "gunicorn.error": {"level": "INFO"}},
 }
+
+# Backups: `crte restore` first saves the current database here (files 0600, folder 0700).
+BACKUP_DIR = Path(env_str("CRTE_BACKUP_DIR", str(BASE_DIR / "var" / "sauvegardes")))

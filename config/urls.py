@@ -15,6 +15,6 @@ urlpatterns = [
     path("", include("crte.reports.urls")),
     path("", include("crte.indicators.urls")),
     path("", include("crte.workspace.urls")),
-    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("oidc/", include("crte.contracts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,15 +11,29 @@ import logging
 import secrets
 from urllib.parse import urlencode
 
+import jwt
+import requests
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+    OIDCLogoutView,
+)
 
 from crte.contracts.models import Invitation, accept_invitations
 
 logger = logging.getLogger(__name__)
+
+
+# What a provider's answer can go wrong with: a token we do not accept (wrong issuer,
+# audience, nonce, signature, or expired), the provider unreachable or answering an error,
+# an answer that is not the JSON expected.
+PROVIDER_FAILURES = (SuspiciousOperation, jwt.PyJWTError, requests.RequestException, ValueError, KeyError)
 
 
 class ProConnectBackend(OIDCAuthenticationBackend):
@@ -28,8 +42,8 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             return None
         try:
             return super().authenticate(request, **kwargs)
-        except SuspiciousOperation as refusal:  # a token we do not accept: a refused sign-in
-            logger.warning("ProConnect sign-in refused: %s", refusal)
+        except PROVIDER_FAILURES as refusal:  # a refused sign-in, never a server error
+            logger.warning("ProConnect sign-in refused: %s: %s", type(refusal).__name__, refusal)
             return None
 
     def verify_token(self, token, **kwargs):
@@ -90,3 +104,32 @@ def logout_url(request) -> str:
         "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
     }
     return f"{settings.PROCONNECT_LOGOUT_ENDPOINT}?{urlencode(query)}"
+
+
+class ProConnectOnly:
+    """The /oidc/ pages exist only when ProConnect is configured: 404 otherwise."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PROCONNECT_ENABLED:
+            raise Http404("La connexion avec ProConnect n'est pas proposée sur cette instance.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StartView(ProConnectOnly, OIDCAuthenticationRequestView):
+    pass
+
+
+class CallbackView(ProConnectOnly, OIDCAuthenticationCallbackView):
+    """A callback that cannot be honoured (unknown state, replayed, forged) sends the
+    person back to the sign-in page, which says that ProConnect did not succeed."""
+
+    def get(self, request):
+        try:
+            return super().get(request)
+        except SuspiciousOperation as refusal:
+            logger.warning("ProConnect callback refused: %s", refusal)
+            return self.login_failure()
+
+
+class LogoutView(ProConnectOnly, OIDCLogoutView):
+    pass

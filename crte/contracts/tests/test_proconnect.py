@@ -108,3 +108,46 @@ def test_the_login_page_offers_proconnect_only_when_configured(client, settings)
     settings.PROCONNECT_ENABLED = True
     page = client.get(reverse("core:login"), {"next": "/contrats/x/"}).content.decode()
     assert 'class="fr-connect"' in page and "/oidc/authenticate/?next=/contrats/x/" in page
+
+
+@pytest.mark.parametrize("page", ["oidc_authentication_init", "oidc_authentication_callback", "oidc_logout"])
+def test_the_proconnect_pages_do_not_exist_when_it_is_not_configured(client, settings, page):
+    settings.PROCONNECT_ENABLED = False
+    assert client.get(reverse(page), {"code": "x", "state": "y"}).status_code == 404
+    assert client.post(reverse(page)).status_code in (404, 405)
+
+
+def started_state(client) -> str:
+    start = client.get(reverse("oidc_authentication_init"))
+    return parse_qs(urlsplit(start["Location"]).query)["state"][0]
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [
+        lambda client, provider: {"code": "faux", "state": started_state(client)},  # the provider refuses
+        lambda client, provider: {"code": "faux", "state": started_state(client) + "x"},  # a forged state
+        lambda client, provider: {"code": "faux", "state": "y"},  # no sign-in started
+        lambda client, provider: {"error": "access_denied", "state": started_state(client)},
+        lambda client, provider: {"code": "faux"},
+    ],
+    ids=["refused-code", "forged-state", "no-session", "provider-error", "no-state"],
+)
+def test_a_bad_callback_in_demo_mode_goes_back_to_the_sign_in_page(client, provider, settings, callback):
+    settings.DEBUG = settings.DEMO_MODE = True
+    back = client.get(reverse("oidc_authentication_callback"), callback(client, provider))
+    assert back.status_code == 302 and back["Location"] == "/connexion/?proconnect=refus"
+    page = client.get(back["Location"]).content.decode()
+    assert "La connexion avec ProConnect n'a pas abouti" in page
+
+
+def test_a_replayed_callback_or_an_unreachable_provider_is_a_refused_sign_in(client, provider, settings):
+    settings.DEBUG = settings.DEMO_MODE = True
+    provider.add(Agent("sub-r", "agent@ddt.gouv.fr", "A", "B"))
+    first = sign_in(client, provider, "agent@ddt.gouv.fr")
+    replayed = client.get(first.wsgi_request.get_full_path())
+    assert replayed["Location"] == "/connexion/?proconnect=refus"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"  # nothing listens there
+    state = started_state(client)
+    down = client.get(reverse("oidc_authentication_callback"), {"code": "x", "state": state})
+    assert down["Location"] == "/connexion/?proconnect=refus"
