@@ -253,6 +253,14 @@ class Action(RevisionOnSave, models.Model):
             raise TransitionError("Indiquez pourquoi l'action est abandonnée.")
         return self._move(self.Maturity.ABANDONNEE, allowed=allowed_from("abandon"), by=by, reason=reason)
 
+    def take_progress(self, report: "ProgressReport") -> None:
+        """The latest progress report's note and percentage become the action's (saved
+        through the model: history, revision and the contract's figures follow)."""
+        self.progress_note = report.note or self.progress_note
+        if report.percent is not None:
+            self.progress_percent = report.percent
+        self.save(update_fields=["progress_note", "progress_percent"])
+
     def clean(self) -> None:
         if self.orientation_id and self.orientation.contract_id != self.contract_id:
             raise ValidationError({"orientation": "Cette orientation appartient à un autre contrat."})

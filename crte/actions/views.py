@@ -145,10 +145,7 @@ def action_progress(request, pk):
                 report.status = ProgressReport.Status.A_CONFIRMER if report.declared else ""
                 report.save()
                 if action.progress_reports.first() == report:
-                    fields = {"progress_note": report.note or action.progress_note}
-                    if report.percent is not None:
-                        fields["progress_percent"] = report.percent
-                    Action.objects.filter(pk=action.pk).update(**fields)
+                    action.take_progress(report)
                 if report.declared and manager:
                     report.confirm(by=request.user)
         except TransitionError as error:

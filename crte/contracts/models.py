@@ -335,6 +335,22 @@ class Amendment(models.Model):
     def __str__(self) -> str:
         return f"Avenant n° {self.number} : {self.title}"
 
+    def choose_actions(self, added, removed) -> None:
+        """The actions this amendment adds to the contract and those it withdraws, saved one
+        by one through the model (history, revision, the contract's figures)."""
+        added_ids, removed_ids = {a.pk for a in added}, {a.pk for a in removed}
+        touched = self.contract.actions.filter(
+            models.Q(added_by=self) | models.Q(removed_by=self) | models.Q(pk__in=added_ids | removed_ids)
+        )
+        for action in touched:
+            added_by = self.pk if action.pk in added_ids else action.added_by_id
+            removed_by = self.pk if action.pk in removed_ids else action.removed_by_id
+            added_by = None if added_by == self.pk and action.pk not in added_ids else added_by
+            removed_by = None if removed_by == self.pk and action.pk not in removed_ids else removed_by
+            if (added_by, removed_by) != (action.added_by_id, action.removed_by_id):
+                action.added_by_id, action.removed_by_id = added_by, removed_by
+                action.save(update_fields=["added_by", "removed_by"])
+
 
 class Membership(models.Model):
     """A user's role in one contract. Financer and project-owner members act for one
