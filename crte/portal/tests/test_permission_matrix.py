@@ -46,6 +46,7 @@ RULES: dict[str, tuple[str, set[str]]] = {
     "oidc_logout": ("public", set()),
     "workspace:members": ("read", MANAGER),
     "core:job_download": ("job", set()),
+    "core:job_cancel": ("write", MANAGER),  # the person who started it: the manager here
     "portal:contract_export": ("read", set()),
     "contracts:contract_detail": ("read", set()),
     "workspace:contract_actions": ("read", set()),
@@ -167,6 +168,7 @@ PK_OF = {  # which object a route's <pk> is
     "workspace:invitation_revoke": "invitation",
     "workspace:member_remove": "membership",
     "core:job_download": "job",
+    "core:job_cancel": "job",
     "actions:progress_confirm": "report",
     "finance:funding_line_edit": "line",
     "finance:funding_line_split": "line",
