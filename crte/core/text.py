@@ -18,3 +18,9 @@ def normalize_label(text: str) -> str:
     text = strip_accents(text).lower().replace("’", "'")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
+
+
+def clipped(text: str, limit: int) -> str:
+    """Text made from other texts (« Valider « <title> » ») cut to a field's limit, with an
+    ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

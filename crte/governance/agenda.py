@@ -5,6 +5,7 @@ from django.db.models import Max
 
 from crte.actions.models import Action, ActionChange, MaturationAssessment
 from crte.contracts.models import Amendment
+from crte.core.text import clipped
 from crte.governance.models import AgendaItem, CharterAdhesion, Committee, Meeting
 from crte.indicators.models import Indicator
 
@@ -81,6 +82,9 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
                     notes=", ".join(i.name for i in due[:10]),
                 )
             )
+    limit = AgendaItem._meta.get_field("title").max_length
+    for item in items:  # titles quote actions' titles, as long as the field
+        item.title = clipped(item.title, limit)
     return items
 
 

@@ -42,6 +42,16 @@ def test_the_agenda_lists_ready_actions_and_proposed_changes(cotech, ready_actio
     assert build_agenda(cotech) == 0 and cotech.agenda.count() == count  # idempotent
 
 
+def test_an_agenda_item_quoting_a_title_as_long_as_the_field_fits_it(cotech, ready_action):
+    ready_action.title = "Rénovation " * 40  # 400 characters: the action's limit
+    ready_action.save()
+    build_agenda(cotech)
+    item = cotech.agenda.get(action=ready_action)
+    assert len(item.title) == AgendaItem._meta.get_field("title").max_length
+    assert item.title.startswith("Valider « Rénovation") and item.title.endswith("…")
+    assert build_agenda(cotech) == 0  # the clipped title is found again
+
+
 def test_a_recorded_decision_validates_the_action_with_its_history(copil, ready_action, manager):
     build_agenda(copil)
     item = copil.agenda.get(action=ready_action)
