@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Case, DecimalField, ExpressionWrapper, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, Round
 from dsfr.forms import DsfrBaseForm
 
@@ -122,7 +132,11 @@ def filtered(actions, criteria: dict, today: dt.date | None = None):
     words = query_words(criteria.get("q", ""))
     if words:
         actions = actions.alias(
-            searched=Folded(Concat("title", Value(" "), "description", Value(" "), "external_id"))
+            searched=Folded(
+                Concat(
+                    "title", Value(" "), "description", Value(" "), "external_id", output_field=TextField()
+                )
+            )
         )
         for word in words:
             owners = Action.owners.through.objects.alias(name=Folded("organisation__name"))
