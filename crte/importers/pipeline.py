@@ -117,22 +117,20 @@ def import_source(
     name = name or path.name
     progress = progress or Progress()
     progress.step(f"Lecture de « {name} »")
-    mapping = remembered_columns(slug) | (columns or {})
     report = Report()
     reader = reader_for(progress)
-    doc = lines = None
-    if Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
-        lines = document_lines(path, name, report, reader)
-        if lines is None:
-            return ImportResult(None, report, None)
-        doc = read_contract_document(lines.text)
+    lines = (
+        document_lines(path, name, report, reader) if Path(name).suffix.lower() in DOCUMENT_SUFFIXES else None
+    )
+    if report.errors:
+        return ImportResult(None, report, None)
+    doc = read_contract_document(lines.text) if lines is not None else None
     groupings, place = contract_territory(slug=slug, doc=doc, territory=territory, name=name, report=report)
     if report.errors:
         return ImportResult(None, report, None)
     progress.step("Chargement des organismes et dispositifs du territoire")
-    catalogue = Catalogue.load(place)
-    if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
-        catalogue.add_alias(doc.epci_short, groupings[0].organisation)
+    catalogue = territory_catalogue(place, doc, groupings)
+    mapping = remembered_columns(slug) | (columns or {})
     plan = read_source(
         path, name=name, catalogue=catalogue, report=report, reader=reader, doc=doc, mapping=mapping
     )
@@ -144,6 +142,7 @@ def import_source(
     if lines is not None:
         locate_pages(plan, report, lines, name)
     progress.step(("Simulation de l'écriture" if dry_run else "Écriture") + " des actions", len(plan.actions))
+    author = user if user is not None and user.is_authenticated else None
     contract = run_import(
         plan,
         slug=slug,
@@ -152,13 +151,28 @@ def import_source(
         dry_run=dry_run,
         remove_missing=remove_missing,
         progress=progress,
-        user=user if user is not None and user.is_authenticated else None,
+        user=author,
     )
-    if contract is not None and plan.is_document and contract.signed_on:
-        ensure_initial_version(contract)  # version 0: the contract as signed
-    if contract is not None and columns:
-        remember(contract, columns, {c.key: c.header for c in report.columns}, user)
+    if contract is not None:
+        after_write(contract, plan, report, columns, author)
     return ImportResult(plan, report, contract)
+
+
+def territory_catalogue(place, doc: ContractDocument | None, groupings) -> Catalogue:
+    """The bodies and schemes names are resolved in; the grouping's short name as the
+    document writes it (« CABBALR ») is one of its names."""
+    catalogue = Catalogue.load(place)
+    if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
+        catalogue.add_alias(doc.epci_short, groupings[0].organisation)
+    return catalogue
+
+
+def after_write(contract: Contract, plan: ImportPlan, report: Report, columns, user) -> None:
+    """A signed contract document makes version 0; columns a person explained are kept."""
+    if plan.is_document and contract.signed_on:
+        ensure_initial_version(contract)  # version 0: the contract as signed
+    if columns:
+        remember(contract, columns, {c.key: c.header for c in report.columns}, user)
 
 
 def remembered_columns(slug: str) -> dict[str, Choice]:

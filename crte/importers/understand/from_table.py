@@ -278,28 +278,7 @@ TOTAL_ROW = re.compile(r"^(sous )?tota(l|ux)\b")
 def rows_to_plan(table, header_index, columns, source, directory, report, sheet="") -> ImportPlan:
     plan = ImportPlan(source=source)
     header_line = table.lines[header_index] if header_index < len(table.lines) else None
-    used = fields_read(columns)
-    report.columns += column_views(columns, source)
-    for column in columns:
-        if column.chosen and not column.field:
-            report.info(
-                "colonne-ignoree",
-                f"Colonne « {column.header} » ignorée à votre demande.",
-                Place(source, header_line, column.letter),
-            )
-        elif column.header.strip() and not column.field:
-            report.warn(
-                "colonne-ignoree",
-                f"Colonne « {column.header} » non comprise : ses valeurs ne sont pas importées.",
-                Place(source, header_line, column.letter),
-            )
-        elif column.field in used and used[column.field] is not column:
-            report.warn(
-                "colonne-ignoree",
-                f"Colonne « {column.header} » : même sens que la colonne « {used[column.field].header} », "
-                "qui seule est importée.",
-                Place(source, header_line, column.letter),
-            )
+    report_columns(columns, source, header_line, report)
     by_field = fields_read(columns)
     money_columns = [c for c in columns if c.field == "financement"]
     long_shape = "financeur" in by_field and ("subvention" in by_field or "taux" in by_field)
@@ -316,14 +295,14 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
         if not filled or TOTAL_ROW.match(normalize_label(filled[0])):
             continue
         title = cell_text(values.get("intitule"))
-        continues = long_shape and current is not None and _same_action(values, current, title)
-        if not continues:
+        if not (long_shape and current is not None and _same_action(values, current, title)):
             if len(filled) == 1 and _is_section(row, filled[0], by_field["intitule"]):
                 _section(section, filled[0])
                 continue
             if not title:
-                place = by_field["intitule"].place(source, line)
-                report.error("intitule", "Ligne sans intitulé d'action.", place)
+                report.error(
+                    "intitule", "Ligne sans intitulé d'action.", by_field["intitule"].place(source, line)
+                )
                 continue
             current = _action(values, by_field, source, line, taken, report)
             current.orientation = current.orientation or section["orientation"]
@@ -336,6 +315,29 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
             text = texts[column.index] if column.index < len(texts) else ""
             current.lines += wide_lines(text, column, current, source, line, directory, report)
     return plan
+
+
+def report_columns(columns: list[Column], source: str, header_line: int | None, report: Report) -> None:
+    """Every column in the report as it was understood; those not read say why."""
+    used = fields_read(columns)
+    report.columns += column_views(columns, source)
+    for column in columns:
+        place = Place(source, header_line, column.letter)
+        if column.chosen and not column.field:
+            report.info("colonne-ignoree", f"Colonne « {column.header} » ignorée à votre demande.", place)
+        elif column.header.strip() and not column.field:
+            report.warn(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » non comprise : ses valeurs ne sont pas importées.",
+                place,
+            )
+        elif column.field in used and used[column.field] is not column:
+            report.warn(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » : même sens que la colonne « {used[column.field].header} », "
+                "qui seule est importée.",
+                place,
+            )
 
 
 def fields_read(columns: list[Column]) -> dict[str, Column]:

@@ -339,13 +339,6 @@ def funding_lines(
     lines = []
     key = column_key(place.column)
     for part in parse_funding_cell(text, directory) if parts is None else parts:
-        for message in part.errors:
-            report.error("financement", message, place, action.title)
-        for message in part.warnings:
-            if message.startswith("Lecture incertaine"):
-                report.warn("lecture-incertaine", message, place, action.title)
-            else:
-                report.info("note", message, place, action.title)
         funders = part.funders or [column_funder]
         for rank, funder in enumerate(funders):
             first = rank == 0
@@ -367,21 +360,30 @@ def funding_lines(
                 line.is_joint = True
                 line.note = " ".join(filter(None, [part.note, f"figure commune avec {funders[0]}"]))
             lines.append(line)
-        if len(funders) > 1:
-            report.warn(
-                "financement-commun",
-                f"« {text} » : une même figure pour {', '.join(funders)} ; elle est portée par la "
-                f"ligne de {funders[0]}, à répartir.",
-                place,
-                action.title,
-            )
-        if funders == [None]:
-            report.warn(
-                "financeur-inconnu",
-                f"« {text} » : le financeur n'est pas nommé.",
-                place,
-                action.title,
-            )
-        if part.note and (part.amount is None and part.share is None):
-            report.info("non-chiffre", f"« {text} » : financement non chiffré.", place, action.title)
+        report_part(part, text, funders, place, action.title, report)
     return lines
+
+
+def report_part(
+    part: "FundingPart", text: str, funders: list, place: Place, title: str, report: Report
+) -> None:
+    """What reading one part of a cell noticed, in the report with the cell's place."""
+    for message in part.errors:
+        report.error("financement", message, place, title)
+    for message in part.warnings:
+        if message.startswith("Lecture incertaine"):
+            report.warn("lecture-incertaine", message, place, title)
+        else:
+            report.info("note", message, place, title)
+    if len(funders) > 1:
+        report.warn(
+            "financement-commun",
+            f"« {text} » : une même figure pour {', '.join(funders)} ; elle est portée par la "
+            f"ligne de {funders[0]}, à répartir.",
+            place,
+            title,
+        )
+    if funders == [None]:
+        report.warn("financeur-inconnu", f"« {text} » : le financeur n'est pas nommé.", place, title)
+    if part.note and (part.amount is None and part.share is None):
+        report.info("non-chiffre", f"« {text} » : financement non chiffré.", place, title)

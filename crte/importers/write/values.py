@@ -4,6 +4,7 @@ a value already there for the same date is corrected (its history keeps the old 
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,12 +81,29 @@ def cell_number(raw) -> Decimal | None:
 
 def import_values(*, contract, path: Path, name: str, user, reader: Reader) -> Report:
     report = Report()
-    tables = read_table(path, name, report, reader)
+    found = values_table(read_table(path, name, report, reader), name, report)
+    if found is None:
+        return report
+    table, header_index, columns = found
+    indicators = indicators_by_key(contract)
+    values = []
+    for row, line in zip(table.rows[header_index + 1 :], table.lines[header_index + 1 :], strict=False):
+        if any(cell_text(c) for c in row):
+            value = read_value(Row(row, columns, Place(name, line)), indicators, report)
+            if value is not None:
+                values.append(value)
+    if not report.errors:
+        write_values(values, user, report)
+    return report
+
+
+def values_table(tables, name: str, report: Report):
+    """The first sheet with rows, its header row and its columns; None, reported, if none."""
     table = next((t for t in tables if t.rows), None)
     if table is None:
         if not report.errors:
             report.error("vide", "Le fichier est vide.", Place(name))
-        return report
+        return None
     header_index = next((i for i, row in enumerate(table.rows[:20]) if len(find_columns(row)) >= 3), None)
     if header_index is None:
         report.error(
@@ -93,47 +111,68 @@ def import_values(*, contract, path: Path, name: str, user, reader: Reader) -> R
             "Colonnes attendues : indicateur (identifiant), date ou année, valeur, source.",
             Place(name),
         )
-        return report
-    columns = find_columns(table.rows[header_index])
+        return None
+    return table, header_index, find_columns(table.rows[header_index])
+
+
+def indicators_by_key(contract) -> dict:
+    """The contract's indicators by their code, then by their name (normalized)."""
     indicators = {}
     for indicator in Indicator.objects.filter(contract=contract):
         indicators[normalize_label(indicator.code)] = indicator
         indicators.setdefault(normalize_label(indicator.name), indicator)
-    values = []
-    for row, line in zip(table.rows[header_index + 1 :], table.lines[header_index + 1 :], strict=False):
-        if not any(cell_text(c) for c in row):
-            continue
+    return indicators
 
-        def cell(column, row=row):
-            index = columns.get(column)
-            return row[index] if index is not None and index < len(row) else None
 
-        key = cell_text(cell("indicateur"))
-        indicator = indicators.get(normalize_label(key))
-        if indicator is None:
-            report.error("indicateur", f"Indicateur inconnu : « {key} ».", Place(name, line, "indicateur"))
-            continue
-        day = value_date(cell("date"), cell("annee"))
-        if day is None:
-            report.error("date", "Date ou année manquante ou illisible.", Place(name, line, "date"))
-            continue
-        if day.year < 1990:
-            report.error("date", f"Date {day:%d/%m/%Y} antérieure à 1990.", Place(name, line, "date"))
-            continue
-        if day > dt.date.today():
-            report.error("date", f"Date {day:%d/%m/%Y} dans le futur.", Place(name, line, "date"))
-            continue
-        raw = cell("valeur")
-        number = cell_number(raw)
-        if number is None:
-            report.error("valeur", f"Valeur illisible : « {cell_text(raw)} ».", Place(name, line, "valeur"))
-            continue
-        if problem := field_problem(Measurement, "value", number):
-            report.error("valeur", f"Valeur {cell_text(raw)} : {problem}.", Place(name, line, "valeur"))
-            continue
-        values.append((indicator, day, number, cell_text(cell("source")) or name))
-    if report.errors:
-        return report
+@dataclass
+class Row:
+    cells: list
+    columns: dict[str, int]
+    place: Place
+
+    def cell(self, column: str):
+        index = self.columns.get(column)
+        return self.cells[index] if index is not None and index < len(self.cells) else None
+
+    def at(self, column: str) -> Place:
+        return Place(self.place.file, self.place.line, column)
+
+
+def read_value(row: Row, indicators: dict, report: Report):
+    """(indicator, date, value, source) of a row, or None with the row's error reported."""
+    key = cell_text(row.cell("indicateur"))
+    indicator = indicators.get(normalize_label(key))
+    if indicator is None:
+        report.error("indicateur", f"Indicateur inconnu : « {key} ».", row.at("indicateur"))
+        return None
+    day = value_date(row.cell("date"), row.cell("annee"))
+    if problem := date_problem(day):
+        report.error("date", problem, row.at("date"))
+        return None
+    raw = row.cell("valeur")
+    number = cell_number(raw)
+    if number is None:
+        report.error("valeur", f"Valeur illisible : « {cell_text(raw)} ».", row.at("valeur"))
+        return None
+    if problem := field_problem(Measurement, "value", number):
+        report.error("valeur", f"Valeur {cell_text(raw)} : {problem}.", row.at("valeur"))
+        return None
+    return indicator, day, number, cell_text(row.cell("source")) or row.place.file
+
+
+def date_problem(day: dt.date | None) -> str:
+    if day is None:
+        return "Date ou année manquante ou illisible."
+    if day.year < 1990:
+        return f"Date {day:%d/%m/%Y} antérieure à 1990."
+    if day > dt.date.today():
+        return f"Date {day:%d/%m/%Y} dans le futur."
+    return ""
+
+
+def write_values(values, user, report: Report) -> None:
+    """All the values in one transaction: new ones created, changed ones corrected (their
+    history keeps the old value)."""
     with transaction.atomic():
         for indicator, day, number, source in values:
             existing = Measurement.objects.filter(indicator=indicator, date=day).first()
@@ -149,4 +188,3 @@ def import_values(*, contract, path: Path, name: str, user, reader: Reader) -> R
             else:
                 report.count("valeur", "unchanged")
     report.written = True
-    return report
