@@ -13,7 +13,8 @@ K = AgendaItem.Kind
 
 
 def proposed_items(meeting: Meeting) -> list[AgendaItem]:
-    """Items the state of the contract calls for (not saved)."""
+    """Items the state of the contract calls for (not saved): a COPIL decides, a COTECH
+    prepares."""
     contract, year = meeting.contract, meeting.date.year
     is_copil = meeting.committee.kind == Committee.Kind.COPIL
     actions = contract.actions.exclude(removed_by__isnull=False)
@@ -22,9 +23,19 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
         for a in actions.filter(maturity=Action.Maturity.PRETE)
     ]
     items += late_items(actions, year)
+    items += change_items(contract, is_copil)
+    items += copil_items(contract, year) if is_copil else cotech_items(contract, year)
+    limit = AgendaItem._meta.get_field("title").max_length
+    for item in items:  # titles quote actions' titles, as long as the field
+        item.title = clipped(item.title, limit)
+    return items
+
+
+def change_items(contract, is_copil: bool) -> list[AgendaItem]:
+    """Changes of fiches: proposed ones go to the COTECH, studied ones to the COPIL."""
     change_status = ActionChange.Status.ETUDIEE if is_copil else ActionChange.Status.PROPOSEE
     changes = ActionChange.objects.filter(action__contract=contract, status=change_status)
-    items += [
+    return [
         AgendaItem(
             kind=K.EVOLUTION_FICHE,
             title=f"Évolution de la fiche « {c.action.title} »",
@@ -34,57 +45,57 @@ def proposed_items(meeting: Meeting) -> list[AgendaItem]:
         )
         for c in changes.select_related("action")
     ]
-    if is_copil:
-        assessed = MaturationAssessment.objects.filter(
-            action__contract=contract,
-            propose_to_copil=True,
-            action__maturity=Action.Maturity.EN_MATURATION,
-        ).select_related("action")
-        seen = set()
-        for assessment in assessed:
-            if assessment.action_id not in seen:
-                seen.add(assessment.action_id)
-                items.append(
-                    AgendaItem(
-                        kind=K.PROJET_MATURATION,
-                        title=f"Intégrer le projet « {assessment.action.title} »",
-                        action=assessment.action,
-                        notes=f"Évaluation : {assessment.total}/20",
-                    )
-                )
-        items.append(
-            AgendaItem(
-                kind=K.EVALUATION_ANNUELLE,
-                title=f"Approuver l'évaluation annuelle {year - 1}",
-            )
-        )
-        items += [
-            AgendaItem(kind=K.AVENANT, title=f"Avis sur l'{a}", amendment=a)
-            for a in contract.amendments.filter(status=Amendment.Status.PROJET, copil_opinion_on__isnull=True)
-        ]
-    else:
-        items += [
-            AgendaItem(
-                kind=K.ADHESION_CHARTE,
-                title=f"Adhésion de {a.organisation} à la charte partenariale",
-                adhesion=a,
-            )
-            for a in contract.adhesions.filter(status=CharterAdhesion.Status.DEMANDEE).select_related(
-                "organisation"
-            )
-        ]
-        due = indicators_due(contract, year)
-        if due:
+
+
+def copil_items(contract, year: int) -> list[AgendaItem]:
+    """Projects proposed after their assessment, the yearly evaluation, amendments."""
+    assessed = MaturationAssessment.objects.filter(
+        action__contract=contract,
+        propose_to_copil=True,
+        action__maturity=Action.Maturity.EN_MATURATION,
+    ).select_related("action")
+    items, seen = [], set()
+    for assessment in assessed:
+        if assessment.action_id not in seen:
+            seen.add(assessment.action_id)
             items.append(
                 AgendaItem(
-                    kind=K.VALEURS_INDICATEURS,
-                    title=f"{len(due)} indicateur(s) sans valeur pour {year - 1}",
-                    notes=", ".join(i.name for i in due[:10]),
+                    kind=K.PROJET_MATURATION,
+                    title=f"Intégrer le projet « {assessment.action.title} »",
+                    action=assessment.action,
+                    notes=f"Évaluation : {assessment.total}/20",
                 )
             )
-    limit = AgendaItem._meta.get_field("title").max_length
-    for item in items:  # titles quote actions' titles, as long as the field
-        item.title = clipped(item.title, limit)
+    items.append(AgendaItem(kind=K.EVALUATION_ANNUELLE, title=f"Approuver l'évaluation annuelle {year - 1}"))
+    items += [
+        AgendaItem(kind=K.AVENANT, title=f"Avis sur l'{a}", amendment=a)
+        for a in contract.amendments.filter(status=Amendment.Status.PROJET, copil_opinion_on__isnull=True)
+    ]
+    return items
+
+
+def cotech_items(contract, year: int) -> list[AgendaItem]:
+    """Charter adhesions asked for, indicators without last year's value."""
+    adhesions = contract.adhesions.filter(status=CharterAdhesion.Status.DEMANDEE).select_related(
+        "organisation"
+    )
+    items = [
+        AgendaItem(
+            kind=K.ADHESION_CHARTE,
+            title=f"Adhésion de {a.organisation} à la charte partenariale",
+            adhesion=a,
+        )
+        for a in adhesions
+    ]
+    due = indicators_due(contract, year)
+    if due:
+        items.append(
+            AgendaItem(
+                kind=K.VALEURS_INDICATEURS,
+                title=f"{len(due)} indicateur(s) sans valeur pour {year - 1}",
+                notes=", ".join(i.name for i in due[:10]),
+            )
+        )
     return items
 
 
