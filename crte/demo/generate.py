@@ -219,20 +219,16 @@ def generate(contracts: int, seed: int, *, progress=None) -> Counts:
 
 
 def make_contract(rng, seed, index, grouping, funders: Funders, catalogue, counts: Counts) -> Contract:
-    number = index + 1
-    epci = grouping.organisation
-    territory = Territory.objects.create(name=grouping.name, epci=epci, departement_code="")
-    territory.groupings.set([grouping])
-    territory.derive()
+    """One generated contract with its actions, financing, indicators and meetings. The
+    random draws follow one order, so that a seed always gives the same contracts."""
+    territory = make_territory(grouping)
     communes = list(territory.communes.all())
-    by_code = {c.insee_code: c for c in communes}
     local = funders.territorial(territory)
-    signed = date(2021 + rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 28))
     contract = Contract.objects.create(
-        slug=f"crte-gen-{seed}-{number:04d}",
+        slug=f"crte-gen-{seed}-{index + 1:04d}",
         name=f"CRTE de démonstration — {grouping.name}",
         territory=territory,
-        signed_on=signed,
+        signed_on=date(2021 + rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 28)),
         start_year=2021,
         end_year=2026,
         duration_years=6,
@@ -243,10 +239,52 @@ def make_contract(rng, seed, index, grouping, funders: Funders, catalogue, count
         Orientation(contract=contract, code=f"o{k}", name=name, order=k)
         for k, name in enumerate(ORIENTATIONS, start=1)
     )
+    plans = plan_actions(rng, contract, orientations, communes, funders, grouping.organisation)
+    actions = Action.objects.bulk_create([p[0] for p in plans])
+    owners = Action.owners.through.objects.bulk_create(
+        Action.owners.through(action_id=a.pk, organisation_id=owner) for a, owner, _, _ in plans
+    )
+    located = Action.communes.through.objects.bulk_create(
+        Action.communes.through(action_id=a.pk, commune_id=commune.pk)
+        for a, _, commune, _ in plans
+        if commune
+    )
+    lines = FundingLine.objects.bulk_create(make_lines(rng, plans, funders, local, grouping.organisation))
+    indicators, values = make_indicators(rng, contract, catalogue)
+    decisions = make_meetings(rng, contract, actions)
+    for name, rows in (
+        ("contrats", 1),
+        ("actions", len(actions)),
+        ("financements", len(lines)),
+        ("communes", len(communes)),
+        ("maîtres d'ouvrage", len(owners)),
+        ("localisations", len(located)),
+        ("indicateurs", len(indicators)),
+        ("valeurs", len(values)),
+        ("décisions", decisions),
+    ):
+        counts.per_table[name] += rows
+        counts.rows += rows
+    return contract
+
+
+def make_territory(grouping) -> Territory:
+    territory = Territory.objects.create(name=grouping.name, epci=grouping.organisation, departement_code="")
+    territory.groupings.set([grouping])
+    territory.derive()
+    return territory
+
+
+def plan_actions(rng, contract, orientations, communes, funders: Funders, epci) -> list[tuple]:
+    """(action, owner id, commune, Fonds vert project) for each action: some of the
+    département's real Fonds vert projects of the territory's communes, then invented ones."""
+    by_code = {c.insee_code: c for c in communes}
     by_name = {o.name: o for o in orientations}
-    projects = [p for p in funders.projects.get(territory.departement_code, []) if p.commune in by_code]
+    projects = [
+        p for p in funders.projects.get(contract.territory.departement_code, []) if p.commune in by_code
+    ]
     projects = rng.sample(projects, min(len(projects), rng.randint(5, 40)))
-    plans = []  # (action, owner id, commune, State grant, scheme)
+    plans = []
     for k in range(rng.randint(30, 150)):
         start_year = rng.randint(2021, 2026)
         project = projects[k] if k < len(projects) else None
@@ -282,15 +320,12 @@ def make_contract(rng, seed, index, grouping, funders: Funders, catalogue, count
             else (rng.choice(communes) if rng.random() < 0.6 else None)
         )
         plans.append((action, owner, commune, project))
-    actions = Action.objects.bulk_create([p[0] for p in plans])
-    owners = Action.owners.through.objects.bulk_create(
-        Action.owners.through(action_id=a.pk, organisation_id=owner) for a, owner, _, _ in plans
-    )
-    located = Action.communes.through.objects.bulk_create(
-        Action.communes.through(action_id=a.pk, commune_id=commune.pk)
-        for a, _, commune, _ in plans
-        if commune
-    )
+    return plans
+
+
+def make_lines(rng, plans, funders: Funders, local, epci) -> list[FundingLine]:
+    """The State's Fonds vert grant of a real project, then shares of the grouping and of
+    other financers."""
     lines = []
     others = local + funders.national
     for action, _, _, project in plans:
@@ -322,7 +357,11 @@ def make_contract(rng, seed, index, grouping, funders: Funders, catalogue, count
                     credit_type=rng.choice(CREDIT_TYPES),
                 )
             )
-    lines = FundingLine.objects.bulk_create(lines)
+    return lines
+
+
+def make_indicators(rng, contract, catalogue) -> tuple[list, list]:
+    """The national indicators with invented baselines and yearly values (marked as demo)."""
     indicators, values = [], []
     for code, unit, low, high in INDICATORS:
         baseline = Decimal(rng.randint(low, high))
@@ -353,22 +392,7 @@ def make_contract(rng, seed, index, grouping, funders: Funders, catalogue, count
                     is_demo=True,
                 )
             )
-    values = Measurement.objects.bulk_create(values)
-    decisions = make_meetings(rng, contract, actions)
-    for name, rows in (
-        ("contrats", 1),
-        ("actions", len(actions)),
-        ("financements", len(lines)),
-        ("communes", len(communes)),
-        ("maîtres d'ouvrage", len(owners)),
-        ("localisations", len(located)),
-        ("indicateurs", len(indicators)),
-        ("valeurs", len(values)),
-        ("décisions", decisions),
-    ):
-        counts.per_table[name] += rows
-        counts.rows += rows
-    return contract
+    return indicators, Measurement.objects.bulk_create(values)
 
 
 def make_meetings(rng, contract, actions) -> int:
