@@ -303,12 +303,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Background work (crte.core.jobs): django-tasks on the application's own database; the
-# Procfile's `worker` (`crte db_worker`) runs it, as many as wanted. Imports of files above
-# BACKGROUND_IMPORT_BYTES run there, with their progress shown in the page.
+# Procfile's `worker` (`crte worker`) runs it, as many as wanted. Every import runs there (the
+# web process never parses an uploaded file), with its progress shown in the page.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if TESTING:  # tests run jobs in the request; the queue's own tests start a real worker
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-BACKGROUND_IMPORT_BYTES = int(env_str("CRTE_BACKGROUND_IMPORT_KB", "256")) * 1024
+# Untrusted files are read by the worker in a child process with these limits
+# (crte/importers/read/sandbox.py); a file over one is refused with a message naming it.
+READ_MEMORY_MB = int(env_str("CRTE_READ_MEMORY_MB", "1024"))
+READ_CPU_SECONDS = int(env_str("CRTE_READ_CPU_SECONDS", "120"))
+READ_WALL_SECONDS = int(env_str("CRTE_READ_WALL_SECONDS", "180"))
+# Each kind of job has a time limit (minutes); a job past it is stopped and failed.
+JOB_TIME_LIMIT_MINUTES = int(env_str("CRTE_JOB_TIME_LIMIT_MINUTES", "30"))
 
 if PROCONNECT_ENABLED:  # signing out posts to us, then goes on to ProConnect's end-session page
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
