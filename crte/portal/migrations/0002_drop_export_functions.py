@@ -1,4 +1,4 @@
-"""The open-data export is written by Python alone (ADR 0010): the PostgreSQL functions that
+"""The open-data export is written by Python alone (ADR 0012): the PostgreSQL functions that
 formatted it for COPY go. The `uuid-ossp` extension stays (other databases may use it)."""
 
 from django.db import migrations
