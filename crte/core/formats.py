@@ -2,17 +2,24 @@
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 NBSP = "\u00a0"  # thousands separator and space before the unit, as French typography wants
 
 
+def rounded_to(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals, however many digits it has (a report
+    quotes figures of 29 digits a file held; the default context keeps 28)."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(10) ** -places, rounding=ROUND_HALF_UP)
+
+
 def format_number(value: Decimal | int | float, decimals: int = 0) -> str:
-    quantum = Decimal(10) ** -decimals
-    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = rounded_to(Decimal(str(value)), decimals)
     sign = "-" if rounded < 0 else ""
     # Python groups by threes with commas and marks decimals with a point: French swaps them.
-    return sign + f"{abs(rounded):,f}".replace(",", NBSP).replace(".", ",")
+    return sign + f"{rounded.copy_abs():,f}".replace(",", NBSP).replace(".", ",")
 
 
 def format_quantity(value: Decimal | int | None, empty: str = "") -> str:
@@ -20,7 +27,7 @@ def format_quantity(value: Decimal | int | None, empty: str = "") -> str:
     never `430,00` (as many decimals as the value has, at most 6)."""
     if value is None:
         return empty
-    decimal = Decimal(str(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP).normalize()
+    decimal = rounded_to(Decimal(str(value)), 6).normalize()
     places = max(0, -decimal.as_tuple().exponent)
     return format_number(decimal, places)
 

@@ -33,6 +33,21 @@ def test_format_euros_uses_french_separators(value, expected):
     assert format_euros(value) == expected.replace(" ", NBSP)
 
 
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (Decimal("1" * 29), 2, "11 111 111 111 111 111 111 111 111 111,00"),
+        (Decimal("-12345678901234567890123456789.5"), 0, "-12 345 678 901 234 567 890 123 456 790"),
+        (Decimal("12345678901234567890123456789.005"), 2, "12 345 678 901 234 567 890 123 456 789,01"),
+    ],
+)
+def test_numbers_of_more_digits_than_the_default_context_keep_every_digit(value, decimals, expected):
+    """A report quotes the figures a file held, 29 digits included: never an exception, and
+    no digit lost to Decimal's 28-digit default precision."""
+    assert format_number(value, decimals) == expected.replace(" ", NBSP)
+    assert format_quantity(Decimal("9" * 25 + ".5")) == ("9 999 999 999 999 999 999 999 999,5").replace(" ", NBSP)
+
+
 def test_format_euros_says_when_an_amount_is_missing():
     assert format_euros(None) == "non chiffré"
 
