@@ -6,12 +6,14 @@ Pure Python, no Django: the limits are given by the caller (settings `CRTE_READ_
 
 import multiprocessing
 import os
+import re
 import resource
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
 POLL_SECONDS = 0.2
+OUT_OF_MEMORY = re.compile(r"MemoryError|[Uu]nable to allocate|[Cc]annot allocate|[Oo]ut of memory")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ def _child(connection, function: Callable, args: tuple, limits: Limits) -> None:
     except ReadError as error:
         connection.send(("refused", (isinstance(error, TooCostly), error.code, str(error))))
     except Exception as error:  # the parsers' own errors travel back as text
-        connection.send(("error", f"{type(error).__name__}: {error}"[:500]))
+        text = f"{type(error).__name__}: {error}"
+        # Parsers wrap the memory ceiling in their own errors (zlib's « Unable to allocate »)
+        connection.send(("memory", None) if OUT_OF_MEMORY.search(text) else ("error", text[:500]))
     finally:
         connection.close()
 

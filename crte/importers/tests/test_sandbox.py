@@ -148,3 +148,12 @@ def test_the_web_process_stores_the_upload_and_never_reads_it(
     stored = list((tmp_path / "uploads").iterdir())
     assert len(stored) == 1 and stored[0].stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "uploads").stat().st_mode & 0o777 == 0o700
+
+
+def wrapped_memory_error(_path):
+    raise RuntimeError("PdfminerException: Unable to allocate output buffer.")
+
+
+def test_a_memory_ceiling_wrapped_in_a_parsers_error_is_named_as_the_memory_limit(tmp_path):
+    with pytest.raises(TooCostly, match="de mémoire"):
+        sandbox.run(wrapped_memory_error, tmp_path, name="bombe.pdf", limits=LIMITS)
