@@ -35,7 +35,8 @@ def test_systemd_accepts_the_units(tmp_path):
             pytest.fail("systemd-analyze manquant en CI (paquet Debian systemd)")
         pytest.skip("systemd-analyze absent")
     units = installed_units(tmp_path)
-    result = subprocess.run([analyze, "verify", *map(str, units)], capture_output=True, text=True, check=False)
+    command = [analyze, "verify", *map(str, units)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert {u.name for u in units} == {"crte-release.service", "crte-web.service", "crte-worker@1.service"}
 
