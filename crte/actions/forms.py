@@ -12,6 +12,7 @@ from crte.contracts.models import Priority
 from crte.core.forms import OptimisticLockForm, localized_decimal
 from crte.core.limits import field_problem, year_problem
 from crte.core.models import Commune, Organisation, OrganisationAlias
+from crte.core.search_box import COMMUNES, ORGANISATIONS, Kind, SearchMultipleChoiceField, Source
 
 ACTION_FIELDS = [
     "title",
@@ -31,59 +32,74 @@ ACTION_FIELDS = [
 def territory_bodies(contract):
     """The bodies an action of this contract is usually carried by: its communes, its
     groupings, its départements and régions, and whoever already carries one of its
-    actions (a short list, filtered in the page; others are found by SIREN or name)."""
+    actions (offered first when one searches for a body)."""
+    return Organisation.objects.filter(in_territory(contract)).order_by("name")
+
+
+def in_territory(contract) -> Q:
+    """`territory_bodies` as a condition on organisations, each part a subquery on its own
+    key: one scan of the organisations, never a join that multiplies them."""
     territory = contract.territory
-    found = Q(owned_actions__contract=contract)
+    owners = Action.owners.through.objects.filter(action__contract=contract)
+    found = Q(pk__in=owners.values("organisation_id"))
     if territory is not None:
         found |= (
             Q(commune__in=territory.communes.all())
             | Q(pk=territory.epci_id)
-            | Q(grouping__in=territory.groupings.all())
+            | Q(pk__in=territory.groupings.values("organisation_id"))
             | Q(category=Organisation.Category.DEPARTEMENT, departement__in=territory.departements.all())
             | Q(category=Organisation.Category.REGION, region__in=territory.regions.all())
         )
-    return Organisation.objects.filter(pk__in=Organisation.objects.filter(found).values("pk")).order_by(
-        "name"
-    )
+    return found
+
+
+def territory_communes(contract):
+    territory = contract.territory
+    return Commune.objects.filter(territories=territory) if territory else Commune.objects.none()
+
+
+ACTIONS = Kind(
+    noun="une action",
+    names=("title",),
+    order=("title", "pk"),
+    detail=lambda action: action.get_maturity_display(),
+    hint="Tapez le début d'un mot de l'intitulé, puis choisissez dans la liste.",
+)
+# Any body of France may carry an action (the territory's first); its communes are the
+# territory's.
+OWNERS = Source(
+    "maitres-ouvrage", ORGANISATIONS, rows=lambda contract: Organisation.objects.all(), near=territory_bodies
+)
+PLACES = Source("communes", COMMUNES, rows=territory_communes)
 
 
 class ActionFields(forms.ModelForm):
     """What a manager writes on a fiche: every field, maîtres d'ouvrage and communes chosen
-    in the territory's lists (with a filter box), or another body by SIREN or name."""
+    in search boxes, or a body unknown to the national reference written by its name."""
 
     other_owner = forms.CharField(
         label="Autre maître d'ouvrage",
         required=False,
         max_length=200,
-        help_text="SIREN (9 chiffres) ou nom exact d'un organisme absent de la liste ; un nom inconnu du "
-        "référentiel crée l'organisme.",
+        help_text="Nom d'un organisme absent du référentiel national : il est créé (un SIREN ou le nom "
+        "exact d'un organisme du référentiel est aussi accepté).",
     )
 
     class Meta:
         model = Action
         fields = ACTION_FIELDS
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
-            "owners": forms.SelectMultiple(attrs={"data-filterable": "true", "size": 8}),
-            "communes": forms.SelectMultiple(attrs={"data-filterable": "true", "size": 8}),
-        }
+        field_classes = {"owners": SearchMultipleChoiceField, "communes": SearchMultipleChoiceField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def setup(self, contract) -> None:
         self.fields["orientation"].queryset = contract.orientations.all()
         self.fields["priority"].queryset = Priority.objects.filter(orientation__contract=contract)
-        owners = territory_bodies(contract)
-        if self.instance.pk:
-            owners = owners | Organisation.objects.filter(owned_actions=self.instance)
-        self.fields["owners"].queryset = owners.distinct().order_by("name")
+        self.fields["owners"].searching(OWNERS, contract)
         self.fields["owners"].required = False
-        communes = (
-            Commune.objects.filter(territories=contract.territory)
-            if contract.territory
-            else Commune.objects.none()
-        )
-        if self.instance.pk:
-            communes = communes | Commune.objects.filter(actions=self.instance)
-        self.fields["communes"].queryset = communes.distinct().order_by("name")
+        communes = territory_communes(contract)
+        if self.instance.pk:  # a commune named before the territory changed stays valid
+            communes = (communes | Commune.objects.filter(actions=self.instance)).distinct()
+        self.fields["communes"].searching(PLACES, contract, queryset=communes)
         self.fields["communes"].required = False
         localized_decimal(self.fields["amount"])
         self.fields["amount"].min_value = 0

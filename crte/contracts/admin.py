@@ -70,6 +70,7 @@ class OrientationAdmin(admin.ModelAdmin):
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "contract", "start_year", "end_year"]
     list_filter = ["kind"]
+    autocomplete_fields = ["partners"]
 
 
 @admin.register(Amendment)

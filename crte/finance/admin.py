@@ -8,6 +8,7 @@ from crte.finance.models import FundingLine, Scheme
 class SchemeAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "funder"]
     search_fields = ["name", "short_name"]
+    autocomplete_fields = ["funder"]
 
 
 @admin.register(FundingLine)

@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
-from crte.actions.forms import territory_bodies
+from crte.actions.forms import in_territory, territory_bodies
 from crte.core.formats import format_euros, format_number
 from crte.core.forms import OptimisticLockForm, localized_decimal
 from crte.core.limits import field_problem
 from crte.core.models import Organisation
+from crte.core.search_box import ORGANISATIONS, SearchChoiceField, Source
 from crte.core.validators import plausible_date
 from crte.finance.maquette import GROUP_LABELS
 from crte.finance.models import FundingLine
@@ -23,13 +24,16 @@ def contract_funders(contract):
     territory = contract.territory
     found = Q(is_funder=True, departement__isnull=True, region__isnull=True)
     found |= Q(pk__in=FundingLine.objects.filter(action__contract=contract).values("funder_id"))
-    found |= Q(pk__in=territory_bodies(contract).values("pk"))
+    found |= in_territory(contract)
     if territory is not None:
         found |= Q(is_funder=True, commune__isnull=True, departement__in=territory.departements.all())
         found |= Q(
             is_funder=True, commune__isnull=True, departement__isnull=True, region__in=territory.regions.all()
         )
     return Organisation.objects.filter(found).order_by("name")
+
+
+FUNDERS = Source("financeurs", ORGANISATIONS, rows=contract_funders, near=territory_bodies)
 
 
 class FundingLineFields(forms.ModelForm):
@@ -56,8 +60,8 @@ class FundingLineFields(forms.ModelForm):
             "credit_type",
             "note",
         ]
+        field_classes = {"funder": SearchChoiceField}
         widgets = {
-            "funder": forms.Select(attrs={"data-filterable": "true"}),
             "status_changed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
@@ -68,7 +72,7 @@ class FundingLineFields(forms.ModelForm):
         if funder_fixed:
             del self.fields["funder"]
         else:
-            self.fields["funder"].queryset = contract_funders(contract)
+            self.fields["funder"].searching(FUNDERS, contract)
         localized_decimal(self.fields["amount"])
         localized_decimal(self.fields["rate"])
         if self.instance.pk and self.instance.share is not None:

@@ -14,6 +14,7 @@ from crte.governance.models import (
 @admin.register(Committee)
 class CommitteeAdmin(admin.ModelAdmin):
     list_display = ["__str__", "contract", "kind"]
+    autocomplete_fields = ["members"]  # the organisations of France: searched, never listed
 
 
 class AgendaInline(admin.TabularInline):
@@ -33,6 +34,7 @@ class DecisionInline(admin.TabularInline):
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "date", "status", "is_demo"]
     list_filter = ["committee__kind", "status", "is_demo"]
+    autocomplete_fields = ["attending_organisations"]
     inlines = [AgendaInline, DecisionInline]
 
 
@@ -46,9 +48,12 @@ class ContractVersionAdmin(admin.ModelAdmin):
 class CharterAdhesionAdmin(admin.ModelAdmin):
     list_display = ["organisation", "contract", "status", "requested_on"]
     list_filter = ["status"]
+    autocomplete_fields = ["organisation"]
 
 
 @admin.register(EngineeringRequest)
 class EngineeringRequestAdmin(admin.ModelAdmin):
     list_display = ["subject", "partner", "contract", "phase", "status"]
     list_filter = ["status", "phase"]
+    autocomplete_fields = ["partner"]
+    raw_id_fields = ["action"]

@@ -2,10 +2,18 @@ from django import forms
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from crte.actions.forms import ACTIONS
 from crte.actions.models import Action
 from crte.contracts.models import Amendment, Contract
 from crte.core.models import Organisation
+from crte.core.search_box import (
+    ORGANISATIONS,
+    SearchChoiceField,
+    SearchMultipleChoiceField,
+    Source,
+)
 from crte.core.validators import plausible_date
+from crte.finance.forms import contract_funders
 from crte.governance.models import (
     AgendaItem,
     CharterAdhesion,
@@ -17,6 +25,33 @@ from crte.governance.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# The organisations of France (36 900) and a contract's actions are chosen in search boxes,
+# the contract's own bodies first.
+ATTENDING = Source(
+    "structures-representees",
+    ORGANISATIONS,
+    rows=lambda contract: Organisation.objects.filter(is_funder=True),
+    near=contract_funders,
+)
+ADHERING = Source(
+    "organismes", ORGANISATIONS, rows=lambda contract: Organisation.objects.all(), near=contract_funders
+)
+PARTNERS = Source(
+    "partenaires",
+    ORGANISATIONS,
+    rows=lambda contract: Organisation.objects.exclude(category=Organisation.Category.COMMUNE),
+    near=contract_funders,
+)
+CONTRACT_ACTIONS = Source("actions", ACTIONS, rows=lambda contract: contract.actions.all())
+ADDABLE = [Action.Maturity.IDEE, Action.Maturity.EN_MATURATION, Action.Maturity.PRETE]
+ADDED = Source(
+    "actions-ajoutables", ACTIONS, rows=lambda contract: contract.actions.filter(maturity__in=ADDABLE)
+)
+OVER = [Action.Maturity.ACHEVEE, Action.Maturity.ABANDONNEE]
+REMOVED = Source(
+    "actions-retirables", ACTIONS, rows=lambda contract: contract.actions.exclude(maturity__in=OVER)
+)
+
 
 class MeetingForm(DsfrBaseForm, forms.ModelForm):
     committee_kind = forms.ChoiceField(
@@ -27,18 +62,13 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["date", "place", "attendees", "attending_organisations"]
-        widgets = {
-            "date": DATE,
-            "attendees": forms.Textarea(attrs={"rows": 4}),
-            "attending_organisations": forms.SelectMultiple(attrs={"size": 6}),
-        }
+        field_classes = {"attending_organisations": SearchMultipleChoiceField}
+        widgets = {"date": DATE, "attendees": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["committee_kind", "date", "place", "attendees", "attending_organisations"])
-        self.fields["attending_organisations"].queryset = Organisation.objects.filter(
-            is_funder=True
-        ).order_by("name")
+        self.fields["attending_organisations"].searching(ATTENDING, contract)
         self.fields["attending_organisations"].required = False
 
 
@@ -100,6 +130,20 @@ class DecisionForm(DsfrBaseForm, forms.ModelForm):
             self.initial.setdefault("subject", item.title)
 
 
+class DecisionTargetForm(forms.Form):
+    """The point of the agenda a decision answers (none for a decision outside the agenda)."""
+
+    item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "ce point n'est pas à l'ordre du jour de cette réunion."},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.agenda.all()
+
+
 class AmendmentForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Amendment
@@ -117,21 +161,26 @@ class AdhesionForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = CharterAdhesion
         fields = ["organisation", "requested_on", "motivation"]
+        field_classes = {"organisation": SearchChoiceField}
         widgets = {"requested_on": DATE, "motivation": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].searching(ADHERING, contract)
+        self.fields["organisation"].error_messages["required"] = "choisissez la structure."
 
 
 class EngineeringRequestForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = EngineeringRequest
         fields = ["partner", "phase", "subject", "action", "status", "requested_on", "follow_up"]
+        field_classes = {"partner": SearchChoiceField, "action": SearchChoiceField}
         widgets = {"requested_on": DATE, "follow_up": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, contract=None, **kwargs):
+    def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = contract.actions.order_by("title")
-        self.fields["partner"].queryset = Organisation.objects.exclude(
-            category=Organisation.Category.COMMUNE
-        ).order_by("name")
+        self.fields["action"].searching(CONTRACT_ACTIONS, contract)
+        self.fields["partner"].searching(PARTNERS, contract)
 
 
 class ValidatingCommitteeForm(DsfrBaseForm, forms.ModelForm):
@@ -146,27 +195,23 @@ class ValidatingCommitteeForm(DsfrBaseForm, forms.ModelForm):
 class AmendmentActionsForm(DsfrBaseForm):
     """The actions an amendment in project adds to the contract and those it withdraws."""
 
-    added = forms.ModelMultipleChoiceField(
+    added = SearchMultipleChoiceField(
         label="Actions ajoutées par l'avenant",
         queryset=None,
         required=False,
         help_text="Actions à l'état d'idée, en maturation ou prêtes : l'avenant approuvé les valide.",
-        widget=forms.SelectMultiple(attrs={"data-filterable": "true", "size": 6}),
     )
-    removed = forms.ModelMultipleChoiceField(
+    removed = SearchMultipleChoiceField(
         label="Actions retirées par l'avenant",
         queryset=None,
         required=False,
         help_text="L'avenant approuvé les abandonne, avec sa référence.",
-        widget=forms.SelectMultiple(attrs={"data-filterable": "true", "size": 6}),
     )
 
     def __init__(self, *args, amendment, **kwargs):
         super().__init__(*args, **kwargs)
-        actions = amendment.contract.actions.order_by("title")
-        M = Action.Maturity
-        self.fields["added"].queryset = actions.filter(maturity__in=[M.IDEE, M.EN_MATURATION, M.PRETE])
-        self.fields["removed"].queryset = actions.exclude(maturity__in=[M.ACHEVEE, M.ABANDONNEE])
+        self.fields["added"].searching(ADDED, amendment.contract)
+        self.fields["removed"].searching(REMOVED, amendment.contract)
         self.fields["added"].initial = list(amendment.added_actions.all())
         self.fields["removed"].initial = list(amendment.removed_actions.all())
         self.auto_id = f"avenant{amendment.pk}_%s"

@@ -18,6 +18,7 @@ from crte.governance.forms import (
     AmendmentForm,
     ApproveAmendmentForm,
     DecisionForm,
+    DecisionTargetForm,
     EngineeringRequestForm,
     MeetingForm,
     MeetingUpdateForm,
@@ -57,7 +58,7 @@ def governance_home(request, slug):
         "adhesions": contract.adhesions.select_related("organisation"),
         "requests": contract.engineering_requests.select_related("partner", "action"),
         "amendment_form": AmendmentForm(),
-        "adhesion_form": AdhesionForm(),
+        "adhesion_form": AdhesionForm(contract=contract),
         "request_form": EngineeringRequestForm(contract=contract),
         "committee_form": ValidatingCommitteeForm(instance=contract),
     }
@@ -86,7 +87,7 @@ def managed_contract(request, slug) -> Contract:
 @login_required
 def meeting_create(request, slug):
     contract = managed_contract(request, slug)
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, contract=contract)
     if request.method == "POST" and form.is_valid():
         committee, _ = Committee.objects.get_or_create(
             contract=contract, kind=form.cleaned_data["committee_kind"]
@@ -112,6 +113,10 @@ def meeting_detail(request, pk):
             form.save()
             messages.success(request, "Réunion mise à jour.")
             return redirect(meeting)
+    return render_meeting(request, meeting, form, can_manage=can_manage)
+
+
+def render_meeting(request, meeting: Meeting, form, *, can_manage: bool, status: int = 200):
     items = meeting.agenda.select_related("action", "change", "adhesion", "amendment").prefetch_related(
         "decisions"
     )
@@ -125,7 +130,7 @@ def meeting_detail(request, pk):
         "item_form": AgendaItemForm(),
         "free_decision_form": DecisionForm(prefix="libre"),
     }
-    return render(request, "governance/meeting_detail.html", context)
+    return render(request, "governance/meeting_detail.html", context, status=status)
 
 
 @login_required
@@ -169,9 +174,13 @@ def agenda_delete(request, pk):
 @require_POST
 def decision_add(request, pk):
     meeting = get_for_user(MEETINGS, request.user, pk=pk, check=can_manage_meeting)
-    item = None
-    if request.POST.get("item"):
-        item = get_object_or_404(AgendaItem, pk=request.POST["item"], meeting=meeting)
+    target = DecisionTargetForm(request.POST, meeting=meeting)
+    if not target.is_valid():
+        messages.error(request, "Décision non enregistrée : " + " ".join(target.errors["item"]))
+        return render_meeting(
+            request, meeting, MeetingUpdateForm(instance=meeting), can_manage=True, status=400
+        )
+    item = target.cleaned_data["item"]
     form = DecisionForm(request.POST, item=item, prefix=f"item{item.pk}" if item else "libre")
     if not form.is_valid():
         messages.error(request, "Décision incomplète : " + " ".join(form.errors.get("__all__", [])) or "")
@@ -242,14 +251,7 @@ def amendment_actions(request, pk):
     form = AmendmentActionsForm(request.POST, amendment=amendment)
     if form.is_valid():
         with transaction.atomic():
-            contract.actions.filter(added_by=amendment).update(added_by=None)
-            contract.actions.filter(removed_by=amendment).update(removed_by=None)
-            contract.actions.filter(pk__in=[a.pk for a in form.cleaned_data["added"]]).update(
-                added_by=amendment
-            )
-            contract.actions.filter(pk__in=[a.pk for a in form.cleaned_data["removed"]]).update(
-                removed_by=amendment
-            )
+            amendment.choose_actions(form.cleaned_data["added"], form.cleaned_data["removed"])
         messages.success(request, f"{amendment} : actions ajoutées et retirées enregistrées.")
     else:
         messages.error(request, " ".join(form.non_field_errors()) or "Choix d'actions invalide.")
@@ -283,7 +285,7 @@ def versions_compare(request, slug):
 @require_POST
 def adhesion_create(request, slug):
     contract = managed_contract(request, slug)
-    form = AdhesionForm(request.POST)
+    form = AdhesionForm(request.POST, contract=contract)
     if form.is_valid():
         adhesion = form.save(commit=False)
         adhesion.contract = contract
@@ -293,7 +295,8 @@ def adhesion_create(request, slug):
             "Demande d'adhésion enregistrée ; elle sera proposée au prochain comité technique.",
         )
     else:
-        messages.error(request, "Demande incomplète : choisissez la structure.")
+        errors = " ".join(error for field_errors in form.errors.values() for error in field_errors)
+        messages.error(request, "Demande incomplète : " + errors)
     return redirect("governance:governance_home", slug=slug)
 
 

@@ -14,6 +14,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "unit", "level", "contract"]
     list_filter = ["level", "direction"]
     search_fields = ["code", "name"]
+    raw_id_fields = ["action"]
     inlines = [TargetInline]
 
 

@@ -32,7 +32,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 CONTRACTS = Contract.objects.select_related("territory__epci")
-ROLLUP_PAGE = 50
+ROLLUP_PAGE = 25  # rows of each long list of the roll-up: the page stays under 300 KB (issue 22)
 
 
 def pdf_errors(view):
@@ -163,9 +163,15 @@ def perimeter_rollup(request):
         contracts = None  # the whole instance: no filter to apply
     context = rollup(contracts) | {"departement": departement}
     context["map"] = departement_map(context["by_departement"])
-    # Every contract stays one click away, a page at a time (the totals above cover all).
-    context["contracts_page"] = Paginator(context["contracts"], ROLLUP_PAGE).get_page(request.GET.get("page"))
-    context["funders_page"] = Paginator(context["by_funder"], ROLLUP_PAGE).get_page(
-        request.GET.get("financeurs")
-    )
+    # Every row stays one click away, a page at a time (the totals and the map cover all).
+    context |= {
+        "contracts_page": page_of(request, context["contracts"], "page"),
+        "funders_page": page_of(request, context["by_funder"], "financeurs"),
+        "departements_page": page_of(request, list(context["by_departement"].items()), "departements"),
+        "recovery_page": page_of(request, context["recovery"], "relance"),
+    }
     return render(request, "reports/rollup.html", context)
+
+
+def page_of(request, rows, param: str):
+    return Paginator(rows, ROLLUP_PAGE).get_page(request.GET.get(param))

@@ -21,13 +21,26 @@ from crte.contracts.perms import access_for, can_manage_contract
 from crte.core import jobs
 from crte.core.models import Organisation
 from crte.core.perms import get_for_user
+from crte.core.search_box import ORGANISATIONS, SearchChoiceField, Source
 from crte.finance.forms import contract_funders
+
+
+def representable_bodies(contract):
+    """The bodies a member may represent: the contract's financers and its territory's."""
+    return Organisation.objects.filter(
+        Q(pk__in=contract_funders(contract).values("pk")) | Q(pk__in=territory_bodies(contract).values("pk"))
+    )
+
+
+REPRESENTED = Source(
+    "organismes-representes", ORGANISATIONS, rows=representable_bodies, near=territory_bodies
+)
 
 
 class InvitationForm(DsfrBaseForm):
     email = forms.EmailField(label="Adresse électronique", max_length=254)
     role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)
-    organisation = forms.ModelChoiceField(
+    organisation = SearchChoiceField(
         label="Organisme représenté",
         queryset=Organisation.objects.none(),
         required=False,
@@ -37,10 +50,7 @@ class InvitationForm(DsfrBaseForm):
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.contract = contract
-        bodies = Q(pk__in=contract_funders(contract).values("pk")) | Q(
-            pk__in=territory_bodies(contract).values("pk")
-        )
-        self.fields["organisation"].queryset = Organisation.objects.filter(bodies).order_by("name")
+        self.fields["organisation"].searching(REPRESENTED, contract)
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crte.workspace import members, views
+from crte.workspace import members, search, views
 
 app_name = "workspace"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         views.contract_suggestions,
         name="contract_actions_suggestions",
     ),
+    path("contrats/<slug:slug>/recherche/<str:source>/", search.search_box, name="search"),
     path("contrats/<slug:slug>/membres/", members.members, name="members"),
     path(
         "contrats/<slug:slug>/invitations/<int:pk>/annuler/",

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from crte.actions.models import Action
 from crte.actions.tests.factories import ActionFactory
+from crte.core.models import Organisation
+from crte.core.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +191,20 @@ def test_progress_over_100_percent_is_refused(client, manager, action):
     url = reverse("actions:action_progress", args=[action.pk])
     response = client.post(url, {"on": "2025-01-01", "percent": "140"})
     assert "100" in " ".join(response.context["form"].errors["percent"])
+
+
+def test_owners_are_searched_in_france_communes_in_the_territory(client, manager, action):
+    far = Organisation.objects.filter(category=Organisation.Category.COMMUNE).exclude(
+        commune__in=action.contract.territory.communes.all()
+    )[0]
+    inside = CommuneFactory(name="Vélocipède-sur-Lawe", insee_code="0A011")
+    outside = CommuneFactory(name="Vélocipède-les-Bains", insee_code="0A012")
+    action.contract.territory.communes.add(inside)
+    client.force_login(manager)
+    url = reverse("actions:action_edit", args=[action.pk])
+    page = client.get(url).content.decode()
+    assert page.count('role="combobox"') == 2 and page.count("<option") < 40  # no list of France
+    response = client.post(url, edit_data(action, owners=[far.pk], communes=[outside.pk]))
+    assert list(response.context["form"].errors) == ["communes"]
+    assert client.post(url, edit_data(action, owners=[far.pk], communes=[inside.pk])).status_code == 302
+    assert list(action.owners.all()) == [far] and list(action.communes.all()) == [inside]

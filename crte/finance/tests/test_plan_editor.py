@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from crte.core.tests.factories import OrganisationFactory
 from crte.finance.models import FundingLine
 from crte.finance.tests.factories import FundingLineFactory
 
@@ -187,3 +188,12 @@ def test_an_unnamed_financer_is_never_a_convention_partner(action):
     named = FundingLineFactory(action=action, amount=Decimal("2000"), start_year=2024)
     rows = live_participations(action.contract, 2024)
     assert [r.line_id for r in rows] == [named.pk]
+
+
+def test_a_line_names_a_financer_of_the_contract_chosen_or_typed(client, manager, action, funder):
+    client.force_login(manager)
+    stranger = OrganisationFactory(name="Bureau d'études lointain")
+    response = add(client, action, funder=stranger.pk, amount="1 000")
+    assert "funder" in response.context["form"].errors and not action.funding_lines.exists()
+    assert add(client, action, funder_recherche="région de test", amount="1 000").status_code == 302
+    assert action.funding_lines.get().funder == funder

@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 
 import pytest
@@ -70,3 +71,16 @@ def log_in(page, live_server, username):
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_test_id("current-user").wait_for(state="attached")
+
+
+def choose_in_search_box(scope, label: str, typed: str, name: str) -> None:
+    """Types in the search box labelled `label`, waits for the option `name` htmx brings,
+    picks it and waits for it among the rows chosen."""
+    from playwright.sync_api import expect
+
+    box = scope.get_by_role("combobox", name=re.compile("^" + re.escape(label)))
+    box.fill(typed)
+    option = scope.locator(f'[role=option][data-label="{name}"]').first
+    expect(option).to_be_visible()
+    option.click()
+    expect(scope.get_by_role("checkbox", name=re.compile("^" + re.escape(name)))).to_be_checked()

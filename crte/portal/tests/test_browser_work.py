@@ -14,7 +14,7 @@ from crte.contracts.models import Contract
 from crte.core.formats import format_euros
 from crte.demo.reference import DEMO_PASSWORD
 from crte.finance.overview import contract_maquette
-from crte.portal.tests.conftest import log_in
+from crte.portal.tests.conftest import choose_in_search_box, log_in
 from crte.reports.rollup import rollup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def plain(text: str) -> str:
 def add_line(page, funder: str, amount: str) -> None:
     page.get_by_role("link", name="Ajouter un financement").click()
     form = page.get_by_test_id("line-form")
-    form.get_by_label("Financeur", exact=True).select_option(label=funder)
+    choose_in_search_box(form, "Financeur", funder, funder)
     form.get_by_label("Montant (€)").fill(amount)
     form.get_by_role("button", name="Enregistrer").click()
     page.get_by_test_id("plan-message").filter(has_text=f"Ligne ajoutée : {funder}").wait_for()

@@ -52,6 +52,7 @@ RULES: dict[str, tuple[str, set[str]]] = {
     "workspace:contract_actions": ("read", set()),
     "workspace:contract_actions_export": ("read", set()),
     "workspace:contract_actions_suggestions": ("read", set()),
+    "workspace:search": ("read", set()),
     "actions:action_detail": ("read", set()),
     "finance:maquette": ("read", set()),
     "finance:agreement_detail": ("read", set()),
@@ -209,6 +210,7 @@ def url_of(name: str, pattern: URLPattern, objects: dict) -> str:
             "decision": "refuser",
             "step": "comite",
             "name": "moa",
+            "source": "organismes",
         }[param]
     return reverse(name, kwargs=kwargs)
 

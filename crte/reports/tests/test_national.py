@@ -172,3 +172,24 @@ def test_national_export_is_one_valid_data_package(catalogue, tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
     contracts = (tmp_path / "contrats.csv").read_text(encoding="utf-8").splitlines()
     assert len(contracts) == 3
+
+
+def test_the_rollup_pages_its_long_lists_and_keeps_its_totals_and_map_whole(client, catalogue, monkeypatch):
+    from crte.reports import views
+
+    generate(4, seed=5)
+    national = UserFactory(username="national")
+    PerimeterAccess.objects.create(user=national, level="national")
+    client.force_login(national)
+    monkeypatch.setattr(views, "ROLLUP_PAGE", 1)
+    first = client.get(reverse("reports:rollup"))
+    second = client.get(reverse("reports:rollup"), {"departements": 2, "relance": 2})
+    departements = first.context["by_departement"]
+    assert len(departements) > 1 and first.context["recovery_count"] > 1
+    for name in ("departements_page", "recovery_page"):
+        assert len(first.context[name]) == 1 and list(first.context[name]) != list(second.context[name])
+    assert first.context["departements_page"].paginator.count == len(departements)
+    assert second.context["count"] == first.context["count"] == Contract.objects.count()
+    html = second.content.decode()
+    assert html.count("data-departement=") == len(departements)  # the map shows every one
+    assert "Pages des départements" in html and "relance=1" in html and "departements=1" in html

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from crte.contracts.models import Invitation, Membership
 from crte.core.models import Job, User
-from crte.core.tests.factories import UserFactory
+from crte.core.tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,13 @@ def test_a_role_is_withdrawn_but_the_last_manager_stays(client, manager, reader,
 def test_the_invitation_link_is_unguessable():
     tokens = {Invitation(email="a@b.fr").token for _ in range(50)}
     assert len(tokens) == 50 and all(len(t) >= 40 and re.fullmatch(r"[\w-]+", t) for t in tokens)
+
+
+def test_the_organisation_represented_is_one_of_the_contracts(client, manager, contract, funder):
+    client.force_login(manager)
+    stranger = OrganisationFactory(name="Bureau d'études lointain")
+    page = invite(client, contract, email="a@b.fr", role="financeur", organisation=stranger.pk)
+    assert "organisation" in page.context["form"].errors and not Invitation.objects.exists()
+    response = invite(client, contract, email="a@b.fr", role="financeur", organisation=funder.pk)
+    assert response.status_code == 302
+    assert Invitation.objects.get().organisation == funder
