@@ -7,6 +7,9 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 from hypothesis import HealthCheck, settings
 
 from crte.actions.tests.factories import ActionFactory
@@ -20,6 +23,18 @@ from crte.indicators.models import Indicator
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+
+# The browser tests' live server shares the test's one connection to the in-memory SQLite
+# database with its request threads: two requests at once (a page and an htmx request it
+# fires) used the same sqlite3 connection from two threads and hung the suite. On SQLite the
+# live server answers one request at a time (it closes each connection, so browsers go on).
+class OneRequestAtATime(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the server's thread already holds the connection
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture
