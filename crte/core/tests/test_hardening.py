@@ -160,13 +160,14 @@ def test_a_convention_cannot_be_signed_in_the_year_9999(client, manager, contrac
         sign_agreement(agreement, on=dt.date(9999, 12, 31))
 
 
-def test_stale_uploads_are_removed(tmp_path):
+def test_stale_uploads_are_removed(tmp_path, settings):
+    settings.IMPORT_UPLOAD_DIR = tmp_path
     old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
     old.write_bytes(b"x")
     new.write_bytes(b"x")
     past = time.time() - settings.IMPORT_UPLOAD_MAX_AGE.total_seconds() - 60
     os.utime(old, (past, past))
-    assert remove_stale_uploads(tmp_path) == 1
+    assert remove_stale_uploads() == 1
     assert not old.exists() and new.exists()
 
 

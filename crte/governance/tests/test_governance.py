@@ -43,7 +43,7 @@ def test_the_agenda_lists_ready_actions_and_proposed_changes(cotech, ready_actio
 
 
 def test_an_agenda_item_quoting_a_title_as_long_as_the_field_fits_it(cotech, ready_action):
-    ready_action.title = "Rénovation " * 40  # 400 characters: the action's limit
+    ready_action.title = ("Rénovation " * 40)[:400]  # the action's limit
     ready_action.save()
     build_agenda(cotech)
     item = cotech.agenda.get(action=ready_action)

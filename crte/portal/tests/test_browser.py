@@ -74,9 +74,10 @@ def test_import_a_spreadsheet_with_preview_then_confirm(live_server, page, refer
     page.get_by_role("button", name="Lire le fichier").click()
     preview = page.get_by_test_id("import-preview")
     expect(preview).to_contain_text("Rien n'est encore enregistré")
-    assert "/import/" in page.url  # the preview came through htmx: the page did not change
+    assert "/travaux/" in page.url  # the worker read the file; its job's page shows the preview
     page.get_by_role("button", name="Confirmer l'import").click()
     expect(page.locator("body")).to_contain_text("Import de « programmation-2023.xlsx » terminé")
+    page.get_by_role("link", name="Voir le contrat").click()
     expect(page.get_by_role("link", name="Rénovation de l'école")).to_be_visible()
 
 
