@@ -14,7 +14,7 @@ class SchemeAdmin(admin.ModelAdmin):
 @admin.register(FundingLine)
 class FundingLineAdmin(SimpleHistoryAdmin):
     list_display = ["action", "funder", "scheme", "amount", "share", "status"]
-    list_filter = ["status", "credit_type"]
+    list_filter = ["status", "credit_type", "is_own_funding"]
     search_fields = ["action__title", "funder__name"]
     autocomplete_fields = ["funder", "scheme"]
     raw_id_fields = ["action"]

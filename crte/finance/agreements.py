@@ -9,8 +9,8 @@ from django.db import transaction
 
 from crte.contracts.models import Contract
 from crte.core.limits import year_problem
-from crte.finance.maquette import spread
 from crte.finance.models import FundingAgreement, FundingAgreementLine, FundingLine
+from crte.finance.money import spread
 from crte.finance.overview import contract_lines, contract_period, facts_of
 
 ELIGIBLE = ["prete", "validee", "engagee", "en_cours"]  # maturities a convention carries
@@ -34,19 +34,23 @@ class Participation:
 
 
 def live_participations(contract: Contract, year: int) -> list[Participation]:
-    """Each financing line's share of `year` (the maquette's spreading rule), for the
-    actions a convention carries; refused lines and lines whose financer is not named are
-    left out (a convention is signed by named partners)."""
+    """The lines of `year` for the actions a convention carries, each with its part of that
+    year by the money rule (`money.spread`: a line dated by one year in that year only, a
+    span spread to the cent, an amount per year once in each year it covers). Refused lines,
+    lines whose financer is not named (a convention is signed by named partners) and the
+    owners' own share (autofinancement, `FundingLine.objects.partners`) are left out."""
     lines = (
         contract_lines(contract)
-        .filter(action__maturity__in=ELIGIBLE, funder__isnull=False)
+        .filter(action__maturity__in=ELIGIBLE)
+        .partners()
         .exclude(status=FundingLine.Status.REFUSE)
         .select_related("scheme")
     )
+    period = contract_period(contract)
     found = []
     for line in lines:
         facts = facts_of(line)
-        amount = spread(facts, contract_period(contract)).get(year)
+        amount = spread(facts, period).get(year)
         if amount:
             found.append(
                 Participation(

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -9,7 +9,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract, ordered_years, plausible_year
 from crte.core.models import Organisation, RevisionOnSave
 from crte.core.validators import plausible_date
-from crte.finance.money import resolved
+from crte.finance.money import is_own_share, resolved
 
 
 class Scheme(models.Model):
@@ -50,6 +50,14 @@ class Scheme(models.Model):
 class FundingLineQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FundingLineQuerySet":
         return self.filter(action__contract__in=Contract.objects.visible_to(user))
+
+    def partners(self) -> "FundingLineQuerySet":
+        """Lines of a named financer other than the action's owners: not the owner's own
+        share (`money.is_own_share` in SQL)."""
+        owned = Action.owners.through.objects.filter(
+            action_id=OuterRef("action_id"), organisation_id=OuterRef("funder_id")
+        )
+        return self.filter(funder__isnull=False, is_own_funding=False).exclude(Exists(owned))
 
 
 class FundingLine(RevisionOnSave, models.Model):
@@ -93,6 +101,12 @@ class FundingLine(RevisionOnSave, models.Model):
         "part du montant de l'action", max_digits=9, decimal_places=8, null=True, blank=True
     )
     is_annual = models.BooleanField("montant par an", default=False)
+    is_own_funding = models.BooleanField(
+        "autofinancement",
+        default=False,
+        help_text="Part du maître d'ouvrage (fonds propres), même quand le financeur n'est pas nommé "
+        "parmi les maîtres d'ouvrage : jamais dans une convention financière.",
+    )
     start_year = models.PositiveSmallIntegerField("année de début", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("année de fin", null=True, blank=True)
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PREVU)
@@ -143,6 +157,11 @@ class FundingLine(RevisionOnSave, models.Model):
         """The amount in euros: as written, or the share of the action's amount to the
         cent (`money.resolved`)."""
         return resolved(self.amount, self.share, self.action.amount)
+
+    def is_own_share(self, owner_ids: set[int]) -> bool:
+        """The maître d'ouvrage's own share (`money.is_own_share`); `owner_ids` are the
+        action's owners, read once for all its lines."""
+        return is_own_share(self.funder_id, owner_ids, self.is_own_funding)
 
 
 class FundingAgreement(models.Model):

@@ -1,11 +1,12 @@
-"""Reads a contract's financing lines into the facts the maquette needs (one query)."""
+"""Reads a contract's financing lines into the facts the money rule needs (one query), and
+an action's financing plan as its fiche shows it."""
 
 from decimal import Decimal
 
 from crte.contracts.models import Contract
 from crte.finance.maquette import LineFacts, Maquette, Period, build_maquette
 from crte.finance.models import FundingLine
-from crte.finance.money import resolved
+from crte.finance.money import action_total, own_years, period_total, resolved, years_inside
 
 NO_FUNDER = "Financeur non précisé"
 NO_CREDIT_TYPE = "non précisé"
@@ -22,6 +23,7 @@ def contract_lines(contract: Contract):
 
 def facts_of(line: FundingLine) -> LineFacts:
     action = line.action
+    start, end = own_years(line.start_year, line.end_year, action.start_year, action.end_year)
     return LineFacts(
         funder=line.funder.name if line.funder else NO_FUNDER,
         orientation=action.orientation.name,
@@ -29,8 +31,8 @@ def facts_of(line: FundingLine) -> LineFacts:
         status=line.status,
         amount=line.resolved_amount(),
         is_annual=line.is_annual,
-        start_year=line.start_year or action.start_year,
-        end_year=line.end_year or action.end_year,
+        start_year=start,
+        end_year=end,
         action_id=action.pk,
         action_title=action.title,
     )
@@ -70,8 +72,8 @@ def contract_facts(contract: Contract) -> list[LineFacts]:
             status=status,
             amount=resolved(amount, share, action_amount),
             is_annual=is_annual,
-            start_year=start or action_start,
-            end_year=end or action_end,
+            start_year=own_years(start, end, action_start, action_end)[0],
+            end_year=own_years(start, end, action_start, action_end)[1],
             action_id=action_id,
             action_title=title,
         )
@@ -100,36 +102,39 @@ def contract_maquette(contract: Contract) -> tuple[Maquette, list[LineFacts]]:
 
 
 def action_financing(action, lines) -> dict:
-    """Per action: total against the amount, the owners' own share (reste à charge), each
+    """Per action, over the contract (the money rule, as the maquette and the roll-up count):
+    the total of its lines against its amount, the owners' own share (reste à charge), each
     financer's share, the status mix, and what to warn about. `lines` are loaded."""
+    period = contract_period(action.contract)
     owners = {o.pk for o in action.owners.all()}
     total = own = Decimal(0)
     by_funder: dict[str, Decimal] = {}
     by_status: dict[str, Decimal] = {}
     unquantified = 0
     for line in lines:
-        amount = line.resolved_amount()
-        if amount is None:
+        if line.resolved_amount() is None:
             unquantified += 1
             continue
+        amount = period_total(facts_of(line), period)
         total += amount
-        if line.funder_id in owners:
+        if line.is_own_share(owners):
             own += amount
         name = line.funder.name if line.funder else NO_FUNDER
         by_funder[name] = by_funder.get(name, Decimal(0)) + amount
         label = line.get_status_display()
         by_status[label] = by_status.get(label, Decimal(0)) + amount
+    over_contract = action_total(action.amount, action.is_annual, action.start_year, action.end_year, period)
     warnings = []
     remaining = None
     if action.amount is not None:
-        remaining = action.amount - total
+        remaining = over_contract - total
         if remaining > 1:
             warnings.append("Plan de financement incomplet : reste à financer.")
         elif remaining < -1:
             warnings.append("Financements supérieurs au montant de l'action.")
     if unquantified:
         warnings.append(f"{unquantified} ligne(s) non chiffrée(s).")
-    shares = {name: (amount / action.amount if action.amount else None) for name, amount in by_funder.items()}
+    shares = {name: (amount / over_contract if over_contract else None) for name, amount in by_funder.items()}
     return {
         "total": total,
         "own_share": own,
@@ -138,4 +143,12 @@ def action_financing(action, lines) -> dict:
         "shares": shares,
         "by_status": by_status,
         "warnings": warnings,
+        "action_total": over_contract,
+        "action_years": years_counted(action.is_annual, action.start_year, action.end_year, period),
     }
+
+
+def years_counted(is_annual: bool, start: int | None, end: int | None, period: Period) -> int | None:
+    """How many years an amount per year counts over the contract (None for a total amount
+    or no year): the « × 3 ans » of « 50 000 €/an × 3 ans = 150 000 € »."""
+    return len(years_inside(start, end, period, annual=True)) if is_annual and start is not None else None

@@ -14,14 +14,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract, of_contracts
 from crte.finance.models import ContractFunding, ContractSummary, FundingLine
-from crte.finance.sql import action_period_total, line_period_total
+from crte.finance.sql import actions_total, lines_total
 from crte.indicators.models import Indicator, Measurement
 
 BATCH = 2000
@@ -75,7 +75,7 @@ def compute(ids: list[int]) -> tuple[dict, list[ContractFunding]]:
         for pk, n_actions, amount in Contract.objects.filter(pk__in=ids)
         .annotate(
             n_actions=Count("actions"),
-            amount=Sum(action_period_total("actions__"), filter=~Q(actions__maturity=abandoned)),
+            amount=actions_total("actions__", filter=~Q(actions__maturity=abandoned)),
         )
         .values_list("pk", "n_actions", "amount")
     }
@@ -87,7 +87,7 @@ def compute(ids: list[int]) -> tuple[dict, list[ContractFunding]]:
             contract_id=F("action__contract_id"),
             year=Coalesce("start_year", "action__start_year"),
         )
-        .annotate(total=Sum(line_period_total()))
+        .annotate(total=lines_total())
         .order_by()
     )
     rows = [

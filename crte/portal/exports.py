@@ -19,7 +19,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract, Orientation, Priority, of_contracts
 from crte.core.formats import neutralize_formula
 from crte.finance.models import FundingLine
-from crte.finance.money import resolved
+from crte.finance.money import LineFacts, Period, action_total, own_years, period_total, resolved
 from crte.governance.models import Decision
 from crte.indicators.models import Indicator, Measurement, Target
 
@@ -228,9 +228,14 @@ def action_rows(contracts) -> Iterator[list]:
         "calendar_text",
         "maturity",
         "source",
+        "contract__start_year",
+        "contract__end_year",
     ):
         pk, slug, external_id, title, description, orientation, p_orientation, p_code = row[:8]
-        amount, annual, amount_text, start, end, calendar, maturity, source = row[8:]
+        amount, annual, amount_text, start, end, calendar, maturity, source, first, last = row[8:]
+        over_contract = action_total(
+            amount, annual == Action.AmountBasis.ANNUAL, start, end, Period(first, last)
+        )
         yield [
             text(slug),
             text(external_id),
@@ -241,6 +246,7 @@ def action_rows(contracts) -> Iterator[list]:
             text(" ; ".join(owners.get(pk, ()))),
             number(amount),
             boolean(annual == Action.AmountBasis.ANNUAL),
+            number(over_contract) if amount is not None else "",
             text(amount_text),
             year_or_empty(start),
             year_or_empty(end),
@@ -269,9 +275,18 @@ def funding_rows(contracts) -> Iterator[list]:
         "status",
         "credit_type",
         "source_text",
+        "start_year",
+        "end_year",
+        "action__start_year",
+        "action__end_year",
+        "action__contract__start_year",
+        "action__contract__end_year",
     ):
         slug, action, external_id, funder, funder_name, category, scheme = row[:7]
-        amount, share, action_amount, annual, status, credit, source = row[7:]
+        amount, share, action_amount, annual, status, credit, source = row[7:14]
+        start, end = own_years(*row[14:18])
+        value = resolved(amount, share, action_amount)
+        facts = LineFacts("", "", "", status, value, annual, start, end)
         yield [
             text(slug),
             text(f"{action}/{external_id}"),
@@ -279,9 +294,12 @@ def funding_rows(contracts) -> Iterator[list]:
             text(funder_name) if funder else "Non précisé",
             text(category) if funder else "INCONNU",
             text(scheme),
-            number(resolved(amount, share, action_amount)),
+            number(value),
             number(share, "0.00000001"),
             boolean(annual),
+            year_or_empty(start),
+            year_or_empty(end),
+            number(period_total(facts, Period(*row[18:]))) if value is not None else "",
             text(status),
             text(credit),
             text(source),
@@ -397,7 +415,7 @@ PROJECT_EMPTY = [""] * (len(PROJECTS_FIELDS) - len(PROJECT_COLUMNS))
 
 def project_rows(contracts) -> Iterator[list]:
     query = actions_in_order(contracts)
-    for slug, external_id, created, updated, title, description, amount, annual, start, maturity in stream(
+    for row in stream(
         query,
         "contract__slug",
         "external_id",
@@ -409,14 +427,20 @@ def project_rows(contracts) -> Iterator[list]:
         "amount_basis",
         "start_year",
         "maturity",
+        "end_year",
+        "contract__start_year",
+        "contract__end_year",
     ):
+        slug, external_id, created, updated, title, description, amount, annual, start, maturity = row[:10]
+        period = Period(*row[11:])
+        budget = action_total(amount, annual == Action.AmountBasis.ANNUAL, start, row[10], period)
         yield [
             str(uuid.uuid5(PROJECT_NAMESPACE, f"{slug}/{external_id}")),
             iso_utc(created),
             iso_utc(updated),
             text(title),
             text(description),
-            number(amount, "1") if amount is not None and annual != Action.AmountBasis.ANNUAL else "",
+            number(budget, "1") if amount is not None else "",  # over the contract (money rule)
             f"{start}-01-01" if start else "",
             PHASES[maturity],
             PHASE_STATUSES.get(maturity, "En cours"),

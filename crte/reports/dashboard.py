@@ -14,7 +14,7 @@ from crte.actions.models import Action
 from crte.core.models import Organisation
 from crte.finance.maquette import GROUP_LABELS, LineFacts, Period, build_maquette
 from crte.finance.models import FundingLine
-from crte.finance.money import action_total, resolved
+from crte.finance.money import action_total, own_years, resolved
 from crte.finance.overview import NO_CREDIT_TYPE, NO_FUNDER
 from crte.governance.frequency import committee_frequency
 from crte.indicators.progress import indicator_rows
@@ -152,7 +152,9 @@ def dashboard_figures(contract, *, as_of: dt.date | None = None, orientation=Non
         "late": [(a, a.lateness(today.year)) for a in actions if a.lateness(today.year)],
         "frequency": committee_frequency(contract, today) if orientation is None else [],
         "quality": data_quality(actions, lines),
-        "communes": commune_figures(contract, actions, today=is_today(as_of), orientation=orientation),
+        "communes": commune_figures(
+            contract, actions, period, today=is_today(as_of), orientation=orientation
+        ),
     }
 
 
@@ -164,6 +166,7 @@ def _funders(lines):
 def _facts(line, action, orientations, funders) -> LineFacts:
     amount = resolved(line.amount, line.share, action.amount)
     funder = funders.get(line.funder_id)
+    start, end = own_years(line.start_year, line.end_year, action.start_year, action.end_year)
     return LineFacts(
         funder=funder.name if funder else NO_FUNDER,
         orientation=orientations[action.orientation_id].name,
@@ -173,8 +176,8 @@ def _facts(line, action, orientations, funders) -> LineFacts:
         status=line.status,
         amount=amount,
         is_annual=line.is_annual,
-        start_year=line.start_year or action.start_year,
-        end_year=line.end_year or action.end_year,
+        start_year=start,
+        end_year=end,
         action_id=action.pk,
         action_title=action.title,
     )
@@ -264,9 +267,9 @@ def data_quality(actions, lines) -> list[tuple[str, int]]:
     ]
 
 
-def commune_figures(contract, actions, *, today: bool = True, orientation=None) -> dict:
-    """Actions and amounts per commune (INSEE code); actions with no commune concern the
-    whole territory."""
+def commune_figures(contract, actions, period: Period, *, today: bool = True, orientation=None) -> dict:
+    """Actions and their amounts over the contract per commune (INSEE code); actions with no
+    commune concern the whole territory."""
     ids = [a.pk for a in actions if a.maturity != M.ABANDONNEE]
     through = Action.communes.through.objects
     if today:  # by a join on the contract (the day's actions are the current ones)
@@ -276,7 +279,7 @@ def commune_figures(contract, actions, *, today: bool = True, orientation=None) 
     else:
         through = through.filter(action_id__in=ids)
     through = through.values_list("action_id", "commune__insee_code")
-    amounts = {a.pk: a.amount for a in actions if a.amount is not None and a.amount_basis != "annuel"}
+    amounts = {a.pk: over_contract(a, period) for a in actions}
     per_commune: dict[str, dict] = defaultdict(lambda: {"actions": 0, "amount": Decimal(0)})
     located = set()
     for action_id, code in through:

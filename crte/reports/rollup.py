@@ -24,7 +24,7 @@ from crte.core.models import Departement, Organisation
 from crte.core.sqlite import busy_wait
 from crte.finance import summaries
 from crte.finance.models import ContractFunding, ContractSummary, FundingLine
-from crte.finance.sql import action_period_total, line_period_total
+from crte.finance.sql import actions_total, lines_total
 from crte.indicators.models import Indicator, Measurement
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -41,7 +41,7 @@ def funding_by_funder_and_year(contracts):
         of_contracts(FundingLine.objects.all(), "action__contract", contracts)
         .exclude(action__maturity=Action.Maturity.ABANDONNEE)
         .values(funder_name=F("funder__name"), year=Coalesce("start_year", "action__start_year"))
-        .annotate(total=Sum(line_period_total()))
+        .annotate(total=lines_total())
         .order_by()
     )
 
@@ -119,10 +119,7 @@ def raw_rollup(contracts) -> dict:
         (Contract.objects.all() if everything else contracts)
         .annotate(
             n_actions=Count("actions"),
-            amount=Sum(
-                action_period_total("actions__"),
-                filter=~Q(actions__maturity=Action.Maturity.ABANDONNEE),
-            ),
+            amount=actions_total("actions__", filter=~Q(actions__maturity=Action.Maturity.ABANDONNEE)),
         )
         .select_related("territory")
         .order_by("territory__departement_code", "name")
@@ -175,7 +172,7 @@ def others(contracts) -> dict:
     totals = dict(
         FundingLine.objects.filter(credit_type="relance", action_id__in=[a["pk"] for a in first])
         .values("action_id")
-        .annotate(total=Sum(line_period_total()))
+        .annotate(total=lines_total())
         .values_list("action_id", "total")
         .order_by()
     )

@@ -13,7 +13,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract, Orientation
 from crte.contracts.perms import access_for
 from crte.core.perms import get_for_user
-from crte.finance.sql import action_period_total
+from crte.finance.sql import action_period_total, actions_total
 
 LARGEST = 5
 
@@ -22,8 +22,8 @@ LARGEST = 5
 class OrientationFigures:
     orientation: Orientation
     count: int
-    total_amount: Decimal  # amounts given as totals
-    annual_amount: Decimal  # amounts given per year
+    total_amount: Decimal  # amounts given as totals, abandoned actions apart
+    annual_amount: Decimal  # amounts given per year, abandoned actions apart
     contract_total: Decimal  # over the contract, abandoned actions apart (money.action_total)
     unquantified: int
     largest: list
@@ -34,9 +34,9 @@ def orientation_figures(contract: Contract) -> list[OrientationFigures]:
     live = ~Q(actions__maturity=Action.Maturity.ABANDONNEE)
     orientations = contract.orientations.prefetch_related("priorities").annotate(
         n=Count("actions"),
-        totals=Sum("actions__amount", filter=~annual),
-        annuals=Sum("actions__amount", filter=annual),
-        over_contract=Sum(action_period_total("actions__"), filter=live),
+        totals=Sum("actions__amount", filter=~annual & live),  # the money columns: one scope
+        annuals=Sum("actions__amount", filter=annual & live),
+        over_contract=actions_total("actions__", filter=live),
         unquantified=Count("actions", filter=Q(actions__amount__isnull=True)),
     )
     ranked = (

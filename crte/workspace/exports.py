@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from crte.core.formats import format_number, harden_workbook, neutralize_formula
+from crte.finance.money import Period, action_total
 
 HEADERS = [
     "Contrat",
@@ -19,6 +20,7 @@ HEADERS = [
     "Maîtres d'ouvrage",
     "Montant HT (€)",
     "Nature du montant",
+    "Montant sur la durée du contrat (€)",
     "Financements (€)",
     "Année de début",
     "Année de fin",
@@ -27,6 +29,9 @@ HEADERS = [
 
 
 def row_of(action) -> list:
+    """`action.funded`: its lines over the contract (`finance.sql.funding_of_action`)."""
+    contract = action.contract
+    period = Period(contract.start_year, contract.end_year)
     return [
         action.contract.name,
         action.external_id,
@@ -36,6 +41,7 @@ def row_of(action) -> list:
         " ; ".join(o.name for o in action.owners.all()),
         action.amount,
         action.get_amount_basis_display(),
+        action_total(action.amount, action.is_annual, action.start_year, action.end_year, period),
         action.funded,
         action.start_year,
         action.end_year,
@@ -67,10 +73,10 @@ def actions_xlsx(actions) -> bytes:
     sheet.append(HEADERS)
     for action in actions.iterator(chunk_size=500):
         sheet.append([neutralize_formula(v) if isinstance(v, str) else v for v in row_of(action)])
-    for column in (7, 9):
+    for column in (7, 9, 10):
         for cell in sheet[get_column_letter(column)][1:]:
             cell.number_format = '#,##0.00 "€"'
-    for index, width in enumerate([30, 18, 50, 30, 30, 40, 16, 18, 16, 10, 10, 14], start=1):
+    for index, width in enumerate([30, 18, 50, 30, 30, 40, 16, 18, 16, 16, 10, 10, 14], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     harden_workbook(workbook)

@@ -13,6 +13,7 @@ from crte.actions.models import Action
 from crte.contracts.models import Contract
 from crte.contracts.perms import access_for
 from crte.core.perms import get_for_user
+from crte.finance.sql import funding_of_action
 from crte.workspace.exports import actions_csv, actions_xlsx
 from crte.workspace.listing import PAGE_SIZE, ActionFilterForm, listing
 from crte.workspace.lookups import LOOKUPS, own_actions
@@ -35,7 +36,11 @@ def selection(request, actions, contracts, contract=None):
         contract=contract,
         first=None if contract else own_actions(request.user),
     )
-    return form, listing(actions, form.criteria())
+    result = listing(actions, form.criteria())
+    # Each action's financing over the contract, by the money rule (what its fiche, the
+    # maquette and the roll-up count): an amount per year counts once per year it covers.
+    result.actions = result.actions.annotate(funded=funding_of_action())
+    return form, result
 
 
 def query_without(request, *names) -> str:

@@ -36,16 +36,19 @@ def test_reference_maquette_shows_the_annex_financers_with_matching_totals(refer
         "Département du Pas-de-Calais",
     ]:
         assert name in maquette.funders
-    # ANAH: 200 K€ over 2022-2027 (OPAH-RU) + 5 M€ (PIG, no year): 5 200 000 € in all.
+    # ANAH: 200 K€ over 2022-2027 (OPAH-RU) + 5 M€ (PIG, no year): 5 200 000 € written. The
+    # contract runs to 2026: five of the OPAH-RU's six years count in its maquette.
     anah = sum(
         (line.resolved_amount() for line in lines if line.funder and line.funder.short_name == "ANAH"),
         Decimal(0),
     )
     assert anah == Decimal("5200000")
-    assert maquette.total(funder="Agence nationale de l'habitat") == anah
+    assert reference.end_year == 2026
+    assert maquette.total(funder="Agence nationale de l'habitat") == Decimal("5166666.67")
+    assert maquette.pivot("funder", "year")["Agence nationale de l'habitat"][2022] == Decimal("33333.34")
     page = client.get(reverse("finance:maquette", args=[reference.slug])).content.decode()
     assert "Agence nationale de l&#x27;habitat" in page
-    assert format_euros(anah) in page
+    assert format_euros(Decimal("5166666.67")) in page
 
 
 def test_maquette_filters_narrow_the_totals(reference, client):
@@ -96,10 +99,8 @@ def test_2022_convention_lists_the_actions_validated_for_2022(reference):
     assert "Programme d'Intérêt Général" not in titles  # en cours, no year
     assert "Gigafactory ACC" not in titles  # en maturation
     haisnes = [r for r in rows if r.action_title.startswith("Aménagement du parking relais à Haisnes")]
-    assert {(r.funder, r.amount) for r in haisnes} == {
-        ("CA de Béthune-Bruay, Artois-Lys Romane", Decimal("250000")),
-        ("État", Decimal("250000")),
-    }
+    # The CABBALR carries the action: its 250 000 € are its own share, not a partner's.
+    assert {(r.funder, r.amount) for r in haisnes} == {("État", Decimal("250000"))}
 
 
 @pytest.mark.pdf
