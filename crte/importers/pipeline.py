@@ -160,7 +160,7 @@ def import_source(
 
 def territory_catalogue(place, doc: ContractDocument | None, groupings) -> Catalogue:
     """The bodies and schemes names are resolved in; the grouping's short name as the
-    document writes it (« CABBALR ») is one of its names."""
+    document writes it (its acronym) is one of its names."""
     catalogue = Catalogue.load(place)
     if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
         catalogue.add_alias(doc.epci_short, groupings[0].organisation)
@@ -224,7 +224,7 @@ def contract_territory(*, slug: str, doc, territory: str, name: str, report: Rep
 
 
 def suggested_slug(path: Path) -> str | None:
-    """A contract document names its EPCI: 'crte-cabbalr' for the CABBALR. A spreadsheet
+    """A contract document names its EPCI: 'crte-<acronym>'. A spreadsheet
     names no contract."""
     if path.suffix.lower() not in DOCUMENT_SUFFIXES:
         return None
