@@ -37,7 +37,7 @@ def row_of(action) -> list:
         action.external_id,
         action.title,
         action.orientation.name,
-        action.priority.title if action.priority else "",
+        action.priority.label if action.priority else "",
         " ; ".join(o.name for o in action.owners.all()),
         action.amount,
         action.get_amount_basis_display(),

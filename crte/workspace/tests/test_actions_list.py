@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from crte.actions.models import Action
 from crte.actions.tests.factories import ActionFactory
+from crte.contracts.models import Priority
 from crte.contracts.tests.factories import OrientationFactory
 from crte.core.tests.factories import FunderFactory, OrganisationFactory
 from crte.finance.tests.factories import FundingLineFactory
@@ -247,3 +248,18 @@ def test_only_managers_create_and_delete(client, request, persona, contract, ori
     )
     assert client.post(reverse("actions:action_delete", args=[action.pk])).status_code == 403
     assert Action.objects.count() == 1
+
+
+def test_exports_carry_the_enjeu_of_an_action_linked_to_one(
+    client, manager, contract, orientation, owner_org
+):
+    """The reference contract's actions belong to enjeux: the exports answered 500 on them."""
+    enjeu = Priority.objects.create(orientation=orientation, code="e1", label="Décarboner les mobilités")
+    ActionFactory(contract=contract, orientation=orientation, priority=enjeu, owners=[owner_org])
+    client.force_login(manager)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse("workspace:contract_actions_export", args=[contract.slug, fmt]))
+        assert response.status_code == 200, fmt
+    response = client.get(reverse("workspace:contract_actions_export", args=[contract.slug, "csv"]))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert "Décarboner les mobilités" in body.decode("utf-8-sig")
