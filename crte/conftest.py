@@ -24,6 +24,7 @@ settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
+
 # The browser tests' live server shares the test's one connection to the in-memory SQLite
 # database with its request threads: two requests at once (a page and an htmx request it
 # fires) used the same sqlite3 connection from two threads and hung the suite. On SQLite the
