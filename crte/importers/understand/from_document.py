@@ -17,6 +17,7 @@ from crte.importers.plan import (
 )
 from crte.importers.plan.report import Report
 from crte.importers.understand.contract_document import AnnexRow, ContractDocument, clean_cell, heading_name
+from crte.importers.understand.fiches import FicheContext, axis_names, fiche_actions, read_fiches
 from crte.importers.understand.from_table import Column, column_views, map_header, wide_lines
 from crte.importers.understand.funding import FunderDirectory
 from crte.importers.understand.matching import likeness
@@ -50,6 +51,7 @@ def document_to_plan(
     columns = annex_columns(doc, directory, source, report, mapping)
     for row in doc.annex_rows:
         plan.actions.append(_annex_action(row, names, columns, directory, source, taken, report))
+    _fiches(doc, plan, names, directory, source, taken, report)
     _programme_items(doc, plan, source, taken, report)
     plan.programmes = [
         ProgrammePlan(
@@ -185,6 +187,23 @@ def unique_id(title: str, taken: set[str], line: int) -> str:
         candidate, n = f"{base}-{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+def _fiches(doc: ContractDocument, plan: ImportPlan, names, directory, source, taken, report) -> None:
+    """A programme written as fiches actions: each fiche is an action, as an annex row is
+    (one the annex already has is not read twice)."""
+    lines = doc.text.splitlines()
+    fiches = read_fiches(lines)
+    if fiches:
+        context = FicheContext(
+            directory,
+            source,
+            report,
+            lambda title, line: unique_id(title, taken, line),
+            names,
+            axis_names(lines),
+        )
+        plan.actions += fiche_actions(fiches, plan.actions, context)
 
 
 def phases(text: str) -> set[str]:
