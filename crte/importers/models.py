@@ -18,7 +18,7 @@ class ColumnMapping(models.Model):
     )
     header_key = models.CharField("titre de colonne (normalisé)", max_length=200)
     header = models.CharField("titre de colonne", max_length=200)
-    meaning = models.CharField("compris comme", max_length=20, choices=list(CHOICES.items()))
+    meaning = models.CharField("compris comme", max_length=40, choices=list(CHOICES.items()))
     funder = models.CharField("financeur", max_length=200, blank=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     updated_by = models.ForeignKey(

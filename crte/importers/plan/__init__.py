@@ -53,6 +53,12 @@ class ActionPlan:
     description: str = ""
     priority_hint: str = ""
     owners: list[str] = field(default_factory=list)
+    # The owner as the row identifies it best (issue 21, item 4): SIREN (or a SIRET's first
+    # nine digits), else the INSEE code of a commune; its nature (« commune », « EPCI »)
+    # when the source gives it. They describe `owners[0]`, or the owner when no name is given.
+    owner_siren: str = ""
+    owner_insee: str = ""
+    owner_nature: str = ""
     communes: list[str] = field(default_factory=list)  # INSEE codes
     commune_names: list[str] = field(default_factory=list)  # names, resolved by the writer
     amount: Decimal | None = None

@@ -75,10 +75,12 @@ def text_blocks(text: str) -> list[Block]:
     reader decides what is a heading)."""
     blocks: list[Block] = []
     lines = text.splitlines()
-    aligned = aligned_tables(lines)
+    aligned = aligned_tables(lines) | pipe_tables(lines)
     for index, line in enumerate(lines):
         if index in aligned:
             row = aligned[index]
+            if not row:
+                continue  # a rule line
         elif "\t" in line:
             row = line.split("\t")
         elif re.match(r"^\s*\|.*\|\s*$", line):
@@ -93,6 +95,27 @@ def text_blocks(text: str) -> list[Block]:
         else:
             blocks.append(Block("table", rows=[row]))
     return blocks
+
+
+RULE_CELL = r"\s*:?-{3,}:?\s*"
+RULE_WITHOUT_OUTER_PIPES = re.compile(rf"^{RULE_CELL}(?:\|{RULE_CELL})+$")
+
+
+def pipe_tables(lines: list[str]) -> dict[int, list[str]]:
+    """Markdown tables written without outer pipes (« a | b » over « --- | --- »): the
+    header above a rule line and the lines with pipes below it; the rule itself is an
+    empty row (skipped)."""
+    rows: dict[int, list[str]] = {}
+    for index, line in enumerate(lines):
+        if index == 0 or not RULE_WITHOUT_OUTER_PIPES.match(line) or "|" not in lines[index - 1]:
+            continue
+        rows[index - 1] = [c.strip() for c in lines[index - 1].strip().strip("|").split("|")]
+        rows[index] = []
+        following = index + 1
+        while following < len(lines) and "|" in lines[following] and lines[following].strip():
+            rows[following] = [c.strip() for c in lines[following].strip().strip("|").split("|")]
+            following += 1
+    return rows
 
 
 GAP = re.compile(r"\S(?: {2,}|\u00a0{2,})(?=\S)")

@@ -118,7 +118,7 @@ def test_unknown_titles_are_refused_with_the_columns_to_map(contract, unknown_ta
     assert str(result.report.errors[0].place) == "chantiers.xlsx, ligne 1"
     assert [(c.letter, c.header, c.meaning) for c in result.report.columns] == [
         ("A", "Chantier", IGNORE),
-        ("B", "Enveloppe", IGNORE),
+        ("B", "Enveloppe", "montant"),  # a known title, still no title column
         ("C", "Qui", IGNORE),
         ("D", "Remarque interne", IGNORE),
     ]

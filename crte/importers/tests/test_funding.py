@@ -515,3 +515,44 @@ def test_status_words_are_read_whatever_their_agreement(directory):
         assert (part.status, part.note) == (status, "subventions" if "subventions" in text else ""), text
     [part] = parse_funding_cell("Région accordéon", directory)
     assert (part.status, part.note) == ("prevu", "accordéon")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # each financer takes its own figure; a scheme named after a figure opens the next part
+        ("Région 30 000 €, DETR 300 000 €", [(["Région"], "", "30000", None), ([], "DETR", "300000", None)]),
+        ("CD62 20 %, DSIL 40 %", [(["CD62"], "", None, "0.2"), ([], "DSIL", None, "0.4")]),
+        (
+            "État (DSIL) 25 % ; Région 10 000 €",
+            [(["État"], "DSIL", None, "0.25"), (["Région"], "", "10000", None)],
+        ),
+    ],
+)
+def test_a_scheme_between_two_figures_belongs_to_the_second(text, expected):
+    directory = FunderDirectory(
+        {"Région": "Région", "CD62": "CD62", "État": "État"}, {"DETR": "DETR", "DSIL": "DSIL"}
+    )
+    parts = parse_funding_cell(text, directory)
+    as_read = [
+        (
+            p.funders,
+            p.scheme,
+            str(p.amount) if p.amount is not None else None,
+            str(p.share) if p.share else None,
+        )
+        for p in parts
+    ]
+    assert as_read == [
+        (funders, scheme, amount, str(Decimal(share)) if share else None)
+        for funders, scheme, amount, share in expected
+    ]
+
+
+def test_a_scheme_is_found_among_the_words_of_a_text():
+    directory = FunderDirectory({}, {"DSIL": "DSIL", "Fonds vert": "Fonds vert", "DSIL rénovation": "DSIL R"})
+    assert directory.scheme_inside("Montant DSIL 2024") == "DSIL"
+    assert directory.scheme_inside("part DSIL rénovation énergétique") == "DSIL R"  # the longest
+    assert directory.scheme_inside(", fonds  vert ") == "Fonds vert"
+    assert directory.scheme_inside("Région") is None
+    assert directory.scheme_inside("") is None

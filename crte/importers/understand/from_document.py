@@ -16,16 +16,27 @@ from crte.importers.plan import (
     TargetPlan,
 )
 from crte.importers.plan.report import Report
-from crte.importers.understand.contract_document import AnnexRow, ContractDocument, clean_cell, heading_name
+from crte.importers.understand.contract_document import (
+    AnnexRow,
+    ContractDocument,
+    _split_owners,
+    clean_cell,
+    heading_name,
+)
 from crte.importers.understand.fiches import FicheContext, axis_names, fiche_actions, read_fiches
-from crte.importers.understand.from_table import Column, column_views, map_header, wide_lines
+from crte.importers.understand.from_table import (
+    Column,
+    fields_read,
+    map_header,
+    report_columns,
+    row_action,
+    understand_columns,
+    wide_lines,
+)
 from crte.importers.understand.funding import FunderDirectory
 from crte.importers.understand.matching import likeness
-from crte.importers.understand.parsing import parse_amount, parse_calendar
 
-# The annex's financing columns: (column title, column key). The EPCI column is titled
-# with the EPCI's short name; "autres financeurs" names no financer.
-MATCH_THRESHOLD = 0.66
+MATCH_THRESHOLD = 0.66  # likeness of a programming item and an annex row: the same operation
 
 
 def document_to_plan(
@@ -84,16 +95,17 @@ def document_to_plan(
 
 
 EPCI_WORDS = re.compile(r"\b(epci|metropole|agglomeration|agglo|communaute|intercommunalite|cc|ca|cu)\b")
-READ_FIELDS = {"maitre_ouvrage", "intitule", "contenu", "montant", "calendrier", "financement"}
 
 
 def annex_columns(
     doc: ContractDocument, directory, source: str, report: Report, mapping=None
 ) -> list[Column]:
-    """The programming table's columns through the one header mapper (spreadsheets use it
-    too): one column per financer or per scheme, the owner's share, « autres financeurs »;
-    « Part Métropole », « EPCI » are the contract's grouping. A column it does not read is
-    reported, never read as something else. A person's choice (`mapping`) comes first."""
+    """The programming table's columns as a spreadsheet's are understood (`from_table`):
+    by their titles (one column per financer or scheme, the owner's share, « autres
+    financeurs », start and end years, communes, the owner's SIREN) and, for an unknown
+    title, by their cells (a free-text financing plan); « Part Métropole », « EPCI » are
+    the contract's grouping. A column not read is reported. A person's choice
+    (`mapping`) comes first."""
     if not doc.annex_rows:
         return []
     columns = map_header(doc.annex_rows[0].headers, directory, mapping)
@@ -108,51 +120,31 @@ def annex_columns(
             and EPCI_WORDS.search(key)
         ):
             column.field, column.funder = "financement", grouping
-        if column.chosen and not column.field:
-            report.info(
-                "colonne-ignoree",
-                f"Colonne « {column.header} » de l'annexe ignorée à votre demande.",
-                Place(source, None, column.letter),
-            )
-        elif column.header and column.field not in READ_FIELDS:
-            report.warn(
-                "colonne-ignoree",
-                f"Colonne « {column.header} » de l'annexe non lue : ses valeurs ne sont pas importées.",
-                Place(source, None, column.letter),
-            )
-    report.columns += column_views(columns, source)
+    understand_columns(columns, [row.cells for row in doc.annex_rows], directory)
+    report_columns(columns, source, None, report)
     return columns
 
 
 def _annex_action(row: AnnexRow, names, columns, directory, source, taken, report) -> ActionPlan:
-    place = Place(source, row.line)
-    amount_column = next((c for c in columns if c.field == "montant"), None)
-    if amount_column is not None and amount_column.index < len(row.cells):
-        row.amount_text = clean_cell(row.cells[amount_column.index])  # the mapper with financers decides
-    owners_text = " ".join(row.owners)
-    if len(row.owners) > 1 and directory.resolve(owners_text):
-        row.owners = [owners_text]  # « Morlaix Communauté » is one body, not two owners
-    amount = parse_amount(row.amount_text)
-    calendar = parse_calendar(row.calendar_text)
-    for message in amount.errors:
-        report.error("montant", message, Place(source, row.line, "Montant"), row.title)
-    orientation = names.get(normalize_label(row.orientation), "") or display_heading(row.orientation)
-    action = ActionPlan(
-        external_id=unique_id(row.title, taken, row.line),
-        title=row.title,
-        orientation=orientation,
-        place=place,
-        description=row.content,
-        priority_hint=row.priority_hint,
-        owners=row.owners,
-        amount=amount.value,
-        amount_basis=amount.basis,
-        amount_text=row.amount_text,
-        calendar_text=row.calendar_text,
-        start_year=calendar.start_year,
-        end_year=calendar.end_year,
-        maturity=annex_maturity(row, amount.value),
-    )
+    """An annex row read as a spreadsheet's row is (`from_table.row_action`), then as a
+    signed contract's: owners split as the annex writes them, the orientation of its
+    section, validated unless its calendar or amount says otherwise."""
+    by_field = fields_read(columns)
+    values = {
+        name: clean_cell(row.cells[column.index]) if column.index < len(row.cells) else ""
+        for name, column in by_field.items()
+    }
+    row.amount_text = values.get("montant", "")
+    owners = _split_owners(values.get("maitre_ouvrage", ""))
+    if len(owners) > 1 and directory.resolve(" ".join(owners)):
+        owners = [" ".join(owners)]  # « Morlaix Communauté » is one body, not two owners
+    action = row_action(values, by_field, source, row.line, taken, report)
+    action.owners = owners
+    heading = names.get(normalize_label(row.orientation), "") or display_heading(row.orientation)
+    action.orientation = action.orientation or heading
+    action.priority_hint = action.priority_hint or row.priority_hint
+    if not action.maturity_text:
+        action.maturity = annex_maturity(row, action.amount)
     for column in columns:
         if column.field == "financement" and column.index < len(row.cells):
             text = clean_cell(row.cells[column.index])

@@ -13,12 +13,19 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from crte.core.formats import format_euros
 from crte.core.text import normalize_label
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
 from crte.importers.plan.report import Report
 from crte.importers.read import Reader, ReadError, Table
 from crte.importers.understand.contract_document import clean_cell, is_heading
-from crte.importers.understand.funding import STATUS_WORDS, FunderDirectory, FundingPart, funding_lines
+from crte.importers.understand.funding import (
+    STATUS_WORDS,
+    FunderDirectory,
+    FundingPart,
+    funding_lines,
+    parse_funding_cell,
+)
 from crte.importers.understand.headers import MAPPER, SYNONYMS, header_key
 from crte.importers.understand.mapping import FUNDING, IGNORE, OWN_FUNDING, Choice, ColumnView, meaning_of
 from crte.importers.understand.parsing import parse_amount, parse_calendar, parse_number
@@ -45,6 +52,8 @@ class Column:
     scheme: str = ""  # a scheme's column ('Montant DSIL')
     own_funding: bool = False  # the maître d'ouvrage's own share ('Autofinancement')
     chosen: bool = False  # a person said what it means (mapping.Choice)
+    scale: int = 1  # 1 000 when the title says its figures are in k€, 1 000 000 in M€
+    sniffed: bool = False  # understood from its cells, its title being unknown
 
     @property
     def letter(self) -> str:
@@ -85,7 +94,22 @@ def cell_text(value) -> str:
 # --- finding the header ------------------------------------------------------------------------
 
 
-OWN_FUNDING_WORDS = re.compile(r"autofinancement|part du maitre d ouvrage|reste a charge|fonds propres")
+OWN_FUNDING_WORDS = re.compile(
+    r"autofinancement|part du maitre d ouvrage|rest(?:e|ant) a (?:la )?charge|fonds propres|part du porteur"
+)
+THOUSANDS = re.compile(r"\b(?:k ?(?:€|eur|euros?)|keur|keuros|milliers? d ?euros?)(?:\W|$)", re.I)
+MILLIONS = re.compile(r"\b(?:m ?(?:€|eur)|meur|millions? d ?euros?)(?:\W|$)", re.I)
+
+
+def header_scale(header: str) -> int:
+    """« Coût total (k€) », « Région (en milliers d'euros) », « Montant (M€) »: the unit
+    the title gives its figures in."""
+    text = header.replace("’", "'").replace("'", " ")
+    if THOUSANDS.search(text):
+        return 1000
+    if MILLIONS.search(text):
+        return 1_000_000
+    return 1
 
 
 def map_header(
@@ -106,7 +130,13 @@ def map_header(
         column = Column(index, header, "financement" if name == "autres_financeurs" else name)
         if not name and key:
             _financing_column(column, key, directory)
+        column.scale = header_scale(header)
         columns.append(column)
+    if not any(c.field == "intitule" for c in columns):
+        # « Objet », « Description » alone: with no title column, it names the operation
+        described = next((c for c in columns if c.field == "contenu" and not c.chosen), None)
+        if described is not None:
+            described.field = "intitule"
     return columns
 
 
@@ -169,23 +199,12 @@ def _financing_column(column: Column, key: str, directory: FunderDirectory) -> C
         column.field, column.own_funding = "financement", True
         return column
     funders = {name for _, name in directory.find(column.header)}
-    scheme = directory.scheme(column.header) or _scheme_inside(column.header, directory)
+    scheme = directory.scheme(column.header) or directory.scheme_inside(column.header)
     if len(funders) == 1 or scheme:
         column.field = "financement"
         column.funder = funders.pop() if len(funders) == 1 else None
         column.scheme = scheme or ""
     return column
-
-
-def _scheme_inside(header: str, directory: FunderDirectory) -> str | None:
-    """'Montant DSIL', 'DETR 2023': a known scheme among the words of a header."""
-    words = header_key(header).split()
-    for size in range(len(words), 0, -1):
-        for start in range(len(words) - size + 1):
-            found = directory.scheme(" ".join(words[start : start + size]))
-            if found:
-                return found
-    return None
 
 
 def find_header(
@@ -202,13 +221,20 @@ def find_header(
         if below and (title is None or title >= len(below) or not below[title]):
             below_columns = map_header(below, directory, mapping)
             for index, under in enumerate(below_columns):
-                if index < len(columns) and not columns[index].field and under.field == "financement":
+                if index < len(columns) and under.field == "financement" and _spans(columns[index]):
                     columns[index] = under
         fields = {c.field for c in columns if c.field}
         score = len([c for c in columns if c.field])
         if "intitule" in fields and score >= 2 and (best is None or score > best[2]):
             best = (i, columns, score)
     return (best[0], best[1]) if best else None
+
+
+def _spans(column: Column) -> bool:
+    """A header cell a row below may complete: empty, unknown, or « Financements » above
+    the financers' columns."""
+    generic = column.field == "financement" and not column.funder and not column.scheme
+    return not column.field or (generic and not column.own_funding and not column.chosen)
 
 
 def unknown_layout(tables: list[Table], name: str, directory, report: Report, mapping=None) -> None:
@@ -278,10 +304,11 @@ TOTAL_ROW = re.compile(r"^(sous )?tota(l|ux)\b")
 def rows_to_plan(table, header_index, columns, source, directory, report, sheet="") -> ImportPlan:
     plan = ImportPlan(source=source)
     header_line = table.lines[header_index] if header_index < len(table.lines) else None
+    body = [[cell_text(v) for v in row] for row in table.rows[header_index + 1 :]]
+    long_shape = understand_columns(columns, body, directory)
     report_columns(columns, source, header_line, report)
     by_field = fields_read(columns)
     money_columns = [c for c in columns if c.field == "financement"]
-    long_shape = "financeur" in by_field and ("subvention" in by_field or "taux" in by_field)
     taken: set[str] = set()
     current: ActionPlan | None = None
     section = {"orientation": sheet, "enjeu": ""}  # headings inside the table
@@ -292,7 +319,10 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
         values = {c.field: row[c.index] if c.index < len(row) else None for c in by_field.values()}
         texts = [cell_text(v) for v in row]
         filled = [text for text in texts if text]
-        if not filled or TOTAL_ROW.match(normalize_label(filled[0])):
+        if filled and TOTAL_ROW.match(normalize_label(filled[0])):
+            _check_total(filled[0], values, by_field, plan.actions, source, line, report)
+            continue
+        if not filled:
             continue
         title = cell_text(values.get("intitule"))
         if not (long_shape and current is not None and _same_action(values, current, title)):
@@ -304,7 +334,7 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
                     "intitule", "Ligne sans intitulé d'action.", by_field["intitule"].place(source, line)
                 )
                 continue
-            current = _action(values, by_field, source, line, taken, report)
+            current = row_action(values, by_field, source, line, taken, report)
             current.orientation = current.orientation or section["orientation"]
             current.priority_hint = current.priority_hint or section["enjeu"]
             current.has_financing_columns = bool(money_columns) or long_shape
@@ -317,12 +347,86 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
     return plan
 
 
+SNIFF_ROWS = 60
+
+
+def understand_columns(columns: list[Column], body: list[list[str]], directory: FunderDirectory) -> bool:
+    """What the titles left open, from the cells; True for the one-row-per-line shape
+    (a financer column beside an amount or a rate column). Otherwise a « Financeurs »
+    column names and figures each financer in its cells, as a financing plan does."""
+    read_by_content(columns, body, directory)
+    long_shape = any(c.field == "financeur" for c in columns) and any(
+        c.field in ("subvention", "taux") for c in columns
+    )
+    if not long_shape:
+        for column in columns:
+            if column.field == "financeur":
+                column.field = "financement"
+    return long_shape
+
+
+def read_by_content(columns: list[Column], body: list[list[str]], directory: FunderDirectory) -> None:
+    """A column whose title says nothing known is a financing plan when most of its cells
+    name a financer with an amount or a rate (« Région 30 000 €, DETR 20 % »)."""
+    for column in columns:
+        if column.field or column.chosen or not header_key(column.header):
+            continue
+        cells = [
+            row[column.index] for row in body[:SNIFF_ROWS] if column.index < len(row) and row[column.index]
+        ]
+        plans = sum(1 for text in cells if _is_funding_text(text, directory))
+        if len(cells) >= 2 and plans * 3 >= len(cells) * 2:
+            column.field, column.sniffed = "financement", True
+
+
+def _is_funding_text(text: str, directory: FunderDirectory) -> bool:
+    if parse_number(TAX_BASIS.sub("", text)) is not None:
+        return False  # a bare figure says nothing of who pays
+    parts = parse_funding_cell(text, directory)
+    return any((p.funders or p.scheme) and (p.amount is not None or p.share is not None) for p in parts)
+
+
+IDENTIFIED_BY_OWNER = ("nature_maitre_ouvrage", "departement_maitre_ouvrage")
+
+
+def _check_total(label: str, values, by_field, actions: list[ActionPlan], source, line, report) -> None:
+    """A TOTAL row is never an action; its cost is checked against the costs of the
+    table's actions above it, a warning when they disagree by more than a euro (a
+    subtotal sums a part only: not checked)."""
+    column = by_field.get("montant")
+    if column is None or normalize_label(label).startswith("sous") or not cell_text(values.get("montant")):
+        return
+    stated, _ = money(values.get("montant"), column.place(source, line), Report(), column.scale)
+    counted = sum((a.amount for a in actions if a.amount is not None), Decimal(0))
+    if stated is not None and abs(stated - counted) > 1:
+        report.warn(
+            "total",
+            f"Ligne de total : {format_euros(stated)} indiqués, {format_euros(counted)} pour les actions "
+            "lues au-dessus ; vérifiez qu'aucune ligne ne manque.",
+            column.place(source, line),
+        )
+
+
 def report_columns(columns: list[Column], source: str, header_line: int | None, report: Report) -> None:
     """Every column in the report as it was understood; those not read say why."""
     used = fields_read(columns)
     report.columns += column_views(columns, source)
+    identified = "siren_maitre_ouvrage" in used or "insee_maitre_ouvrage" in used
     for column in columns:
         place = Place(source, header_line, column.letter)
+        if column.sniffed:
+            report.info(
+                "colonne-lue",
+                f"Colonne « {column.header} » lue comme plan de financement d'après son contenu.",
+                place,
+            )
+        elif column.field == "departement_maitre_ouvrage" and not identified:
+            report.warn(
+                "colonne-ignoree",
+                f"Colonne « {column.header} » non lue : le maître d'ouvrage est reconnu par son nom ; "
+                "ajoutez son SIREN pour l'identifier sûrement.",
+                place,
+            )
         if column.chosen and not column.field:
             report.info("colonne-ignoree", f"Colonne « {column.header} » ignorée à votre demande.", place)
         elif column.header.strip() and not column.field:
@@ -382,13 +486,32 @@ def _section(section: dict, text: str) -> None:
 
 
 def _same_action(values, current: ActionPlan, title: str) -> bool:
+    """A row of the one-row-per-line shape continues the action above when it has the same
+    identifier, or no title, or the same title with no other owner and no other cost (two
+    communes' projects under one title are two actions)."""
     identifier = cell_text(values.get("identifiant"))
     if identifier:
         return slugify(identifier) == current.external_id
-    return not title or title == current.title
+    if not title:
+        return True
+    if title != current.title:
+        return False
+    owner = cell_text(values.get("siren_maitre_ouvrage")) or cell_text(values.get("maitre_ouvrage"))
+    known = current.owner_siren or "; ".join(current.owners)
+    if owner and known and owner_key(owner) != owner_key(known):
+        return False
+    cost = cell_text(values.get("montant"))
+    return not cost or current.amount is None or cost == current.amount_text
 
 
-def _action(values, by_field, source, line, taken, report) -> ActionPlan:
+def owner_key(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return digits[:9] if len(digits) in (9, 14) else normalize_label(text)
+
+
+def row_action(values, by_field, source, line, taken, report) -> ActionPlan:
+    """An action from one row's values by field (raw cells or text): title, id, owners,
+    communes, cost in the column's unit, maturity, years, the owner's identifiers."""
     title = cell_text(values.get("intitule"))
     identifier = cell_text(values.get("identifiant"))
     base = slugify(identifier or title)[:60].strip("-") or f"ligne-{line}"
@@ -414,16 +537,77 @@ def _action(values, by_field, source, line, taken, report) -> ActionPlan:
         commune_names=commune_names(cell_text(values.get("communes"))),
         maturity="idee",  # a table proposes; only a committee validates (quality.governance)
     )
+    _owner_identity(action, values, by_field, source, line, report)
     if "montant" in by_field:
-        _amount(action, values.get("montant"), by_field["montant"].place(source, line), report)
-    maturity = maturity_of(cell_text(values.get("maturite")))
+        column = by_field["montant"]
+        _amount(action, values.get("montant"), column.place(source, line), report, column.scale)
+    maturity_text = cell_text(values.get("maturite"))
+    maturity = maturity_of(maturity_text)
     if maturity:
         action.maturity = maturity
-        action.maturity_text = cell_text(values.get("maturite"))
-    calendar = parse_calendar(cell_text(values.get("calendrier")))
-    action.calendar_text = cell_text(values.get("calendrier"))
-    action.start_year, action.end_year = calendar.start_year, calendar.end_year
+        action.maturity_text = maturity_text
+    elif maturity_text:
+        report.warn(
+            "maturite",
+            f"Maturité « {maturity_text} » non comprise : l'action est importée comme idée.",
+            by_field["maturite"].place(source, line),
+            title,
+        )
+    _years(action, values, by_field, source, line, report)
     return action
+
+
+def _owner_identity(action: ActionPlan, values, by_field, source, line, report) -> None:
+    """The owner's SIREN (a SIRET's first nine digits) and INSEE code, when the row has
+    them: they identify it better than its name."""
+    siren_text = cell_text(values.get("siren_maitre_ouvrage"))
+    digits = re.sub(r"\D", "", siren_text)
+    if len(digits) in (9, 14):
+        action.owner_siren = digits[:9]
+    elif siren_text:
+        report.warn(
+            "siren",
+            f"SIREN ou SIRET « {siren_text} » non compris (9 ou 14 chiffres attendus).",
+            by_field["siren_maitre_ouvrage"].place(source, line),
+            action.title,
+        )
+    insee = cell_text(values.get("insee_maitre_ouvrage")).upper()
+    if re.fullmatch(r"\d[\dAB]\d{3}", insee):
+        action.owner_insee = insee
+    elif insee:
+        report.warn(
+            "commune",
+            f"Code INSEE « {insee} » non compris.",
+            by_field["insee_maitre_ouvrage"].place(source, line),
+            action.title,
+        )
+    action.owner_nature = cell_text(values.get("nature_maitre_ouvrage"))
+
+
+def _years(action: ActionPlan, values, by_field, source, line, report) -> None:
+    """The calendar column, or the start and end columns (« Démarrage », « Achèvement »);
+    a cell with no year in it is reported."""
+    action.calendar_text = cell_text(values.get("calendrier"))
+    calendar = parse_calendar(action.calendar_text)
+    action.start_year, action.end_year = calendar.start_year, calendar.end_year
+    for name in ("annee_debut", "annee_fin"):
+        text = cell_text(values.get(name))
+        if not text:
+            continue
+        found = parse_calendar(text)
+        year = found.start_year if name == "annee_debut" else (found.end_year or found.start_year)
+        if year is None:
+            report.warn(
+                "calendrier",
+                f"Année non comprise : « {text} ».",
+                by_field[name].place(source, line),
+                action.title,
+            )
+        elif name == "annee_debut":
+            action.start_year = year
+        else:
+            action.end_year = year
+        action.calendar_text = " – ".join(filter(None, [action.calendar_text, text]))
 
 
 def commune_names(text: str) -> list[str]:
@@ -453,14 +637,18 @@ def maturity_of(text: str) -> str:
     return next((m for pattern, m in MATURITY_WORDS if re.search(pattern, words)), "") if words else ""
 
 
-def money(value, place: Place, report: Report) -> tuple[Decimal | None, str]:
-    """An amount cell: a number, or text such as `1 000 000,00 €`, `147.485 euros HT`."""
+def money(value, place: Place, report: Report, scale: int = 1) -> tuple[Decimal | None, str]:
+    """An amount cell: a number, or text such as `1 000 000,00 €`, `147.485 euros HT`; a
+    bare number is in the column's unit (euros, or k€ when its title says so)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        amount = Decimal(str(value))
+        amount = Decimal(str(value)) * scale
     else:
         text = cell_text(value)
         if not text:
             return None, ""
+        bare = parse_number(TAX_BASIS.sub("", text)) if scale != 1 else None
+        if bare is not None:
+            return _checked(bare * scale, text, place, report)
         parsed = parse_amount(text, bare_number=True)  # a bare number in an amount column is euros
         for message in parsed.errors:
             report.error("montant", message, place)
@@ -471,8 +659,12 @@ def money(value, place: Place, report: Report) -> tuple[Decimal | None, str]:
             return parsed.value, parsed.basis
         report.warn("montant-non-chiffre", f"Montant non compris : « {text} ».", place)
         return None, ""
+    return _checked(amount, cell_text(value), place, report)
+
+
+def _checked(amount: Decimal, text: str, place: Place, report: Report) -> tuple[Decimal | None, str]:
     if amount < 0:
-        report.error("montant", f"Montant négatif : « {cell_text(value)} ».", place)
+        report.error("montant", f"Montant négatif : « {text} ».", place)
         return None, ""
     return amount, "total"
 
@@ -496,9 +688,9 @@ def rate(value, place: Place, report: Report) -> Decimal | None:
     return share
 
 
-def _amount(action: ActionPlan, value, place, report) -> None:
+def _amount(action: ActionPlan, value, place, report, scale: int = 1) -> None:
     action.amount_text = cell_text(value)
-    amount, basis = money(value, place, report)
+    amount, basis = money(value, place, report, scale)
     action.amount = amount
     action.amount_basis = basis or "total"
 
@@ -521,7 +713,7 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
             action.title,
         )
     amount = (
-        money(subsidy, by_field["subvention"].place(source, line), report)[0]
+        money(subsidy, by_field["subvention"].place(source, line), report, by_field["subvention"].scale)[0]
         if "subvention" in by_field
         else None
     )
@@ -556,6 +748,7 @@ def wide_lines(text, column: Column, action, source, line, directory, report) ->
         if PERCENT_COLUMN.search(normalize_label(column.header) + column.header):
             text = f"{bare * 100 if bare <= 1 else bare} %"
         else:
+            bare *= column.scale
             text = f"{bare} €"
             parts = [FundingPart(amount=bare)]  # what reading « 1234 € » gives, without reading it
     funder = column.funder

@@ -109,6 +109,17 @@ class FunderDirectory:
     def scheme(self, text: str) -> str | None:
         return self.schemes.get(normalize_label(text))
 
+    def scheme_inside(self, text: str) -> str | None:
+        """'Montant DSIL', ', DETR ': a known scheme among the words of a text, the
+        longest first."""
+        words = normalize_label(text).split()
+        for size in range(min(len(words), self.MAX_WORDS), 0, -1):
+            for start in range(len(words) - size + 1):
+                found = self.schemes.get(" ".join(words[start : start + size]))
+                if found:
+                    return found
+        return None
+
 
 @dataclass
 class FundingPart:
@@ -183,7 +194,8 @@ def _attach_text(text: str, figures: list[_Figure], directory: FunderDirectory) 
     for current, following in pairwise(figures):
         gap = text[current.end : following.start]
         brackets = BRACKETS_AFTER.match(gap).end()
-        if directory.find(gap[brackets:]):
+        rest = gap[brackets:]
+        if directory.find(rest) or (rest.strip() and directory.scheme_inside(rest)):
             current.suffix, following.prefix = gap[:brackets], gap[brackets:]
         else:
             current.suffix = gap
@@ -383,7 +395,7 @@ def report_part(
             place,
             title,
         )
-    if funders == [None]:
+    if funders == [None] and not part.scheme:  # a scheme alone stands for its usual financer
         report.warn("financeur-inconnu", f"« {text} » : le financeur n'est pas nommé.", place, title)
     if part.note and (part.amount is None and part.share is None):
         report.info("non-chiffre", f"« {text} » : financement non chiffré.", place, title)

@@ -79,6 +79,11 @@ def choose_in_search_box(scope, label: str, typed: str, name: str) -> None:
     from playwright.sync_api import expect
 
     box = scope.get_by_role("combobox", name=re.compile("^" + re.escape(label)))
+    page = scope.page if hasattr(scope, "page") else scope
+    # A form htmx has just swapped in listens to typing only once it has settled: typing
+    # earlier (a loaded machine) would send no search.
+    expect(box).to_be_visible()
+    expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-added")).to_have_count(0)
     box.fill(typed)
     option = scope.locator(f'[role=option][data-label="{name}"]').first
     expect(option).to_be_visible()

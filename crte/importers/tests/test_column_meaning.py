@@ -1,0 +1,300 @@
+"""A column's meaning from its title and, when the title says nothing known, from its
+cells (issue 21, items 1 to 4): tables laid out as other people lay them out."""
+
+from decimal import Decimal
+
+import pytest
+
+from crte.core.models import Organisation
+from crte.importers.pipeline import import_source
+from crte.importers.read.blocks import text_blocks
+from crte.importers.tests.sheets import write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+TERRITORY = "200072460"  # any grouping of the national reference would do
+
+
+def preview(path, **kwargs):
+    kwargs.setdefault("territory", TERRITORY)
+    return import_source(path=path, slug="crte-colonnes", dry_run=True, **kwargs)
+
+
+def actions(result):
+    return {a.title: a for a in result.plan.actions}
+
+
+DGCL_HEADER = [
+    "exercice",
+    "dispositif",
+    "beneficiaire_type",
+    "beneficiaire_siren",
+    "beneficiaire_dep",
+    "beneficiaire_nom",
+    "beneficiaire_code_insee",
+    "intitule",
+    "cout_ht",
+    "subvention",
+]
+
+
+def test_the_owner_is_identified_by_its_siren_then_its_insee_code(tmp_path):
+    rows = [
+        DGCL_HEADER,
+        [
+            "2023",
+            "DETR",
+            "commune",
+            "216200485",
+            "062",
+            "AUCHEL",
+            "62048",
+            "Toiture de l'école",
+            "100000",
+            "30000",
+        ],
+        [
+            "2023",
+            "DSIL",
+            "syndicat",
+            "253500011",
+            "062",
+            "SIVOM du Ternois",
+            "",
+            "Réseau de chaleur",
+            "80000",
+            "20000",
+        ],
+        ["2023", "DETR", "commune", "", "062", "Lillers", "62516", "Vestiaires du stade", "50000", "10000"],
+    ]
+    result = import_source(path=write_csv(tmp_path / "dgcl.csv", rows), slug="crte-dgcl", territory=TERRITORY)
+    assert not result.report.errors, result.report.errors
+    by_title = {a.title: a for a in result.contract.actions.prefetch_related("owners")}
+    auchel = Organisation.objects.get(siren="216200485")
+    assert list(by_title["Toiture de l'école"].owners.all()) == [auchel]  # « AUCHEL » as written
+    created = by_title["Réseau de chaleur"].owners.get()
+    assert (created.name, created.siren, created.category) == (
+        "SIVOM du Ternois",
+        "253500011",
+        Organisation.Category.AUTRE_PUBLIC,
+    )
+    assert by_title["Vestiaires du stade"].owners.get().commune.insee_code == "62516"
+    # The type and the département are read with the owner: no column is left unread.
+    assert not [e for e in result.report.warnings if e.code == "colonne-ignoree"]
+    assert any(
+        "SIREN 253500011" in e.message for e in result.report.entries if e.code == "organisation-nouvelle"
+    )
+
+
+def test_rows_repeating_a_title_are_one_action_only_for_the_same_owner_and_cost(tmp_path):
+    rows = [
+        DGCL_HEADER,
+        [
+            "2023",
+            "DETR",
+            "commune",
+            "216200485",
+            "062",
+            "Auchel",
+            "62048",
+            "Vidéoprotection",
+            "40000",
+            "12000",
+        ],
+        [
+            "2023",
+            "DETR",
+            "commune",
+            "216205161",
+            "062",
+            "Lillers",
+            "62516",
+            "Vidéoprotection",
+            "25000",
+            "7500",
+        ],
+        [
+            "2023",
+            "DSIL",
+            "commune",
+            "216205161",
+            "062",
+            "Lillers",
+            "62516",
+            "Vidéoprotection",
+            "25000",
+            "5000",
+        ],
+    ]
+    plan = preview(write_csv(tmp_path / "dgcl.csv", rows)).plan
+    assert [(a.owner_siren, a.amount, [line.amount for line in a.lines]) for a in plan.actions] == [
+        ("216200485", Decimal("40000"), [Decimal("12000")]),
+        ("216205161", Decimal("25000"), [Decimal("7500"), Decimal("5000")]),
+    ]
+
+
+def test_a_free_text_financing_plan_is_read_whatever_its_title(tmp_path):
+    rows = [
+        ["Projet", "Porteur", "Coût", "Plan de financement", "Qui paie"],
+        [
+            "Médiathèque",
+            "Commune d'Auchel",
+            "900 000 €",
+            "Région 30 000 €, DETR 300 000 €",
+            "Département 90 000 € ; État (DSIL) 20 %",
+        ],
+        ["Voie verte", "Commune de Lillers", "400 000 €", "DSIL 25 %", "Région 80 000 €"],
+    ]
+    result = preview(write_xlsx(tmp_path / "plan.xlsx", rows))
+    found = actions(result)
+    lines = [(line.funder, line.scheme, line.amount, line.share) for line in found["Médiathèque"].lines]
+    assert ("Région Hauts-de-France", "", Decimal("30000"), None) in lines
+    assert (None, "DETR", Decimal("300000"), None) in lines  # the scheme stands for its financer
+    assert any(line[2] == Decimal("90000") and "Pas-de-Calais" in (line[0] or "") for line in lines)
+    assert any(line[3] == Decimal("0.2") for line in lines)
+    assert len(found["Voie verte"].lines) == 2
+    said = [e.message for e in result.report.entries if e.code == "colonne-lue"]
+    assert said == ["Colonne « Qui paie » lue comme plan de financement d'après son contenu."]
+
+
+def test_a_column_of_words_is_not_taken_for_a_financing_plan(tmp_path):
+    rows = [
+        ["Projet", "Porteur", "Coût", "Remarques"],
+        ["Médiathèque", "Commune d'Auchel", "900 000 €", "Dossier déposé en mars"],
+        ["Voie verte", "Commune de Lillers", "400 000 €", "À revoir avec la Région"],
+    ]
+    result = preview(write_xlsx(tmp_path / "plan.xlsx", rows))
+    assert all(not a.lines for a in result.plan.actions)
+    assert any("Remarques" in e.message for e in result.report.warnings if e.code == "colonne-ignoree")
+
+
+def test_figures_in_thousands_said_in_the_title(tmp_path):
+    rows = [
+        [
+            "Action",
+            "Maître d'ouvrage",
+            "Coût total (k€)",
+            "Région (k€)",
+            "État (en milliers d'euros)",
+            "Europe",
+        ],
+        ["Piscine", "Commune d'Auchel", "1 250", "250,5", "300", "100 000 €"],
+    ]
+    action = preview(write_xlsx(tmp_path / "k.xlsx", rows)).plan.actions[0]
+    assert action.amount == Decimal("1250000")
+    assert sorted(line.amount for line in action.lines) == [
+        Decimal("100000"),
+        Decimal("250500"),
+        Decimal("300000"),
+    ]
+
+
+def test_start_and_end_columns_and_a_prefecture_sheet(tmp_path):
+    rows = [
+        [
+            "Réf.",
+            "Bénéficiaire",
+            "Objet de l'opération",
+            "Lieu",
+            "Enveloppe prévisionnelle (€ HT)",
+            "Démarrage",
+            "Achèvement",
+            "Part restant à charge du porteur",
+        ],
+        [
+            "OP-12",
+            "Commune d'Auchel",
+            "Réfection de la salle des sports",
+            "Auchel",
+            "320 000",
+            "03/2024",
+            "2026",
+            "64 000",
+        ],
+        ["OP-13", "Commune de Lillers", "Cour d'école oasis", "Lillers", "150 000", "2025", "fin 2025", ""],
+    ]
+    result = preview(write_xlsx(tmp_path / "prefecture.xlsx", rows))
+    assert not result.report.errors, result.report.errors
+    first, second = result.plan.actions
+    assert (first.external_id, first.title, first.amount) == (
+        "op-12",
+        "Réfection de la salle des sports",
+        Decimal("320000"),
+    )
+    assert (first.start_year, first.end_year, second.start_year, second.end_year) == (2024, 2026, 2025, 2025)
+    assert first.commune_names == ["Auchel"]
+    own = first.lines[0]
+    assert (own.funder, own.amount) == ("Commune d'Auchel", Decimal("64000"))
+
+
+def test_a_description_column_names_the_operation_when_there_is_no_title(tmp_path):
+    rows = [
+        ["Porteur", "Description", "Montant"],
+        ["Commune d'Auchel", "Rénovation de la mairie", "80 000 €"],
+    ]
+    plan = preview(write_xlsx(tmp_path / "d.xlsx", rows)).plan
+    assert [a.title for a in plan.actions] == ["Rénovation de la mairie"]
+
+
+def test_a_financers_column_without_amount_column_is_a_financing_plan(tmp_path):
+    rows = [
+        ["Intitulé", "Porteur", "Coût", "Financeurs"],
+        ["Halle", "Commune d'Auchel", "500 000 €", "Région 100 000 €, DETR 25 %"],
+    ]
+    action = preview(write_xlsx(tmp_path / "f.xlsx", rows)).plan.actions[0]
+    assert [(line.amount, line.share) for line in action.lines] == [
+        (Decimal("100000"), None),
+        (None, Decimal("0.25")),
+    ]
+
+
+def test_an_unknown_maturity_word_is_reported_with_its_cell(tmp_path):
+    rows = [
+        ["Intitulé", "Porteur", "Maturité"],
+        ["Halle", "Commune d'Auchel", "Sur les rails"],
+        ["Parc", "Commune d'Auchel", "En étude"],
+    ]
+    result = preview(write_xlsx(tmp_path / "m.xlsx", rows))
+    assert [a.maturity for a in result.plan.actions] == ["idee", "en_maturation"]
+    [warning] = [e for e in result.report.warnings if e.code == "maturite"]
+    assert "« Sur les rails »" in warning.message and "ligne 2" in str(warning.place)
+
+
+def test_a_markdown_table_without_outer_pipes():
+    text = "Texte.\n\nAction | Porteur | Coût\n--- | :--- | ---:\nHalle | Auchel | 1 €\nParc | Lillers | 2 €\n\nFait à X | le 1er mai."
+    tables = [b.rows for b in text_blocks(text) if b.kind == "table"]
+    assert tables == [[["Action", "Porteur", "Coût"], ["Halle", "Auchel", "1 €"], ["Parc", "Lillers", "2 €"]]]
+
+
+def test_a_header_on_two_rows_with_vertically_merged_cells(tmp_path):
+    rows = [
+        ["Porteur", "Opération", "Coût", "Financements", "", "", "Calendrier"],
+        ["Porteur", "Opération", "Coût", "Région", "État", "Autofinancement", "Calendrier"],
+        ["Commune d'Auchel", "Halle", "500 000 €", "100 000 €", "150 000 € (DETR)", "250 000 €", "2024"],
+        ["TOTAL", "", "500 000 €", "100 000 €", "150 000 €", "250 000 €", ""],
+    ]
+    result = preview(write_xlsx(tmp_path / "h.xlsx", rows))
+    assert not result.report.errors, result.report.errors
+    [action] = result.plan.actions
+    assert sorted(line.amount for line in action.lines) == [
+        Decimal("100000"),
+        Decimal("150000"),
+        Decimal("250000"),
+    ]
+    assert not [e for e in result.report.warnings if e.code == "total"]  # the TOTAL agrees
+
+
+def test_a_total_that_disagrees_with_the_rows_above_is_reported(tmp_path):
+    rows = [
+        ["Intitulé", "Porteur", "Coût"],
+        ["Halle", "Commune d'Auchel", "500 000 €"],
+        ["Sous-total", "", "500 000 €"],
+        ["Parc", "Commune de Lillers", "200 000 €"],
+        ["TOTAL", "", "900 000 €"],
+    ]
+    result = preview(write_xlsx(tmp_path / "t.xlsx", rows))
+    assert [a.title for a in result.plan.actions] == ["Halle", "Parc"]
+    [warning] = [e for e in result.report.warnings if e.code == "total"]
+    assert "900 000 €" in warning.message.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "700 000 €" in warning.message.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "ligne 5" in str(warning.place)
