@@ -261,7 +261,10 @@ def test_an_unknown_maturity_word_is_reported_with_its_cell(tmp_path):
 
 
 def test_a_markdown_table_without_outer_pipes():
-    text = "Texte.\n\nAction | Porteur | Coût\n--- | :--- | ---:\nHalle | Auchel | 1 €\nParc | Lillers | 2 €\n\nFait à X | le 1er mai."
+    text = (
+        "Texte.\n\nAction | Porteur | Coût\n--- | :--- | ---:\n"
+        "Halle | Auchel | 1 €\nParc | Lillers | 2 €\n\nFait à X | le 1er mai."
+    )
     tables = [b.rows for b in text_blocks(text) if b.kind == "table"]
     assert tables == [[["Action", "Porteur", "Coût"], ["Halle", "Auchel", "1 €"], ["Parc", "Lillers", "2 €"]]]
 

@@ -14,10 +14,9 @@ from crte.importers.understand.fiches import (
     FicheContext,
     axis_names,
     fiche_actions,
-    funding_segments,
     read_fiches,
 )
-from crte.importers.understand.funding import FunderDirectory
+from crte.importers.understand.funding import FunderDirectory, funding_segments
 
 D = Decimal
 

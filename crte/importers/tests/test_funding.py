@@ -556,3 +556,9 @@ def test_a_scheme_is_found_among_the_words_of_a_text():
     assert directory.scheme_inside(", fonds  vert ") == "Fonds vert"
     assert directory.scheme_inside("Région") is None
     assert directory.scheme_inside("") is None
+
+
+def test_a_financer_alias_that_names_a_scheme_keeps_the_scheme():
+    directory = FunderDirectory({"État": "État", "État DSIL": "État"}, {"DSIL": "DSIL"})
+    [part] = parse_funding_cell("État (DSIL) 720 000 €", directory)
+    assert (part.funders, part.scheme, part.amount) == (["État"], "DSIL", Decimal("720000"))

@@ -408,7 +408,10 @@ def base_table(tmp_path):
         ("Commune", "communes"),
         ("code_commune", "communes"),
         ("Maitre d'ouvage", "maitre_ouvrage"),  # a typo
-        ("Année de démarrage prévue", "calendrier"),
+        ("Année de démarrage prévue", "annee_debut"),
+        ("Achèvement", "annee_fin"),
+        ("Objet de l'opération", "intitule"),
+        ("beneficiaire_siren", "siren_maitre_ouvrage"),
         ("Couleur préférée", ""),
     ],
 )
@@ -437,13 +440,13 @@ def test_the_national_fonds_vert_list_imports_as_a_real_table(tmp_path):
     assert not result.report.errors, result.report.errors[:3]
     warnings = result.report.warnings
     ignored = {e.message.split("«")[1].split("»")[0].strip() for e in warnings if e.code == "colonne-ignoree"}
-    # a place is not a financer; of two columns with one meaning, the one not read is reported
+    # a place is not a financer; of two columns with one meaning, the one not read is
+    # reported; the beneficiary's SIREN identifies the owner
     expected = {
         "nom_region",
         "code_departement",
         "nom_departement",
         "numero_demarche_ds",
-        "siren",
         "nom_commune",
     }
     assert ignored == expected

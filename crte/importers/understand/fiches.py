@@ -24,15 +24,10 @@ from crte.importers.plan import ActionPlan, LinePlan, Place
 from crte.importers.plan.report import Report
 from crte.importers.understand.contract_document import clean_cell, heading_name
 from crte.importers.understand.from_table import commune_names, maturity_of, money
-from crte.importers.understand.funding import (
-    PERCENT_RE,
-    FunderDirectory,
-    funding_lines,
-    parse_funding_cell,
-)
+from crte.importers.understand.funding import FunderDirectory, has_figure, plan_text_lines
 from crte.importers.understand.headers import MAPPER, SYNONYMS, header_key
 from crte.importers.understand.matching import likeness
-from crte.importers.understand.parsing import find_amounts, parse_calendar
+from crte.importers.understand.parsing import parse_calendar
 
 # --- reading the text -------------------------------------------------------------------------
 
@@ -182,10 +177,6 @@ def heading_of(text: str) -> re.Match | None:
     return found
 
 
-def has_figure(text: str) -> bool:
-    return bool(find_amounts(text) or PERCENT_RE.search(text) or BARE_NUMBER.search(text))
-
-
 def read_fiches(lines: list[str]) -> list[Fiche]:
     """The fiches actions of a document's lines (tab-separated lines are table rows), in
     order; blocks that hold no action's field (a table of contents) are left out."""
@@ -320,64 +311,7 @@ EVERYWHERE = re.compile(
     r"|^(?:territoire|p[ée]rim[eè]tre)\s+(?:intercommunal|communautaire|du contrat)|^intercommunal",
     re.IGNORECASE,
 )
-OWN_SHARE = re.compile(
-    r"\b(?:autofinancement|fonds propres|reste a charge|rac|part du (?:maitre d ouvrage|porteur|beneficiaire)"
-    r"|maitre d ouvrage|moa|porteur|beneficiaire|commune|ville|mairie|syndicat|epci|communaute"
-    r"|intercommunalite|collectivite)\b"
-)
-BARE_NUMBER = re.compile(
-    r"(?<![\d,.])(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d{5,}(?:,\d+)?)(?![\d,.])(?!\s*(?:%|€|k|m|euros?|eur)\b)",
-    re.IGNORECASE,
-)
-SEPARATORS = re.compile(r"\n|;|•|\|")
-SOFT_SEPARATORS = re.compile(r"\s[-–—]\s|,\s+(?=\D)|\s(?:et|\+)\s")
-TOTAL = re.compile(r"^\W*(?:total|montant total|co[uû]t total)\b", re.IGNORECASE)
 SAME_ACTION = 0.9  # likeness of an annex row's title and a fiche's: the same action
-
-
-def funding_segments(text: str) -> list[str]:
-    """A financing plan written in one run (« État (DETR) 40 % – CTG 20 % – commune 20 % »,
-    « Région 30 000 €, DETR 300 000 € »): one piece per financer. Semicolons, bullets and
-    new lines always separate; a dash, a comma or « et » only after a figure (« Région
-    Auvergne - Rhône-Alpes 20 % » is one financer). Nothing is cut inside brackets."""
-    pieces: list[str] = []
-    for chunk in _outside_brackets(text, SEPARATORS):
-        start = 0
-        for cut_start, cut_end in _cuts(chunk, SOFT_SEPARATORS):
-            if has_figure(chunk[start:cut_start]):
-                pieces.append(chunk[start:cut_start])
-                start = cut_end
-        pieces.append(chunk[start:])
-    return [p.strip(" ,.:–—-") for p in pieces if p.strip(" ,.:–—-")]
-
-
-def _cuts(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
-    depth, spans = 0, []
-    levels = []
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        levels.append(depth)
-    for match in pattern.finditer(text):
-        if levels[match.start()] == 0:
-            spans.append((match.start(), match.end()))
-    return spans
-
-
-def _outside_brackets(text: str, pattern: re.Pattern) -> list[str]:
-    chunks, start = [], 0
-    for cut_start, cut_end in _cuts(text, pattern):
-        chunks.append(text[start:cut_start])
-        start = cut_end
-    chunks.append(text[start:])
-    return chunks
-
-
-def euros_for_bare_number(text: str) -> str:
-    """« Région : 30 000 » in a financing plan: a bare number is in euros (years apart)."""
-    if find_amounts(text) or PERCENT_RE.search(text):
-        return text
-    return BARE_NUMBER.sub(r"\1 €", text)
 
 
 @dataclass
@@ -586,64 +520,15 @@ def _maturity(action: ActionPlan, fiche: Fiche, context: FicheContext) -> str:
 
 
 def financing_lines(action: ActionPlan, fiche: Fiche, context: FicheContext) -> list[LinePlan]:
-    """Every financer of the fiche's plan, read by the financing-cell parser piece by
-    piece with no column's financer: a name in the text says who pays; the owner's share
+    """Every financer of the fiche's plan, read as a free-text financing plan is
+    (`funding.plan_text_lines`): a name in the text says who pays; the owner's share
     (« commune 20 % », « autofinancement », « reste à charge ») is the owner's."""
     lines: list[LinePlan] = []
     for found in fiche.all(FINANCING):
         for line, written in found.parts:
-            for piece in funding_segments(written):
-                if TOTAL.match(piece):
-                    continue
-                place = Place(context.source, line, found.label)
-                lines += _piece_lines(euros_for_bare_number(piece), action, place, context)
+            place = Place(context.source, line, found.label)
+            lines += plan_text_lines(written, action, place, context.directory, context.report)
     key = slugify(fiche.all(FINANCING)[0].label) if lines else ""
     for rank, plan_line in enumerate(lines, start=1):
         plan_line.external_id = f"{key or 'financement'}-{rank}"
     return lines
-
-
-def _owner_share(note: str, owner: str) -> bool:
-    """« commune », « reste à charge », « autofinancement », or the owner's own name the
-    catalogue does not know: the owner's share."""
-    return note == normalize_label(owner) or (len(note.split()) <= 5 and bool(OWN_SHARE.search(note)))
-
-
-def _piece_lines(piece: str, action: ActionPlan, place: Place, context: FicheContext) -> list[LinePlan]:
-    """One financer's piece of the plan. Without a name the catalogue knows, the owner's
-    share is the owner's; a capitalised name before the figure (« Parc national de X :
-    90 000 € ») is a financer the catalogue does not know, kept as written and reported."""
-    directory, report = context.directory, context.report
-    parts = parse_funding_cell(piece, directory)
-    owner = action.owners[0] if action.owners else None
-    unknown: set[str] = set()
-    for part in parts:
-        note = normalize_label(part.note)
-        if part.funders or not note:
-            continue
-        if owner and _owner_share(note, owner):
-            found = directory.find(owner)
-            name = directory.resolve(owner) or (found[0][1] if len(found) == 1 else None)
-            part.funders, part.note = [name or owner], ""
-            if name is None:
-                unknown.add(owner)
-            report.info(
-                "part-du-porteur", f"« {piece} » : part du maître d'ouvrage ({owner}).", place, action.title
-            )
-        elif _names_a_financer(part.note):
-            part.funders, part.note = [part.note], ""
-            unknown.add(part.funders[0])
-    lines = funding_lines(piece, None, directory, place, action, report, parts)
-    for plan_line in lines:
-        plan_line.funder_known = plan_line.funder_known and plan_line.funder not in unknown
-    return lines
-
-
-NOT_A_NAME = re.compile(r"^(?:autres?|divers|a (?:determiner|definir|preciser)|total|solde|reste|non|en)\b")
-
-
-def _names_a_financer(note: str) -> bool:
-    """« Parc national de La Réunion »: a name (capitalised, a few words) where a financer's
-    name is written; « autres », « à déterminer » are not names."""
-    words = note.split()
-    return 1 <= len(words) <= 8 and note[:1].isupper() and not NOT_A_NAME.match(normalize_label(note))

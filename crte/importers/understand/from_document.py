@@ -26,12 +26,12 @@ from crte.importers.understand.contract_document import (
 from crte.importers.understand.fiches import FicheContext, axis_names, fiche_actions, read_fiches
 from crte.importers.understand.from_table import (
     Column,
+    column_lines,
     fields_read,
     map_header,
     report_columns,
     row_action,
     understand_columns,
-    wide_lines,
 )
 from crte.importers.understand.funding import FunderDirectory
 from crte.importers.understand.matching import likeness
@@ -145,10 +145,8 @@ def _annex_action(row: AnnexRow, names, columns, directory, source, taken, repor
     action.priority_hint = action.priority_hint or row.priority_hint
     if not action.maturity_text:
         action.maturity = annex_maturity(row, action.amount)
-    for column in columns:
-        if column.field == "financement" and column.index < len(row.cells):
-            text = clean_cell(row.cells[column.index])
-            action.lines += wide_lines(text, column, action, source, row.line, directory, report)
+    texts = [clean_cell(cell) for cell in row.cells]
+    action.lines += column_lines(texts, columns, action, source, row.line, directory, report)
     return action
 
 

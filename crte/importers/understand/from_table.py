@@ -23,8 +23,10 @@ from crte.importers.understand.funding import (
     STATUS_WORDS,
     FunderDirectory,
     FundingPart,
+    euros_for_bare_number,
     funding_lines,
     parse_funding_cell,
+    plan_text_lines,
 )
 from crte.importers.understand.headers import MAPPER, SYNONYMS, header_key
 from crte.importers.understand.mapping import FUNDING, IGNORE, OWN_FUNDING, Choice, ColumnView, meaning_of
@@ -54,6 +56,7 @@ class Column:
     chosen: bool = False  # a person said what it means (mapping.Choice)
     scale: int = 1  # 1 000 when the title says its figures are in k€, 1 000 000 in M€
     sniffed: bool = False  # understood from its cells, its title being unknown
+    serves: int | None = None  # a scheme's or a rate's column: the money column it describes
 
     @property
     def letter(self) -> str:
@@ -341,10 +344,28 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
             plan.actions.append(current)
         if long_shape:
             _long_line(current, values, by_field, source, line, directory, report)
-        for column in money_columns:
-            text = texts[column.index] if column.index < len(texts) else ""
-            current.lines += wide_lines(text, column, current, source, line, directory, report)
+        current.lines += column_lines(texts, columns, current, source, line, directory, report)
     return plan
+
+
+def column_lines(texts: list[str], columns: list[Column], action, source, line, directory, report):
+    """The financing lines of one row's money columns, each with the scheme or the rate a
+    neighbouring column gives it (« montant_etat » beside « dispositif_etat »)."""
+    lines = []
+    for column in columns:
+        if column.field != "financement" or column.index >= len(texts):
+            continue
+        found = wide_lines(texts[column.index], column, action, source, line, directory, report)
+        for helper in (c for c in columns if c.serves == column.index and c.index < len(texts)):
+            text = texts[helper.index]
+            if not text or not found:
+                continue
+            if helper.field == "dispositif":
+                found[0].scheme = found[0].scheme or text
+            elif found[0].share is None:
+                found[0].share = rate(text, helper.place(source, line), report)
+        lines += found
+    return lines
 
 
 SNIFF_ROWS = 60
@@ -358,11 +379,40 @@ def understand_columns(columns: list[Column], body: list[list[str]], directory: 
     long_shape = any(c.field == "financeur" for c in columns) and any(
         c.field in ("subvention", "taux") for c in columns
     )
+    _scheme_columns(columns, directory, long_shape)
     if not long_shape:
         for column in columns:
             if column.field == "financeur":
                 column.field = "financement"
+        money = [c for c in columns if c.field == "financement" and not c.own_funding]
+        for column in columns:  # « Taux » beside the one money column is that line's rate
+            if column.field == "taux" and len(money) == 1:
+                column.serves = money[0].index
     return long_shape
+
+
+SCHEME_WORDS = re.compile(r"^(dispositifs?|programmes?|demarches?)\b")
+
+
+def _scheme_columns(columns: list[Column], directory: FunderDirectory, long_shape: bool) -> None:
+    """« Dispositif » beside « Financeur » in the one-row-per-line shape, « dispositif_etat »
+    beside « montant_etat »: the scheme of the line, not a financer."""
+    financers = [c for c in columns if c.field == "financeur"]
+    for column in columns:
+        worded = SCHEME_WORDS.search(header_key(column.header))
+        if not worded or column.chosen or column.field not in ("financeur", "financement") or column.scheme:
+            continue
+        if long_shape and column.field == "financeur" and len(financers) > 1:
+            column.field = "dispositif"
+            continue
+        named = {name for _, name in directory.find(column.header)}
+        money = [
+            c
+            for c in columns
+            if c is not column and c.field == "financement" and c.funder and c.funder in named
+        ]
+        if len(money) == 1:
+            column.field, column.funder, column.serves = "dispositif", None, money[0].index
 
 
 def read_by_content(columns: list[Column], body: list[list[str]], directory: FunderDirectory) -> None:
@@ -697,6 +747,7 @@ def _amount(action: ActionPlan, value, place, report, scale: int = 1) -> None:
 
 def _long_line(action, values, by_field, source, line, directory, report) -> None:
     funder_text = cell_text(values.get("financeur"))
+    scheme_text = cell_text(values.get("dispositif"))
     subsidy = values.get("subvention")
     share_value = values.get("taux")
     if not funder_text and not cell_text(subsidy) and not cell_text(share_value):
@@ -705,6 +756,11 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
     found = directory.find(funder_text)
     scheme = directory.scheme(funder_text)
     funder = found[0][1] if found else None
+    own = funder is None and bool(OWN_FUNDING_WORDS.search(normalize_label(funder_text)))
+    if own:  # « Autofinancement », « Reste à charge » as the financer: the owner's share
+        funder = action.owners[0] if action.owners else None
+        found = directory.find(funder) if funder else []
+        funder = directory.resolve(funder) or (found[0][1] if len(found) == 1 else funder) if funder else None
     if funder is None and not scheme and funder_text:
         report.warn(
             "financeur-inconnu",
@@ -729,7 +785,7 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
             share=share,
             is_annual=action.amount_basis == "annuel",
             status=status,
-            scheme=funder_text if scheme else "",
+            scheme=funder_text if scheme else scheme_text,
             source_text=" ".join(filter(None, [funder_text, cell_text(subsidy), cell_text(share_value)])),
             place=place,
         )
@@ -741,9 +797,15 @@ PERCENT_COLUMN = re.compile(r"%|\btaux\b")
 
 
 def wide_lines(text, column: Column, action, source, line, directory, report) -> list[LinePlan]:
-    """A financer's, scheme's or own-funding column. A bare number is an amount in euros."""
+    """A financer's, scheme's or own-funding column, or a free-text financing plan (a
+    column that names no financer). A bare number is an amount in euros (or in the unit
+    of the column's title), « 384 000 (Fonds Barnier) » too."""
     bare = parse_number(TAX_BASIS.sub("", text))
     parts = None
+    if bare is None and not (column.funder or column.scheme or column.own_funding):
+        return plan_text_lines(text, action, column.place(source, line), directory, report)
+    if bare is None and not PERCENT_COLUMN.search(normalize_label(column.header) + column.header):
+        text = euros_for_bare_number(text)
     if bare is not None:
         if PERCENT_COLUMN.search(normalize_label(column.header) + column.header):
             text = f"{bare * 100 if bare <= 1 else bare} %"

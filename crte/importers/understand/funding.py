@@ -249,6 +249,7 @@ def _describe(part: FundingPart, text: str, directory: FunderDirectory) -> None:
         part.scheme = _tidy(scheme.group(0))
         rest = rest[: scheme.start()]
     for alias, _ in found:
+        part.scheme = part.scheme or directory.scheme_inside(alias) or ""  # « État (DSIL) », an alias
         rest = _remove_normalized(rest, alias)
     rest = CONNECTORS_RE.sub("", _tidy(rest))  # « Région et AENP (tranche 2) »
     if not part.scheme and rest and directory.scheme(rest):
@@ -399,3 +400,133 @@ def report_part(
         report.warn("financeur-inconnu", f"« {text} » : le financeur n'est pas nommé.", place, title)
     if part.note and (part.amount is None and part.share is None):
         report.info("non-chiffre", f"« {text} » : financement non chiffré.", place, title)
+
+
+# --- a financing plan written as free text ---------------------------------------------------
+
+OWN_SHARE = re.compile(
+    r"\b(?:autofinancement|fonds propres|reste a charge|rac|part du (?:maitre d ouvrage|porteur|beneficiaire)"
+    r"|maitre d ouvrage|moa|porteur|beneficiaire|commune|ville|mairie|syndicat|epci|communaute"
+    r"|intercommunalite|collectivite)\b"
+)
+BARE_NUMBER = re.compile(
+    r"(?<![\d,.])(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d{5,}(?:,\d+)?)(?![\d,.])(?!\s*(?:%|€|k|m|euros?|eur)\b)",
+    re.IGNORECASE,
+)
+SEPARATORS = re.compile(r"\n|;|•|\|")
+SOFT_SEPARATORS = re.compile(r"\s[-–—]\s|,\s+(?=\D)|\s(?:et|\+)\s")
+TOTAL = re.compile(r"^\W*(?:total|montant total|co[uû]t total)\b", re.IGNORECASE)
+
+
+def funding_segments(text: str) -> list[str]:
+    """A financing plan written in one run (« État (DETR) 40 % – CTG 20 % – commune 20 % »,
+    « Région 30 000 €, DETR 300 000 € »): one piece per financer. Semicolons, bullets and
+    new lines always separate; a dash, a comma or « et » only after a figure (« Région
+    Auvergne - Rhône-Alpes 20 % » is one financer). Nothing is cut inside brackets."""
+    pieces: list[str] = []
+    for chunk in _outside_brackets(text, SEPARATORS):
+        start = 0
+        for cut_start, cut_end in _cuts(chunk, SOFT_SEPARATORS):
+            if has_figure(chunk[start:cut_start]):
+                pieces.append(chunk[start:cut_start])
+                start = cut_end
+        pieces.append(chunk[start:])
+    return [p.strip(" ,.:–—-") for p in pieces if p.strip(" ,.:–—-")]
+
+
+def _cuts(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
+    depth, spans = 0, []
+    levels = []
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        levels.append(depth)
+    for match in pattern.finditer(text):
+        if levels[match.start()] == 0:
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _outside_brackets(text: str, pattern: re.Pattern) -> list[str]:
+    chunks, start = [], 0
+    for cut_start, cut_end in _cuts(text, pattern):
+        chunks.append(text[start:cut_start])
+        start = cut_end
+    chunks.append(text[start:])
+    return chunks
+
+
+def euros_for_bare_number(text: str) -> str:
+    """« Région : 30 000 » in a financing plan: a bare number is in euros (years apart)."""
+    if find_amounts(text) or PERCENT_RE.search(text):
+        return text
+    return BARE_NUMBER.sub(r"\1 €", text)
+
+
+def has_figure(text: str) -> bool:
+    return bool(find_amounts(text) or PERCENT_RE.search(text) or BARE_NUMBER.search(text))
+
+
+def _owner_share(note: str, owner: str) -> bool:
+    """« commune », « reste à charge », « autofinancement », or the owner's own name the
+    catalogue does not know: the owner's share."""
+    return note == normalize_label(owner) or (len(note.split()) <= 5 and bool(OWN_SHARE.search(note)))
+
+
+def _piece_lines(
+    piece: str, action: ActionPlan, place: Place, directory: FunderDirectory, report: Report
+) -> list[LinePlan]:
+    """One financer's piece of the plan. Without a name the catalogue knows, the owner's
+    share is the owner's; a capitalised name before the figure (« Parc national de X :
+    90 000 € ») is a financer the catalogue does not know, kept as written and reported."""
+    parts = parse_funding_cell(piece, directory)
+    owner = action.owners[0] if action.owners else None
+    unknown: set[str] = set()
+    for part in parts:
+        note = normalize_label(part.note)
+        if part.funders or not note:
+            continue
+        if owner and _owner_share(note, owner):
+            found = directory.find(owner)
+            name = directory.resolve(owner) or (found[0][1] if len(found) == 1 else None)
+            part.funders, part.note = [name or owner], ""
+            if name is None:
+                unknown.add(owner)
+            report.info(
+                "part-du-porteur", f"« {piece} » : part du maître d'ouvrage ({owner}).", place, action.title
+            )
+        elif _names_a_financer(part.note):
+            part.funders, part.note = [part.note], ""
+            unknown.add(part.funders[0])
+    lines = funding_lines(piece, None, directory, place, action, report, parts)
+    for plan_line in lines:
+        plan_line.funder_known = plan_line.funder_known and plan_line.funder not in unknown
+    return lines
+
+
+NOT_A_NAME = re.compile(r"^(?:autres?|divers|a (?:determiner|definir|preciser)|total|solde|reste|non|en)\b")
+
+
+def _names_a_financer(note: str) -> bool:
+    """« Parc national de La Réunion »: a name (capitalised, a few words) where a financer's
+    name is written; « autres », « à déterminer » are not names."""
+    words = note.split()
+    return 1 <= len(words) <= 8 and note[:1].isupper() and not NOT_A_NAME.match(normalize_label(note))
+
+
+def plan_text_lines(
+    text: str, action: ActionPlan, place: Place, directory: FunderDirectory, report: Report
+) -> list[LinePlan]:
+    """A financing plan written as free text, in a fiche or in a table's « Plan de
+    financement » column (« DSIL 25 % ; Région 0,4 M€ ; commune 1,7 M€ »): one piece per
+    financer, each read by the cell parser with no column's financer; TOTAL pieces are
+    skipped, a bare number is in euros, the owner's share is the owner's. Line ids follow
+    the place's column, numbered over the whole text."""
+    lines: list[LinePlan] = []
+    for piece in funding_segments(text):
+        if not TOTAL.match(piece):
+            lines += _piece_lines(euros_for_bare_number(piece), action, place, directory, report)
+    key = column_key(place.column)
+    for rank, plan_line in enumerate(lines, start=1):
+        plan_line.external_id = f"{key}-{rank}"
+    return lines

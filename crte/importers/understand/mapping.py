@@ -33,6 +33,7 @@ CHOICES: dict[str, str] = {
     "annee_fin": "Année de fin",
     "maturite": "Maturité",
     "financeur": "Financeur (une ligne par financement)",
+    "dispositif": "Dispositif (du financement de la ligne ou de la colonne voisine)",
     "subvention": "Montant demandé ou accordé (une ligne par financement)",
     "taux": "Taux de financement",
     "statut": "Statut du financement",
