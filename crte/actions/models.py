@@ -231,13 +231,22 @@ class Action(RevisionOnSave, models.Model):
         allowed = {M.EN_MATURATION, M.PRETE}
         return self._move(M.VALIDEE, allowed=allowed, by=by, reason=reason, ready=True)
 
-    def integrate_by_amendment(self, *, by, reason: str) -> "ActionTransition | None":
-        """An approved amendment brings the action into the contract: validated by the
-        signatories (no committee decision needed)."""
+    def awaits_validation(self) -> bool:
+        """Not validated yet: an idea, a project being matured or a ready action."""
         M = self.Maturity
-        if self.maturity not in (M.IDEE, M.EN_MATURATION, M.PRETE):
+        return self.maturity in (M.IDEE, M.EN_MATURATION, M.PRETE)
+
+    def integrate_by_amendment(
+        self, *, by, reason: str, derogation: bool = False
+    ) -> "ActionTransition | None":
+        """An approved amendment brings the action into the contract: validated by the
+        signatories (no committee decision needed), if it meets Art. 4-2's conditions or
+        if the committee recorded a derogation for it (its reason is in `reason`)."""
+        M = self.Maturity
+        if not self.awaits_validation():
             return None
-        return self._move(M.VALIDEE, allowed={M.IDEE, M.EN_MATURATION, M.PRETE}, by=by, reason=reason)
+        allowed = {M.IDEE, M.EN_MATURATION, M.PRETE}
+        return self._move(M.VALIDEE, allowed=allowed, by=by, reason=reason, ready=not derogation)
 
     def commit(self, *, by, reason: str = "") -> "ActionTransition":
         return self._move(self.Maturity.ENGAGEE, allowed=allowed_from("commit"), by=by, reason=reason)

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from crte.governance.models import (
     AgendaItem,
+    AmendmentDerogation,
     CharterAdhesion,
     Committee,
     ContractVersion,
@@ -42,6 +44,18 @@ class MeetingAdmin(admin.ModelAdmin):
 class ContractVersionAdmin(admin.ModelAdmin):
     list_display = ["contract", "number", "amendment", "created_at"]
     readonly_fields = ["snapshot"]
+
+
+@admin.register(AmendmentDerogation)
+class AmendmentDerogationAdmin(SimpleHistoryAdmin):
+    """Written with the amendment's approval; read here, never created apart from it."""
+
+    list_display = ["action", "amendment", "recorded_at", "recorded_by"]
+    raw_id_fields = ["amendment", "action", "transition", "recorded_by"]
+    readonly_fields = ["missing", "recorded_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(CharterAdhesion)

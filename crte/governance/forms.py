@@ -152,9 +152,38 @@ class AmendmentForm(DsfrBaseForm, forms.ModelForm):
 
 
 class ApproveAmendmentForm(DsfrBaseForm):
+    """The signatories' approval of an amendment, with the committee's derogation reason
+    for each action it validates that fails Art. 4-2 (`failing`: versions.ActionConditions)."""
+
+    PREFIX = "derogation_"
+
     approved_on = forms.DateField(
         label="Date d'approbation par les signataires", widget=DATE, validators=[plausible_date]
     )
+
+    def __init__(self, *args, amendment, failing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.amendment = amendment
+        self.auto_id = f"approbation{amendment.pk}_%s"
+        self.fields["approved_on"].error_messages["required"] = "indiquez la date d'approbation."
+        for item in failing:
+            self.fields[f"{self.PREFIX}{item.action.pk}"] = forms.CharField(
+                label=f"Dérogation à l'art. 4-2 pour « {item.action.title} » : motif du comité",
+                help_text=(
+                    f"Manque : {item.missing}. Sans motif, l'approbation est refusée ; "
+                    "le motif figure ensuite dans l'historique de l'action."
+                ),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def derogations(self) -> dict[int, str]:
+        """Action id -> the reason given (empty ones left out)."""
+        return {
+            int(name.removeprefix(self.PREFIX)): value.strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith(self.PREFIX) and value.strip()
+        }
 
 
 class AdhesionForm(DsfrBaseForm, forms.ModelForm):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from crte.actions.models import Action, ActionChange, ActionTransition
 from crte.contracts.models import Amendment, Contract
@@ -205,6 +206,40 @@ class ContractVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} — version {self.number}"
+
+
+class AmendmentDerogation(models.Model):
+    """Art. 4-2: an action that an amendment validates although it does not meet every
+    condition, because the committee decided so, for the reason it gave. Written with the
+    amendment's approval (`versions.approve_amendment`), with what was missing then."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="derogations")
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="amendment_derogations", verbose_name="action"
+    )
+    reason = models.TextField("motif de la dérogation")
+    missing = models.TextField("conditions non remplies", blank=True)
+    transition = models.OneToOneField(
+        ActionTransition, on_delete=models.SET_NULL, null=True, blank=True, related_name="derogation"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "dérogation à l'art. 4-2"
+        verbose_name_plural = "dérogations à l'art. 4-2"
+        ordering = ["amendment", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["amendment", "action"], name="derogation_once_per_action"),
+            models.CheckConstraint(condition=~Q(reason=""), name="derogation_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dérogation à l'art. 4-2 : {self.action} ({self.amendment})"
 
 
 class CharterAdhesion(models.Model):

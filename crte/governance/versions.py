@@ -2,17 +2,18 @@
 contract after its n-th approved amendment. Each is a frozen copy of the actions, so that
 two versions compare without reconstructing the past."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from crte.actions.models import Action
+from crte.actions.models import Action, ReadinessCheck, TransitionError
 from crte.contracts.models import Amendment, Contract
 from crte.core.formats import format_euros
 from crte.finance.money import Period, action_total
-from crte.governance.models import ContractVersion
+from crte.governance.models import AmendmentDerogation, ContractVersion
 
 COMPARED = {
     "title": "Intitulé",
@@ -76,35 +77,129 @@ def ensure_initial_version(contract: Contract) -> ContractVersion:
     return existing or snapshot(contract, 0)
 
 
-@transaction.atomic
-def apply_amendment(amendment: Amendment, *, by=None) -> None:
-    """The actions the amendment adds are validated by it; those it withdraws are
-    abandoned with its reference (their history says why)."""
+@dataclass(frozen=True)
+class ActionConditions:
+    """An action that an amendment validates, with Art. 4-2's conditions as
+    `Action.readiness` reads them (the one rule, also used by committees)."""
+
+    action: Action
+    checks: list[ReadinessCheck]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    @property
+    def missing(self) -> str:
+        """What is missing, in French: « un maître d'ouvrage, une description »."""
+        return ", ".join(
+            check.label.lower() + (f" ({check.detail})" if check.detail else "")
+            for check in self.checks
+            if not check.ok
+        )
+
+
+# What reading an amendment's conditions needs, fetched once for all its actions.
+READINESS_PREFETCH = ("owners", "indicators", "funding_lines")
+
+
+def conditions(amendment: Amendment) -> list[ActionConditions]:
+    """The actions the amendment's approval would validate (those it adds that are not
+    validated yet), each with its Art. 4-2 conditions. Reads the prefetched actions when
+    the caller prefetched `added_actions` with READINESS_PREFETCH."""
+    return [
+        ActionConditions(action, action.readiness())
+        for action in amendment.added_actions.all()
+        if action.awaits_validation()
+    ]
+
+
+def refusal(failing: list[ActionConditions]) -> str:
+    """The French message of an approval refused for actions failing Art. 4-2."""
+    head = "Approbation refusée, rien n'a été enregistré : "
+    tail = " Complétez {} ou enregistrez le motif de la dérogation décidée par le comité."
+    if len(failing) == 1:
+        item = failing[0]
+        return (
+            head
+            + f"l'action « {item.action.title} » ne remplit pas les conditions de validation de "
+            + f"l'art. 4-2 ; il manque : {item.missing}."
+            + tail.format("l'action")
+        )
+    listed = " ; ".join(f"« {item.action.title} » (il manque : {item.missing})" for item in failing)
+    return (
+        head
+        + f"{len(failing)} actions ne remplissent pas les conditions de validation de l'art. 4-2 : "
+        + f"{listed}."
+        + tail.format("ces actions")
+    )
+
+
+def apply_amendment(amendment: Amendment, *, by=None, derogations: dict[int, str] | None = None) -> None:
+    """The actions the amendment adds are validated by it (an action failing Art. 4-2 only
+    with a derogation, recorded with its reason and shown in the action's history); those
+    it withdraws are abandoned with its reference (their history says why). The caller
+    holds the transaction and has checked that every failing action has a derogation."""
+    derogations = derogations or {}
     reason = f"{amendment} approuvé le {amendment.approved_on:%d/%m/%Y}"
-    for action in amendment.added_actions.all():
-        action.integrate_by_amendment(by=by, reason=reason)
+    for item in conditions(amendment):
+        action = item.action
+        if item.ok:
+            action.integrate_by_amendment(by=by, reason=reason)
+            continue
+        why = derogations.get(action.pk)
+        if not why:
+            raise AmendmentError(refusal([item]))
+        transition = action.integrate_by_amendment(
+            by=by,
+            reason=f"{reason} ; dérogation à l'art. 4-2 (manque : {item.missing}) : {why}",
+            derogation=True,
+        )
+        AmendmentDerogation.objects.create(
+            amendment=amendment,
+            action=action,
+            reason=why,
+            missing=item.missing,
+            transition=transition,
+            recorded_by=by,
+        )
     for action in amendment.removed_actions.exclude(maturity=Action.Maturity.ABANDONNEE):
         action.abandon(by=by, reason=f"Retirée par l'{reason}")
 
 
-def approve_amendment(amendment: Amendment, *, on, by=None) -> ContractVersion:
+def approve_amendment(
+    amendment: Amendment, *, on, by=None, derogations: dict[int, str] | None = None
+) -> ContractVersion:
     """Art. 11: approved by the signatories after the COPIL's opinion; the contract moves
-    to the amendment's version."""
-    if amendment.status == Amendment.Status.APPROUVE:
-        raise AmendmentError("Cet avenant est déjà approuvé.")
-    if amendment.copil_opinion_on is None:
-        raise AmendmentError("L'avis du comité de pilotage est requis avant l'approbation.")
-    contract = amendment.contract
-    ensure_initial_version(contract)
-    expected = contract.version + 1
-    if amendment.number != expected:
-        raise AmendmentError(f"L'avenant à approuver est le n° {expected}.")
-    amendment.status, amendment.approved_on = Amendment.Status.APPROUVE, on
-    amendment.save(update_fields=["status", "approved_on"])
-    apply_amendment(amendment, by=by)
-    contract.version = amendment.number
-    contract.save(update_fields=["version", "updated_at"])
-    return snapshot(contract, amendment.number, amendment)
+    to the amendment's version. Art. 4-2: an action it validates must meet the conditions,
+    or have a derogation in `derogations` (action id -> the committee's reason). All or
+    nothing: a refusal writes nothing."""
+    derogations = {pk: text.strip() for pk, text in (derogations or {}).items() if text and text.strip()}
+    with transaction.atomic():
+        status = Amendment.objects.select_for_update().values_list("status", flat=True).get(pk=amendment.pk)
+        if status == Amendment.Status.APPROUVE:
+            raise AmendmentError("Cet avenant est déjà approuvé.")
+        if amendment.copil_opinion_on is None:
+            raise AmendmentError("L'avis du comité de pilotage est requis avant l'approbation.")
+        contract = amendment.contract
+        expected = contract.version + 1
+        if amendment.number != expected:
+            raise AmendmentError(f"L'avenant à approuver est le n° {expected}.")
+        failing = [
+            item for item in conditions(amendment) if not item.ok and item.action.pk not in derogations
+        ]
+        if failing:
+            raise AmendmentError(refusal(failing))
+        ensure_initial_version(contract)
+        amendment.status, amendment.approved_on = Amendment.Status.APPROUVE, on
+        amendment.save(update_fields=["status", "approved_on"])
+        try:
+            apply_amendment(amendment, by=by, derogations=derogations)
+        except TransitionError as error:  # the action changed meanwhile: nothing is kept
+            raise AmendmentError(f"Approbation refusée : {error}") from error
+        contract.version = amendment.number
+        contract.save(update_fields=["version", "updated_at"])
+        return snapshot(contract, amendment.number, amendment)
 
 
 def compare(before: ContractVersion, after: ContractVersion) -> dict:

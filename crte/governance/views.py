@@ -1,11 +1,16 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
+from crte.actions.models import Action
 from crte.contracts.models import Amendment, Contract
 from crte.contracts.perms import access_for, can_manage_contract
 from crte.core.perms import get_for_user
@@ -25,11 +30,14 @@ from crte.governance.forms import (
     ValidatingCommitteeForm,
 )
 from crte.governance.frequency import committee_frequency
-from crte.governance.models import AgendaItem, Committee, EngineeringRequest, Meeting
+from crte.governance.models import AgendaItem, AmendmentDerogation, Committee, EngineeringRequest, Meeting
 from crte.governance.versions import (
+    READINESS_PREFETCH,
+    ActionConditions,
     AmendmentError,
     approve_amendment,
     compare,
+    conditions,
     ensure_initial_version,
 )
 
@@ -42,18 +50,54 @@ def can_manage_meeting(user, meeting: Meeting) -> bool:
 
 def governance_home(request, slug):
     contract = get_for_user(Contract.objects.select_related("territory"), request.user, slug=slug)
+    return render_governance(request, contract)
+
+
+@dataclass
+class AmendmentRow:
+    """An amendment as the governance page shows it: for the team, the Art. 4-2 conditions
+    of the actions it would validate; for managers, its forms while in project."""
+
+    amendment: Amendment
+    conditions: list[ActionConditions]
+    actions_form: AmendmentActionsForm | None = None
+    approve_form: ApproveAmendmentForm | None = None
+
+
+AMENDMENTS_SHOWN = (
+    Prefetch("added_actions", queryset=Action.objects.prefetch_related(*READINESS_PREFETCH)),
+    "removed_actions",
+    Prefetch("derogations", queryset=AmendmentDerogation.objects.select_related("action")),
+)
+
+
+def amendment_rows(contract: Contract, access, approving: ApproveAmendmentForm | None) -> list[AmendmentRow]:
+    rows = []
+    for amendment in contract.amendments.prefetch_related(*AMENDMENTS_SHOWN):
+        in_project = amendment.status == Amendment.Status.PROJET
+        row = AmendmentRow(amendment, conditions(amendment) if in_project and access.is_team else [])
+        if in_project and access.can_manage:
+            row.actions_form = AmendmentActionsForm(amendment=amendment)
+            failing = [item for item in row.conditions if not item.ok]
+            row.approve_form = ApproveAmendmentForm(amendment=amendment, failing=failing)
+            if approving is not None and approving.amendment.pk == amendment.pk:
+                row.approve_form = approving
+        rows.append(row)
+    return rows
+
+
+def render_governance(request, contract: Contract, *, approving=None, status: int = 200):
+    """The governance page; `approving`: a refused approval form, shown again as posted."""
     meetings = MEETINGS.filter(committee__contract=contract).prefetch_related("decisions")
     frequency = committee_frequency(contract, timezone.localdate())
+    access = access_for(request.user, contract)
     context = {
         "contract": contract,
-        "access": access_for(request.user, contract),
+        "access": access,
         "meetings": meetings,
         "frequency": frequency,
         "frequency_warnings": [w for year in frequency for w in year.warnings],
-        "amendments": [
-            (amendment, AmendmentActionsForm(amendment=amendment) if amendment.status == "projet" else None)
-            for amendment in contract.amendments.prefetch_related("added_actions", "removed_actions")
-        ],
+        "amendments": amendment_rows(contract, access, approving),
         "versions": contract.versions.all(),
         "adhesions": contract.adhesions.select_related("organisation"),
         "requests": contract.engineering_requests.select_related("partner", "action"),
@@ -62,7 +106,7 @@ def governance_home(request, slug):
         "request_form": EngineeringRequestForm(contract=contract),
         "committee_form": ValidatingCommitteeForm(instance=contract),
     }
-    return render(request, "governance/governance_home.html", context)
+    return render(request, "governance/governance_home.html", context, status=status)
 
 
 @login_required
@@ -225,18 +269,25 @@ def amendment_create(request, slug):
 @login_required
 @require_POST
 def amendment_approve(request, pk):
+    """The signatories' approval (managers, as for every amendment step). Refused, with the
+    page shown again as posted, when an action it validates fails Art. 4-2 without the
+    committee's derogation reason; nothing is written then."""
     amendment = get_object_or_404(Amendment.objects.select_related("contract"), pk=pk)
     contract = managed_contract(request, amendment.contract.slug)
-    form = ApproveAmendmentForm(request.POST)
+    failing = [item for item in conditions(amendment) if not item.ok]
+    form = ApproveAmendmentForm(request.POST, amendment=amendment, failing=failing)
     if not form.is_valid():
         messages.error(request, "Indiquez la date d'approbation.")
-        return redirect("governance:governance_home", slug=contract.slug)
+        return render_governance(request, contract, approving=form, status=400)
     try:
-        version = approve_amendment(amendment, on=form.cleaned_data["approved_on"], by=request.user)
+        version = approve_amendment(
+            amendment, on=form.cleaned_data["approved_on"], by=request.user, derogations=form.derogations()
+        )
     except AmendmentError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{amendment} approuvé : le contrat passe en version {version.number}.")
+        # Escaped here: the DSFR alert prints messages as HTML, and this one quotes titles.
+        messages.error(request, escape(str(error)))
+        return render_governance(request, contract, approving=form, status=400)
+    messages.success(request, escape(f"{amendment} approuvé : le contrat passe en version {version.number}."))
     return redirect("governance:governance_home", slug=contract.slug)
 
 

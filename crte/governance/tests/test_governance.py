@@ -159,7 +159,11 @@ def test_an_amendment_adding_an_action_creates_version_1(contract, copil, action
         subject="Avenant 1",
         amendment=amendment,
     )
-    version = approve_amendment(Amendment.objects.get(pk=amendment.pk), on=date(2024, 12, 1))
+    amendment = Amendment.objects.get(pk=amendment.pk)
+    with pytest.raises(Exception, match="il manque : un maître d'ouvrage"):  # Art. 4-2
+        approve_amendment(amendment, on=date(2024, 12, 1))
+    derogation = {added.pk: "Projet prioritaire du PCAET, porteur désigné au prochain conseil."}
+    version = approve_amendment(amendment, on=date(2024, 12, 1), derogations=derogation)
     contract.refresh_from_db()
     assert (contract.version, version.number) == (1, 1)
     diff = compare(contract.versions.get(number=0), version)
@@ -184,7 +188,10 @@ def test_a_manager_attaches_actions_to_an_amendment_and_approval_withdraws_them(
     assert not contract.actions.filter(added_by=amendment).exists()  # both at once: refused
     client.post(url, {"added": [idea.pk], "removed": [action.pk]})
     assert list(amendment.added_actions.all()) == [idea] and list(amendment.removed_actions.all()) == [action]
-    client.post(reverse("governance:amendment_approve", args=[amendment.pk]), {"approved_on": "2024-12-01"})
+    client.post(
+        reverse("governance:amendment_approve", args=[amendment.pk]),
+        {"approved_on": "2024-12-01", f"derogation_{idea.pk}": "Décision du comité de pilotage."},
+    )
     action.refresh_from_db()
     idea.refresh_from_db()
     assert (action.maturity, idea.maturity) == ("abandonnee", "validee")
