@@ -301,3 +301,46 @@ def test_a_total_that_disagrees_with_the_rows_above_is_reported(tmp_path):
     assert "900 000 €" in warning.message.replace("\u202f", " ").replace("\u00a0", " ")
     assert "700 000 €" in warning.message.replace("\u202f", " ").replace("\u00a0", " ")
     assert "ligne 5" in str(warning.place)
+
+
+def test_a_scheme_or_a_rate_column_serves_its_money_column(tmp_path):
+    rows = [
+        [
+            "id_action",
+            "libelle_action",
+            "porteur_nom",
+            "cout_total_ht",
+            "montant_etat",
+            "dispositif_etat",
+            "montant_region",
+        ],
+        ["A1", "Halle", "Commune d'Auchel", "500000", "100000", "DETR", "50000"],
+    ]
+    [action] = preview(write_csv(tmp_path / "o.csv", rows, delimiter=",")).plan.actions
+    assert sorted((line.funder or "", line.scheme, line.amount) for line in action.lines) == [
+        ("Région Hauts-de-France", "", Decimal("50000")),
+        ("État", "DETR", Decimal("100000")),
+    ]
+    rows = [
+        ["Objet", "Bénéficiaire", "Coût HT retenu", "Subvention DSIL", "Taux"],
+        ["Parc", "Commune de Lillers", "200 000", "50 000", "25 %"],
+    ]
+    [action] = preview(write_xlsx(tmp_path / "p.xlsx", rows)).plan.actions
+    assert [(line.scheme, line.amount, line.share) for line in action.lines] == [
+        ("DSIL", Decimal("50000"), Decimal("0.25"))
+    ]
+
+
+def test_one_row_per_line_with_a_scheme_column_and_the_owners_share(tmp_path):
+    rows = [
+        ["Intitulé", "Porteur", "Coût", "Financeur", "Dispositif", "Montant sollicité"],
+        ["Halle", "Commune d'Auchel", "500 000 €", "État", "DSIL", "100 000 €"],
+        ["", "", "", "Région Hauts-de-France", "", "50 000 €"],
+        ["", "", "", "Autofinancement", "", "350 000 €"],
+    ]
+    [action] = preview(write_xlsx(tmp_path / "l.xlsx", rows)).plan.actions
+    assert [(line.funder, line.scheme, line.amount) for line in action.lines] == [
+        ("État", "DSIL", Decimal("100000")),
+        ("Région Hauts-de-France", "", Decimal("50000")),
+        ("Auchel", "", Decimal("350000")),
+    ]
