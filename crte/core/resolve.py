@@ -223,24 +223,174 @@ def groupings_by_siren(text: str) -> list[Grouping]:
     return [found[s] for s in sirens if s in found]
 
 
-def identify_grouping(name: str, short: str = "", text: str = "") -> Grouping | None:
-    """The grouping a document names: by its name (every nature), its acronym, or a SIREN
-    written next to it. None when nothing matches one grouping."""
-    candidates: list[Grouping] = []
-    for label in filter(None, [name, short]):
-        key = normalize_label(re.sub(r"^\s*(?:La|Le|L['’])\s*", "", label))
-        candidates = list(Grouping.objects.filter(key=key))
-        if not candidates:
-            candidates = list(Grouping.objects.filter(organisation__aliases__key=key).distinct()) or list(
-                Grouping.objects.filter(short_name__iexact=label.strip())
-            )
-        if len(candidates) == 1:
-            return candidates[0]
-    for siren in SIREN_RE.findall(text or ""):
+@dataclass
+class GroupingMatch:
+    """What a document's names say of its grouping: one grouping (found), several (a tie
+    only a person can settle) or none; the name as written that said it, and how."""
+
+    groupings: list[Grouping] = field(default_factory=list)
+    label: str = ""
+    how: str = ""  # "nom", "sigle", "siren", "nom approché", "communes"
+
+    @property
+    def grouping(self) -> Grouping | None:
+        return self.groupings[0] if len(self.groupings) == 1 else None
+
+
+# The nature words around a grouping's own name, on normalized text: « CC des Savanes »,
+# « Communauté de communes des Savanes » -> « savanes »; « Brest Métropole » -> « brest ».
+BARE_HEAD = re.compile(
+    r"^(?:(?:la|le|l) )?(?:communaute (?:de communes|d agglomeration|urbaine|de l agglomeration)|communaute|"
+    r"etablissement public territorial|metropole|agglomeration|agglo|cc|ca|cu|ept)"
+    r"(?: intercommunale)?(?: (?:de la|de l|du|des|de|d))? "
+)
+BARE_TAIL = re.compile(
+    r" (?:communaute(?: d agglomeration| de communes| urbaine)?|agglomeration|agglo|metropole)$"
+)
+MANY_EPCI = {"PETR", "PAYS", "SM", "PNR"}  # groupings of EPCI: only their own name says them
+EPCI_NATURES = ["CC", "CA", "CU", "METRO", "EPT"]
+SIMILAR_NAME = 90  # rapidfuzz score (0-100) for a name written a little differently
+SMALL_WORDS = {"de", "la", "le", "les", "l", "du", "des", "d", "et", "en", "sur", "sous", "aux", "au"}
+
+
+def bare_name(name: str) -> str:
+    """A grouping's name without its nature, brackets or articles (normalized)."""
+    key = normalize_label(re.sub(r"\([^()]*\)", " ", name or ""))
+    key = BARE_HEAD.sub("", key + " ", count=1).strip()
+    return BARE_TAIL.sub("", key).strip()
+
+
+def _exact(label: str) -> list[Grouping]:
+    key = normalize_label(re.sub(r"^\s*(?:La|Le|L['’])\s*", "", label))
+    candidates = list(Grouping.objects.filter(key=key))
+    if not candidates:
+        candidates = list(Grouping.objects.filter(organisation__aliases__key=key).distinct()) or list(
+            Grouping.objects.filter(short_name__iexact=label.strip())
+        )
+    return candidates
+
+
+def _named_forms() -> dict[str, set[int]]:
+    """Every current EPCI's names without their nature (its name, the words in its brackets,
+    its aliases) -> the groupings so named."""
+    forms: dict[str, set[int]] = {}
+    rows = Grouping.objects.filter(is_current=True, nature__in=EPCI_NATURES).values_list("pk", "name")
+    aliases = OrganisationAlias.objects.filter(
+        organisation__grouping__is_current=True, organisation__grouping__nature__in=EPCI_NATURES
+    ).values_list("organisation__grouping__pk", "key")
+    for pk, name in rows:
+        for written in [name, *re.findall(r"\(([^()]+)\)", name)]:
+            forms.setdefault(bare_name(written), set()).add(pk)
+    for pk, key in aliases:
+        forms.setdefault(bare_name(key), set()).add(pk)
+    forms.pop("", None)
+    return forms
+
+
+def _similar(bare: str, forms: dict[str, set[int]]) -> list[int]:
+    """The groupings whose name, nature aside, is the written one or very close (the
+    closest, several when as close); else those whose name holds every word written, the
+    document shortening it (« Grand Sud » is in several: a tie)."""
+    from rapidfuzz import fuzz
+
+    words = [w for w in bare.split() if w not in SMALL_WORDS and len(w) > 2]
+    close: dict[int, float] = {}
+    holding: set[int] = set()
+    for form, pks in forms.items():
+        ratio = fuzz.ratio(bare, form)
+        if ratio >= SIMILAR_NAME:
+            for pk in pks:
+                close[pk] = max(close.get(pk, 0), ratio)
+        elif len(words) >= 2 and set(words) <= set(form.split()):
+            holding |= pks
+    if close:
+        best = max(close.values())
+        return sorted(pk for pk, ratio in close.items() if ratio >= best - 2)
+    return sorted(holding)
+
+
+def communes_cited(text: str, among: set[int] | None = None) -> dict[int, float]:
+    """Groupings weighed by the communes a text names (with a capital, as names are
+    written): each distinct commune counts for the groupings it belongs to, shared among
+    them (« Saint-Pierre » is in several)."""
+    through = Grouping.communes.through.objects.filter(
+        grouping__is_current=True, grouping__nature__in=EPCI_NATURES, commune__is_current=True
+    )
+    if among is not None:
+        through = through.filter(grouping_id__in=among)
+    index: dict[str, set[int]] = {}
+    for key, pk in through.values_list("commune__key", "grouping_id"):
+        index.setdefault(key, set()).add(pk)
+    longest = max((len(k.split()) for k in index), default=0)
+    words = re.findall(r"[^\W_]+", text or "")
+    named: set[str] = set()
+    for i, word in enumerate(words):
+        if not word[0].isupper():
+            continue
+        for n in range(min(longest, len(words) - i), 0, -1):
+            key = normalize_label(" ".join(words[i : i + n]))
+            if key in index:
+                named.add(key)
+                break
+    weights: dict[int, float] = {}
+    for key in named:
+        for pk in index[key]:
+            weights[pk] = weights.get(pk, 0) + 1 / len(index[key])
+    return weights
+
+
+def _by_communes(weights: dict[int, float], pks: list[int] | None = None) -> int | None:
+    """The grouping the communes point to: clearly more than any other (among `pks`, or
+    alone: at least three communes' worth)."""
+    ranked = sorted(((weights.get(pk, 0), pk) for pk in (pks if pks is not None else weights)), reverse=True)
+    if not ranked:
+        return None
+    best, second = ranked[0][0], (ranked[1][0] if len(ranked) > 1 else 0)
+    enough = best > 0 if pks is not None else best >= 2.5
+    return ranked[0][1] if enough and best >= 2 * second else None
+
+
+def match_grouping(names: list[tuple[str, str]], text: str = "") -> GroupingMatch:
+    """The grouping a document names, from its names as written (best first, each with its
+    acronym): by a name or an acronym of the reference, a SIREN written in the text, then
+    for an EPCI by its name without its nature and close spellings (a contract signed by
+    the « Communauté de communes X » of what is now the « CA X »), the communes the text
+    names settling a tie or, when no name is close, saying which EPCI it is."""
+    names = [(n, s) for n, s in names if n or s][:4]
+    for_many = bool(names) and grouping_nature(names[0][0]) in MANY_EPCI
+    names = names[:1] if for_many else names  # a PETR, a Pays…: its member EPCI are not it
+    for name, short in names:
+        for label, how in ((name, "nom"), (short, "sigle")):
+            candidates = _exact(label) if label else []
+            if len(candidates) == 1:
+                return GroupingMatch(candidates, label, how)
+    for siren in SIREN_RE.findall((text or "")[:20000]):  # next to its name, at the start
         grouping = Grouping.objects.filter(siren=re.sub(r"\s", "", siren)).first()
         if grouping:
-            return grouping
-    return None
+            return GroupingMatch([grouping], siren, "siren")
+    epci_names = [n for n, _ in names[:3] if n and grouping_nature(n) not in MANY_EPCI]
+    if for_many or not epci_names:
+        return GroupingMatch()
+    forms = _named_forms()
+    for name in epci_names:
+        pks = _similar(bare_name(name), forms)
+        if len(pks) > 1:
+            chosen = _by_communes(communes_cited(text, set(pks)), pks)
+            pks = [chosen] if chosen else pks
+        if pks:
+            found = list(Grouping.objects.filter(pk__in=pks).order_by("name"))
+            return GroupingMatch(found, name, "nom approché")
+    chosen = _by_communes(communes_cited(text))
+    if chosen:
+        return GroupingMatch([Grouping.objects.get(pk=chosen)], epci_names[0], "communes")
+    return GroupingMatch()
+
+
+def identify_grouping(name: str, short: str = "", text: str = "") -> Grouping | None:
+    """The grouping a document names: by its name (every nature), its acronym, or a SIREN
+    written next to it, else as `match_grouping` finds it. None when nothing matches one
+    grouping."""
+    return match_grouping([(name, short)], text).grouping
 
 
 def place_of(territory) -> Place:

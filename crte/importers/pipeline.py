@@ -10,7 +10,8 @@ from django.utils.text import slugify
 
 from crte.contracts.models import Contract
 from crte.core.jobs import Progress
-from crte.core.resolve import NOWHERE, groupings_by_siren, identify_grouping, place_for_groupings, place_of
+from crte.core.resolve import NOWHERE, groupings_by_siren, match_grouping, place_for_groupings, place_of
+from crte.core.text import normalize_label
 from crte.governance.versions import ensure_initial_version
 from crte.importers.models import ColumnMapping, remember
 from crte.importers.plan import ImportPlan, Place
@@ -164,7 +165,29 @@ def territory_catalogue(place, doc: ContractDocument | None, groupings) -> Catal
     catalogue = Catalogue.load(place)
     if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
         catalogue.add_alias(doc.epci_short, groupings[0].organisation)
+    if doc is not None and doc.epci_name and len(groupings) == 1 and groupings[0].organisation:
+        for key in grouping_keys(doc.epci_name):  # its usual or former name, as the document writes it
+            if key not in catalogue.directory.aliases:
+                catalogue.directory.aliases[key] = catalogue.canonical(groupings[0].organisation)
+                catalogue.directory.longest = max(catalogue.directory.longest, len(key.split()))
     return catalogue
+
+
+NATURE_SHORT = {
+    "communaute de communes": "cc",
+    "communaute d agglomeration": "ca",
+    "communaute urbaine": "cu",
+}
+
+
+def grouping_keys(name: str) -> set[str]:
+    """« La Communauté de communes X » is also « Communauté de communes X » and « CC X »."""
+    key = re.sub(r"^(?:la|le|l) ", "", normalize_label(name))
+    keys = {key}
+    for words, short in NATURE_SHORT.items():
+        if key.startswith(words + " "):
+            keys.add(short + key[len(words) :])
+    return {k for k in keys if k}
 
 
 def after_write(contract: Contract, plan: ImportPlan, report: Report, columns, user) -> None:
@@ -200,17 +223,35 @@ def contract_territory(*, slug: str, doc, territory: str, name: str, report: Rep
     if existing and existing.territory and existing.territory.groupings.exists():
         return list(existing.territory.groupings.all()), place_of(existing.territory)
     if doc is not None:
-        grouping = identify_grouping(doc.epci_name, doc.epci_short, doc.text[:20000])
+        found = match_grouping(doc.grouping_names or [(doc.epci_name, doc.epci_short)], doc.text)
+        grouping = found.grouping
         if grouping is None:
             written = doc.epci_name or doc.epci_short or "aucun nom trouvé"
+            tie = (
+                " Plusieurs EPCI portent ce nom : "
+                + ", ".join(f"{g.name} ({g.siren})" for g in found.groupings)
+                + "."
+                if found.groupings
+                else ""
+            )
             report.error(
                 "territoire",
                 f"Le groupement signataire du contrat (« {written} ») n'a pas été reconnu dans le "
-                "référentiel national des EPCI. Choisissez-le ci-dessous dans la liste des EPCI (page "
-                "d'import) ou indiquez son SIREN (en ligne de commande : --territory SIREN).",
+                f"référentiel national des EPCI.{tie} Choisissez-le ci-dessous dans la liste des EPCI "
+                "(page d'import) ou indiquez son SIREN (en ligne de commande : --territory SIREN).",
                 Place(name),
             )
             return [], NOWHERE
+        if found.how in ("nom", "nom approché", "communes"):
+            doc.epci_name = found.label  # the name that designates it, for the contract's name
+        if found.how in ("nom approché", "communes"):
+            why = "son nom" if found.how == "nom approché" else "les communes que le document cite"
+            report.warn(
+                "territoire",
+                f"Le groupement signataire « {found.label} » a été reconnu par {why} : {grouping.name} "
+                f"(SIREN {grouping.siren}). Vérifiez-le ; sinon indiquez le bon SIREN (--territory SIREN).",
+                Place(name),
+            )
         return [grouping], place_for_groupings([grouping])
     if existing and existing.territory:
         return [], place_of(existing.territory)

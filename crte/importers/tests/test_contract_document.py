@@ -18,6 +18,7 @@ from crte.importers.understand.contract_document import (
     clean_cell,
     clean_item,
     find_grouping,
+    grouping_mentions,
     is_heading,
     read_annex,
     read_contract_document,
@@ -231,7 +232,7 @@ def test_strategy_articles_and_numbered_axes(article):
 
 
 def test_reads_the_title_the_grouping_and_the_programming_lists(doc):
-    assert doc.title == "Contrat de relance et de transition écologique"
+    assert doc.title == "CONTRAT DE RELANCE ET DE TRANSITION ÉCOLOGIQUE"  # as written
     assert doc.epci_name == "Communauté d'Agglomération de Béthune-Bruay, Artois Lys Romane"
     assert doc.warnings == []
     assert [
@@ -578,7 +579,7 @@ def test_the_contract_s_title_text_duration_and_period():
     head = "Contrat pour la réussite de la transition écologique du Pays Vert\n"
     head += "LA DURÉE DE CE CONTRAT EST DE 20 ANS.\n"
     doc = read_contract_document(head + "Période 2024-2024.")
-    assert doc.title == "Contrat pour la réussite de la transition écologique du pays vert"
+    assert doc.title == "Contrat pour la réussite de la transition écologique du Pays Vert"
     assert doc.text == head + "Période 2024-2024."
     assert (doc.duration_years, doc.start_year, doc.end_year) == (20, 2024, 2024)
     doc = read_contract_document(
@@ -587,6 +588,10 @@ def test_the_contract_s_title_text_duration_and_period():
     assert (doc.duration_years, doc.start_year, doc.end_year) == (None, None, None)
     assert doc.warnings == [
         "Durée du contrat non comprise : « durée de ce contrat est de 21 ans ».",
+        "Groupement signataire (EPCI) non trouvé dans le document.",
+        "Signataires du contrat non trouvés dans le document.",
+        "Date de signature du contrat non trouvée dans le document.",
+        "Période du contrat (première et dernière année) non trouvée dans le document.",
         "Aucune orientation trouvée (article 3).",
         "Aucun tableau de programmation trouvé en annexe.",
     ]
@@ -641,3 +646,178 @@ def test_orientation_lists_bulleted_or_not():
         ["Action B"],
     )
     assert habiter.later_first_year == 2023
+
+
+# --- the contract's details in other words (issue 21): found, or said missing ---------------
+
+
+@pytest.mark.parametrize(
+    ("head", "found"),
+    [
+        (  # inside a sentence, a name holding « et »
+            "Entre la Communauté de communes Terres de Loire et Coteaux, représentée par son Président",
+            ("Communauté de communes Terres de Loire et Coteaux", ""),
+        ),
+        (  # in bold on its own line
+            "# Contrat\n\n**Communauté de communes du Plateau des Mille Sources**\n",
+            ("Communauté de communes du Plateau des Mille Sources", ""),
+        ),
+        (  # the nature is part of the usual name
+            "Entre **Nantes métropole**, représentée par sa Présidente, et l'État",
+            ("Nantes métropole", ""),
+        ),
+        (
+            "Entre Vire Agglo, communauté d'agglomération, représentée par son Président",
+            ("Vire Agglo", ""),
+        ),
+        (  # a nature the usual ones do not list, with its acronym, after the State
+            "Entre l'État, représenté par le Préfet, M. Jean DUPONT, et la Communauté Intégrée du "
+            "Val d'Or (CIVO), représentée par son Président",
+            ("Communauté Intégrée du Val d'Or", "CIVO"),
+        ),
+        (  # in a title, in capitals
+            "CRTE DE LA COMMUNAUTÉ DE COMMUNES DU HAUT VAL BLEU\nArticle 1",
+            ("COMMUNAUTÉ DE COMMUNES DU HAUT VAL BLEU", ""),
+        ),
+        (  # a name cut at a comma is also given whole
+            "de la Communauté d'agglomération de Rive-Haute, Val des Prés\n",
+            ("Communauté d'agglomération de Rive-Haute", ""),
+        ),
+        ("CRTE de la CC du Val Doré\n", ("CC du Val Doré", "")),  # its nature abbreviated
+        ("Un CA 2023 en hausse\n", ("", "")),  # not a grouping
+        ("Communauté d'Agglomération\nBéthune\n", ("", "")),  # a nature without its name
+        ("Maître d'ouvrage : Commune de Pays de Montagne\n", ("", "")),  # a commune's name
+        ("la métropole s'engage à suivre le contrat\n", ("", "")),  # prose
+        ("Entre l'État, représenté par le Préfet\n", ("", "")),  # the State is not a grouping
+    ],
+)
+def test_the_grouping_in_other_words(head, found):
+    assert find_grouping(head) == found
+
+
+def test_every_name_of_the_grouping_is_kept_best_first():
+    head = "\n".join(
+        [
+            "CRTE de la Communauté de communes du Val Fleuri",
+            "Entre la Communauté de communes du Val Fleuri (CCVF), représentée par son Président,",
+            "Les actions de la Communauté d'agglomération Voisine sont citées pour mémoire.",
+            "de la Communauté d'agglomération de Rive-Haute, Val des Prés",
+        ]
+    )
+    assert grouping_mentions(head) == [
+        ("Communauté de communes du Val Fleuri", "CCVF"),  # as a party, with its acronym
+        ("Communauté d'agglomération de Rive-Haute", ""),  # at the start of a line
+        ("Communauté d'agglomération de Rive-Haute, Val des Prés", ""),
+    ]  # a name inside a sentence only when there is nothing better, a table's cell never
+    assert grouping_mentions("Avec la Communauté d'agglomération Voisine pour mémoire.") == [
+        ("Communauté d'agglomération Voisine pour mémoire", "")
+    ]
+    assert grouping_mentions("Porteur\tAction\nCommunauté de communes du Lac\tPiste\n") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("Le contrat court de 2024 à 2027.", (None, 2024, 2027)),
+        ("Il porte sur les années 2025 à 2030.", (None, 2025, 2030)),
+        ("Le CRTE vaut pour les années 2024, 2025, 2026 et 2027.", (None, 2024, 2027)),
+        ("Les années 2023, 2024 et 2025 sont celles du contrat.", (None, 2023, 2025)),
+        ("Période de contractualisation : 2024-2027", (None, 2024, 2027)),
+        ("Le présent contrat est signé pour cinq ans (2024-2028).", (5, 2024, 2028)),
+        ("Le présent contrat s'applique de 2023 à 2026.", (None, 2023, 2026)),
+        ("Le contrat couvre la période allant de 2022 jusqu'à 2026.", (None, 2022, 2026)),
+        ("Le contrat est conclu pour une durée de trois ans à compter de 2025.", (3, 2025, 2027)),
+        ("Il est conclu pour une durée de quatre ans. Il prend effet en 2024.", (4, 2024, 2027)),
+        ("CONTRAT POUR LA RÉUSSITE DE LA TRANSITION ÉCOLOGIQUE 2024-2026", (None, 2024, 2026)),
+        # another contract, another plan, an action's calendar: not the contract's period
+        ("Le contrat de ville couvre la période 2015-2022.", (None, None, None)),
+        ("Le CPER couvre la période 2021-2027.", (None, None, None)),
+        ("Calendrier : de 2025 à 2028", (None, None, None)),
+        ("Période de réalisation : 2024-2026", (None, None, None)),
+        ("Une convention d'une durée de trois ans lie les communes.", (None, None, None)),
+    ],
+)
+def test_the_period_in_other_words(sentence, period):
+    doc = read_contract_document(f"{sentence}\n")
+    assert (doc.duration_years, doc.start_year, doc.end_year) == period
+    missing = "Période du contrat (première et dernière année) non trouvée dans le document."
+    assert (missing in doc.warnings) == (period[1] is None)
+
+
+def test_a_duration_alone_counts_from_the_signature_and_says_so():
+    doc = read_contract_document("Le contrat est conclu pour une durée de six ans.\nArles, le 2 mai 2024\n")
+    assert (doc.duration_years, doc.start_year, doc.end_year, doc.signed_on) == (
+        6,
+        2024,
+        2029,
+        date(2024, 5, 2),
+    )
+    assert doc.warnings[0] == (
+        "Période du contrat déduite de sa durée (6 ans) et de l'année de sa signature : 2024-2029."
+    )
+    doc = read_contract_document("Le contrat est conclu pour une durée de six ans.\n")
+    assert (doc.duration_years, doc.start_year) == (6, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "signed", "place"),
+    [
+        ("Arles, le 2 mai 2024\n", date(2024, 5, 2), "Arles"),
+        ("Signé à Vire le 03/04/2024\n", date(2024, 4, 3), "Vire"),
+        ("Fait en trois exemplaires à Saint-Lô, le 1er février 2024", date(2024, 2, 1), "Saint-Lô"),
+        ("Signé le 22 mars 2024, à Quimper.\n", date(2024, 3, 22), "Quimper"),
+        ("Le 18 décembre 2023\n", date(2023, 12, 18), ""),
+        ("Fait à Arras, le 2 mai 2024\nLens, le 5 mai 2024\n", date(2024, 5, 2), "Arras"),
+        ("Une convention signée à Paris le 3 mars 2021 lie les communes.\n", None, ""),  # another one
+        (  # a date inside a long sentence is not where the contract was signed
+            "Par délibération, le 3 mars 2023, le conseil communautaire a approuvé le projet de "
+            "territoire, ses orientations et la liste des actions du contrat.\n",
+            None,
+            "",
+        ),
+    ],
+)
+def test_where_and_when_the_contract_was_signed(text, signed, place):
+    doc = read_contract_document(text)
+    assert (doc.signed_on, doc.signed_at) == (signed, place)
+    missing = "Date de signature du contrat non trouvée dans le document."
+    assert (missing in doc.warnings) == (signed is None)
+
+
+def test_parties_of_one_sentence_or_cut_at_the_end_of_a_line():
+    text = "\n".join(
+        [
+            "Entre la Communauté de communes Terres de Loire et Coteaux (CCTLC), SIREN 200 000 000, "
+            "dont le siège est à Blois, représentée par son Président, Monsieur Paul MARTIN, et l'État, "
+            "représenté par le",
+            "Préfet de Loir-et-Cher, Madame Anne DURAND,",
+            "ET",
+            "Vire Agglo, communauté d'agglomération, représentée par sa Présidente, Madame Julie PETIT",
+        ]
+    )
+    doc = read_contract_document(text)
+    assert [(s.party, s.person, s.title) for s in doc.signatories] == [
+        ("La Communauté de communes Terres de Loire et Coteaux", "Paul MARTIN", "Président"),
+        ("L'État", "Anne DURAND", "Préfet de Loir-et-Cher"),
+        ("Vire Agglo", "Julie PETIT", "Présidente"),
+    ]
+    assert "Signataires du contrat non trouvés dans le document." not in doc.warnings
+
+
+def test_the_title_keeps_its_case_and_a_crte_title_is_one():
+    assert read_contract_document("Contrat pour la Réussite de la Transition Écologique\n").title == (
+        "Contrat pour la Réussite de la Transition Écologique"
+    )
+    assert (
+        read_contract_document("# CRTE du Pays des Trois Vallées\n").title == "CRTE du Pays des Trois Vallées"
+    )
+
+
+def test_what_is_not_found_is_said():
+    doc = read_contract_document("Rien de ce qu'un contrat dit.\n")
+    assert doc.warnings[:4] == [
+        "Groupement signataire (EPCI) non trouvé dans le document.",
+        "Signataires du contrat non trouvés dans le document.",
+        "Date de signature du contrat non trouvée dans le document.",
+        "Période du contrat (première et dernière année) non trouvée dans le document.",
+    ]

@@ -83,33 +83,131 @@ class ContractDocument:
     targets: list[DocTarget] = field(default_factory=list)
     facts: list[DocFact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    signed_at: str = ""  # where it was signed, as written
+    grouping_names: list[tuple[str, str]] = field(default_factory=list)  # (name, acronym), best first
     text: str = ""  # the whole text, for what is looked up in the reference (SIREN)
 
 
-# The grouping that signs: any nature, with or without its acronym in brackets.
+# The grouping that signs: any nature, with or without its acronym in brackets; a nature
+# of one word (« Communauté », « Métropole », « Pays ») only with a capital, so that prose
+# (« la métropole », « le pays ») is not taken for a name.
 GROUPING_NATURES = (
-    r"(?i:Communaut[ée] (?:de communes|d['’]agglom[ée]ration|urbaine)|M[ée]tropole|"
-    r"[ÉE]tablissement public territorial|P[ôo]le d['’][ée]quilibre territorial et rural|PETR|Pays|"
-    r"Syndicat mixte|Parc naturel r[ée]gional)"
+    r"(?:(?i:Communaut[ée] (?:de communes|d['’]agglom[ée]ration|urbaine)|"
+    r"[ÉE]tablissement public territorial|P[ôo]le d['’][ée]quilibre territorial et rural|"
+    r"Syndicat mixte|Parc naturel r[ée]gional)|"
+    r"Communaut[ée]|COMMUNAUT[ÉE]|M[ée]tropole|M[ÉE]TROPOLE|PETR|Pays|PAYS|"
+    r"(?:CC|CA|CU)(?=[^\S\n]+(?:(?i:de la|de l['’]|du|des|de|d['’])[^\S\n]*)?[A-ZÀ-ÖØ-Þ]))"
 )
-GROUPING_WITH_ACRONYM = re.compile(
-    rf"^\W*(?:La |Le |L['’])?({GROUPING_NATURES}\s+[^\n()*]{{1,150}}?)\s*\(([^()\n]{{2,20}})\)", re.MULTILINE
+# A name opens with a capital or a figure, after an optional « de la », « du », « d' »…
+_NAME_START = r"(?:(?i:de la|de l['’]|du|des|de|d['’])[^\S\n]*)?[A-ZÀ-ÖØ-Þ0-9]"
+GROUPING_MENTION = re.compile(
+    rf"(?<!\w)(?P<nature>{GROUPING_NATURES})[^\S\n]+{_NAME_START}[^\n()*;:!?«»\"|\t]{{0,150}}"
+    r"(?:\((?P<short>[^()\n]{2,20})\))?"
 )
-GROUPING_LINE = re.compile(rf"^\W*(?:La |Le |L['’])?({GROUPING_NATURES}\s+[^\n()*]{{1,150}})$", re.MULTILINE)
-GROUPING_TAIL = re.compile(
-    r",?\s+(?:représentée?|ci-après|dont le siège|sise?|domiciliée?)\b.*$", re.IGNORECASE
+NATURE_ONLY = re.compile(GROUPING_NATURES)
+# Where a grouping's name stops: a clause about it, or « et » followed by another party (a
+# name may hold « et »: « Vallée de la Dordogne et Forêt Bessède »).
+NAME_END = re.compile(
+    r"\s+(?:représenté|ci-après|dont le siège|sise?\b|domicilié|désigné|agissant|il est convenu|"
+    r"d['’]une part|s['’]engage)|"
+    r"\s+et\s+(?:l['’]|le\s+|la\s+|les\s+|son\s+|sa\s+)?(?=(?i:[ée]tat|pr[ée]f|sous-pr[ée]f|r[ée]gion|"
+    r"d[ée]partement|communaut|m[ée]tropole|agence|banque|caisse|conseil|commune|ville))|"
+    r"\s+[–—]\s+|\.(?:\s|$)",
+    re.IGNORECASE,
 )
+# A party before « représenté(e) par », with or without a nature in its name (« Brest
+# métropole », « Lunel Agglo, communauté d'agglomération »).
+PARTY_BEFORE_SIGNATORY = re.compile(
+    r"(?:^[^\S\n]*(?:(?:Entre|ENTRE|Et|ET)[^\S\n]+)?|\b(?:Entre|ENTRE|Et|ET|et)[^\S\n]+)"
+    r"(?:(?:La|Le|la|le|L['’]|l['’])[^\S\n]*)?"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][^\n,()*;:]{1,80}?)[^\S\n]*(?:\((?P<short>[^()\n]{2,20})\))?[^\S\n]*"
+    r"(?:,[^\S\n]*(?P<apposition>[^\n,()]{1,60}?))?[^\S\n]*,?[^\S\n]+repr[ée]sent[ée]e?s?[^\S\n]+par",
+    re.MULTILINE,
+)
+# Parties that are not a grouping: the State and its services, other levels, operators.
+NOT_A_GROUPING = re.compile(
+    r"^(?:[ÉE]tat|Pr[ée]f|Sous-pr[ée]f|R[ée]gion|D[ée]partement|Conseil|Agence|ADEME|Banque|Caisse|"
+    r"Commune|Ville|Minist|R[ée]publique|Office|Cerema|ANCT)\b",
+    re.IGNORECASE,
+)
+NATURE_APPOSITION = re.compile(
+    r"^(?:la\s+|une\s+)?(?:communaut[ée]|m[ée]tropole|[ée]tablissement public|p[ôo]le d['’][ée]quilibre|"
+    r"syndicat mixte|epci|intercommunalit[ée])\b",
+    re.IGNORECASE,
+)
+COMMUNE_BEFORE = re.compile(r"\b(?:commune|ville|mairie)\s+(?:de|d['’]|du|des)\s*$", re.IGNORECASE)
+_LINE_START = re.compile(r"^\W*(?:(?:entre|et|crte)\s+)?(?:(?:de\s+)?(?:la|le|l['’])\s*)?$", re.IGNORECASE)
+_PARTY_AFTER = re.compile(r"^\W{0,3}(?:\([^()\n]{2,20}\)\W{0,3})?(?:représenté|ci-après)", re.IGNORECASE)
+
+
+def _plain_head(head: str) -> str:
+    """The head without Markdown or HTML emphasis; table cells stay apart (tabs)."""
+    text = re.sub(r"<[^>]+>", " ", head)
+    text = re.sub(r"(?m)^[^\S\n]*#{1,6}[^\S\n]+", "", text)
+    return text.replace("**", "").replace("__", "").replace("*", "").replace("|", "\t")
+
+
+def _acronym(text: str) -> str:
+    text = (text or "").strip()
+    return text if text and not text.isdigit() and re.search(r"[A-Z]", text) else ""
+
+
+def grouping_mentions(head: str) -> list[tuple[str, str]]:
+    """Every way the head of a contract names a grouping, the most telling first: a name at
+    the start of a line or as a party, with its acronym; a party (« Entre X, représentée
+    par »); a name alone on its line (a title, a bold line); a name inside a sentence, only
+    when there is none of the others. A name without acronym whose text goes on past a
+    comma is also given whole (« Béthune-Bruay, Artois Lys Romane »). Tables' cells (owners,
+    financers) are not parties."""
+    text = _plain_head(head)
+    found: list[tuple[int, int, str, str]] = []  # (rank, position, name, acronym)
+
+    def add(rank: int, position: int, name: str, short: str) -> None:
+        name = name.strip(" ,;-–—\t")
+        if len(normalize_label(name)) >= 3:
+            found.append((rank, position, name, short))
+
+    for match in GROUPING_MENTION.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.start())
+        if "\t" in text[line_start : line_end if line_end >= 0 else None]:
+            continue  # a table's cell: an owner or a financer, not the party that signs
+        if COMMUNE_BEFORE.search(text[max(0, match.start() - 20) : match.start()]):
+            continue  # « Commune de Pays de Belvès »
+        whole = match[0][: match[0].rfind("(")] if match["short"] else match[0]
+        end = NAME_END.search(whole)
+        short = _acronym(match["short"]) if end is None else ""
+        name = whole[: end.start()] if end else whole
+        if len(name.strip()) <= len(match["nature"]) + 1 or NATURE_ONLY.fullmatch(name.strip(" ,")):
+            continue  # « Communauté d'agglomération – … »: no name
+        at_start = bool(_LINE_START.match(text[line_start : match.start()]))
+        as_party = bool(_PARTY_AFTER.match(text[match.start() + len(name) :]))
+        rank = 0 if short and (at_start or as_party) else 1 if as_party else 2 if at_start else 3
+        first = name.split(",")[0] if not short else name
+        add(rank, match.start(), first, short)
+        if first != name and name.count(",") == 1:
+            add(rank, match.start() + 1, name, short)
+    for match in PARTY_BEFORE_SIGNATORY.finditer(text):
+        name = match["name"]
+        if NOT_A_GROUPING.match(name) or NAME_END.search(name):
+            continue
+        add(0 if match["short"] else 1, match.start("name"), name, _acronym(match["short"]))
+        apposition = (match["apposition"] or "").strip()
+        if apposition and not NATURE_APPOSITION.match(apposition):
+            add(1, match.start("name") + 1, f"{name}, {apposition}", _acronym(match["short"]))
+    if any(rank < 3 for rank, *_ in found):  # a name in a sentence only when there is no other
+        found = [f for f in found if f[0] < 3]
+    names: list[tuple[str, str]] = []
+    for _, _, name, short in sorted(found, key=lambda f: (f[0], f[1])):
+        if all(normalize_label(name) != normalize_label(n) for n, _ in names):
+            names.append((name, short))
+    return names
 
 
 def find_grouping(head: str) -> tuple[str, str]:
     """The signing grouping's name and acronym, from the first lines of a contract."""
-    found = GROUPING_WITH_ACRONYM.search(head)
-    if found:
-        return found[1].strip(" ,"), found[2].strip()
-    found = GROUPING_LINE.search(head)
-    if found:
-        return GROUPING_TAIL.sub("", found[1]).strip(" ,*"), ""
-    return "", ""
+    mentions = grouping_mentions(head)
+    return mentions[0] if mentions else ("", "")
 
 
 def clean_cell(text: str) -> str:
@@ -357,25 +455,55 @@ SIGNATORY_RE = re.compile(
     r"[Rr]eprésentée?\s+par\s+(?:(?:son|sa|le|la)\s+(?P<role>[^,]{2,60}?),\s*)?"
     r"(?:(?:M\.|Mme|Monsieur|Madame)\s+)?"
     r"(?P<name>(?:[A-ZÉÈÎ][a-zà-ÿ'’]+(?:-[A-ZÉÈ][a-zà-ÿ'’]+)?\s+)+[A-ZÉÈÀÇ][A-ZÉÈÀÇ'’-]+(?:\s+[A-ZÉÈÀÇ][A-ZÉÈÀÇ'’-]+)*)"
-    r"\b(?P<rest>.*)"
+    r"\b"
 )
+PARTY_CONNECTOR = re.compile(r"^(?:Entre|ENTRE|Et|ET|et)\b\s*")
+PARTY_CLAUSE = re.compile(r",?\s+(?:SIREN|n°|dont le siège|sise?|domiciliée?|ci-après)\b", re.IGNORECASE)
+
+
+def _party(text: str) -> str:
+    """« Entre la Communauté de communes X (CCX), » -> « La Communauté de communes X »;
+    « Lunel Agglo, communauté d'agglomération » -> « Lunel Agglo »."""
+    party = PARTY_CONNECTOR.sub("", clean_cell(text).strip(" ,"))
+    party = PARTY_CLAUSE.split(party)[0]
+    party = re.sub(r"\s*\([^)]*\)\s*$", "", party).rstrip(" ,")
+    head, _, apposition = party.rpartition(",")
+    if head and NATURE_APPOSITION.match(apposition.strip()):
+        party = head.rstrip(" ,")
+    return party[:1].upper() + party[1:]
 
 
 def read_parties(lines: list[str], doc: ContractDocument) -> None:
     """« Représenté(e) par son Président, Olivier GACQUERRE … » or « Représenté par Chantal
-    AMBROISE, Sous-Préfète… »: the party is the last non-empty line above. The name is
-    first names then the family name in capitals, bold or not (PDF and Word lose bold)."""
+    AMBROISE, Sous-Préfète… »: the party is what precedes on the line (« Entre X, »,
+    « …, et l'État, »), else the last non-empty line above. The name is first names then
+    the family name in capitals, bold or not (PDF and Word lose bold). One line may name
+    several parties; a signatory cut at the end of a line goes on on the next one."""
     for i, line in enumerate(lines):
         plain = line.replace("**", "")
-        match = SIGNATORY_RE.search(plain)
-        if not match:
+        if not re.search(r"[Rr]eprésenté", plain):
             continue
-        before = clean_cell(plain[: match.start()]).rstrip(" ,")  # « La Métropole …, représentée par »
-        party = before if len(before) >= 3 else ""
-        party = party or next((clean_cell(lines[j]) for j in range(i - 1, -1, -1) if lines[j].strip()), "")
-        party = re.sub(r"\s*\([^)]*\)\s*$", "", party).rstrip(" ,")
-        title = match["role"] or match["rest"].strip(" ,").split(",")[0]
-        doc.signatories.append(Signatory(party, match["name"].strip(), clean_cell(title).strip()))
+        following = lines[i + 1].replace("**", "").strip() if i + 1 < len(lines) else ""
+        joined = f"{plain} {following}" if following else plain
+        matches = list(SIGNATORY_RE.finditer(plain))
+        last = [m.start() for m in re.finditer(r"[Rr]eprésenté", plain)][-1]
+        if not matches or matches[-1].start() < last:  # the last signatory goes on below
+            cut = SIGNATORY_RE.search(joined, last)
+            matches += [cut] if cut else []
+        for k, match in enumerate(matches):
+            if k == 0:
+                before = joined[: match.start()]
+            else:  # after the previous signatory: « …, et l'État, »
+                before = joined[matches[k - 1].end() : match.start()]
+                connectors = list(re.finditer(r",\s*et\s+", before, re.IGNORECASE))
+                connector = connectors[-1] if connectors else re.search(r"\s+et\s+", before, re.IGNORECASE)
+                before = before[connector.end() :] if connector else ""
+            party = _party(before)
+            if len(party) < 3:
+                party = next((_party(lines[j]) for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+            after = joined[match.end() : matches[k + 1].start() if k + 1 < len(matches) else len(joined)]
+            title = match["role"] or after.strip(" ,").split(",")[0]
+            doc.signatories.append(Signatory(party, match["name"].strip(), clean_cell(title).strip()))
 
 
 WRITTEN_DATE = re.compile(
@@ -398,60 +526,183 @@ def french_date(text: str) -> date | None:
     return None
 
 
-def read_signature_date(text: str) -> date | None:
-    """Where contracts say they were signed: « Fait à <commune>, le 21 janvier 2022 », « Le 21
-    janvier 2022 » on its own, « Signé le 21/01/2022 ». The last « Fait à » wins (signature
-    blocks close the contract); otherwise the first « Le … » or « signé le … »."""
-    made = list(re.finditer(r"Fait\s+à\s+[^,\n]{1,60},?\s+le\s+", text, re.IGNORECASE))
-    for match in reversed(made):
-        found = french_date(text[match.end() : match.end() + 40])
-        if found:
-            return found
+# « Fait à Arras, le », « Signé à Lunel le », « Fait en deux exemplaires à Kourou, le »
+MADE_AT = re.compile(
+    r"\b(?:Fait|FAIT|Sign[ée]e?|SIGN[ÉE]E?|[ÉE]tabli|[ÉE]TABLI)"
+    r"(?:\s+en\s+\w+\s+exemplaires?(?:\s+originaux)?,?)?\s+[àÀ]\s+(?P<place>[^,\n]{1,60}?),?\s+[Ll][eE]\s+"
+)
+# « Saint-Pierre, le 3 juillet 2023 » on a line of its own
+PLACE_DATE = re.compile(r"(?m)^[^\S\n]*(?P<place>[A-ZÀ-ÖØ-Þ][\w'’\- ]{1,50}),\s*[Ll]e\s+(?=\d)")
+SIGNED_AT_AFTER = re.compile(r"^[^\n]{0,40}?,?\s+à\s+([A-ZÀ-ÖØ-Þ][\w'’\- ]{1,50}?)\s*[.,;\n]")
+
+
+def read_signature(text: str) -> tuple[date | None, str]:
+    """Where contracts say they were signed, and where: « Fait à <commune>, le 21 janvier
+    2022 », « Signé à <commune> le 21/01/2022 », « <Commune>, le 3 juillet 2023 » on its own
+    line, « Le 21 janvier 2022 » on its own, « Signé le 21/01/2022, à <commune> ». The last
+    « Fait à » or « <Commune>, le » wins (signature blocks close the contract); otherwise
+    the first « Le … » or « signé le … »."""
+    for pattern in (MADE_AT, PLACE_DATE):
+        for match in reversed(list(pattern.finditer(text))):
+            if pattern is PLACE_DATE and len(text[match.start() : text.find("\n", match.end())]) > 90:
+                continue
+            found = french_date(text[match.end() : match.end() + 40])
+            if found:
+                return found, clean_cell(match["place"])
     for match in re.finditer(r"\bLe\s+|[Ss]ign[ée]+\s+le\s+", text):
         found = french_date(text[match.end() : match.end() + 40])
         if found:
-            return found
-    return None
+            place = SIGNED_AT_AFTER.match(text[match.end() : match.end() + 120] + "\n")
+            return found, place[1] if place and "sign" in match[0].lower() else ""
+    return None, ""
+
+
+def read_signature_date(text: str) -> date | None:
+    return read_signature(text)[0]
+
+
+# --- the contract's period -------------------------------------------------------------------
+
+YEARS = (
+    r"(?P<first>20\d{2})(?:(?:\s*,\s*20\d{2})*\s*(?:,|et)\s*|\s*(?:-|–|—|/|à|au|jusqu['’](?:à|en)|et)\s*"
+    r"(?:l['’]ann[ée]e\s+|fin\s+)?)(?P<last>20\d{2})\b"
+)
+# Said of the contract itself: « le contrat couvre les années 2023 à 2028 », « il
+# s'applique de 2023 à 2026 », « conclu pour six ans (2023-2028) », « période de
+# contractualisation : 2023-2026 ». Another contract (« contrat de ville ») is not this one.
+CONTRACT_PERIOD = re.compile(
+    r"(?:(?:\b(?:contrat|CRTE)\b(?!\s+(?:de\s+ville|de\s+plan|locale?|de\s+sant[ée]|de\s+bassin|de\s+rivi[èe]re))"
+    r"|\b(?:il|elle)\b)[^.\n\d]{0,40}?"
+    r"\b(?:couvre|court|s['’]applique|porte|est\s+conclu|est\s+sign[ée]|est\s+[ée]tabli|vaut|s['’][ée]tend|"
+    r"concerne|prend\s+effet|est\s+valable)"
+    r"|p[ée]riode\s+(?:contractuelle|de\s+contractualisation)|dur[ée]e\s+(?:du|de\s+ce)\s+(?:contrat|CRTE)"
+    r"|pour\s+les\s+ann[ée]es)"
+    rf"[^.\n\d;]{{0,80}}?{YEARS}",
+    re.IGNORECASE,
+)
+# Weaker: « période 2023-2026 », « les années 2024, 2025 et 2026 », « de l'année 2023 à 2026 »,
+# not in an action's calendar (« période de réalisation »).
+ANY_PERIOD = re.compile(
+    r"(?:p[ée]riode\b(?!\s+(?:de\s+r[ée]alisation|de\s+travaux|d['’]ex[ée]cution|de\s+programmation))"
+    r"|\bles\s+ann[ée]es|\bde\s+l['’]ann[ée]e)"
+    rf"[^.\n\d;]{{0,30}}?{YEARS}",
+    re.IGNORECASE,
+)
+OTHER_PLAN = re.compile(
+    r"\b(?:CPER|contrats?\s+de\s+plan|contrats?\s+de\s+ville|programmes?\s+op[ée]rationnels?|FEDER|FSE|"
+    r"PLUi?H?|SCoT|PCAET|SRADDET|OPAH|PLH|PAPI|schéma)\b",
+    re.IGNORECASE,
+)
+DURATION = [  # (pattern, said of the contract by itself)
+    re.compile(
+        r"dur[ée]e\s+(?:de\s+ce|du(?:\s+pr[ée]sent)?)\s+(?:contrat|CRTE)\s+est\s+(?:fix[ée]e\s+à\s+|de\s+)"
+        r"(\w+)\s+ans",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:contrat|CRTE|il)\s+est\s+(?:conclu|sign[ée]|[ée]tabli|pass[ée])\s+pour\s+"
+        r"(?:une\s+(?:dur[ée]e|p[ée]riode)\s+de\s+)?(\w+)\s+ans",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?:pour|d['’])\s+une\s+dur[ée]e\s+(?:totale\s+)?de\s+(\w+)\s+(?:ans|ann[ée]es)\b", re.IGNORECASE
+    ),
+]
+START_YEAR = re.compile(
+    r"(?:à\s+compter|à\s+partir|dès|d[ée]bute|commence|d[ée]marre|prend\s+effet)\b[^.\n\d]{0,30}?(20\d{2})",
+    re.IGNORECASE,
+)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end]."""
+    opening = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    closing = min(p for p in (text.find(". ", end), text.find("\n", end), len(text)) if p >= 0)
+    return text[opening:closing]
+
+
+def read_duration(text: str, warnings: list[str]) -> tuple[int | None, re.Match | None]:
+    """The contract's duration in years (« six ans », « 6 ans »), and where it is said."""
+    for number, pattern in enumerate(DURATION):
+        for match in pattern.finditer(text):
+            if number == len(DURATION) - 1 and not re.search(
+                r"\b(?:contrat|CRTE)\b", _sentence(text, match.start(), match.end()), re.IGNORECASE
+            ):
+                continue  # « une convention d'une durée de trois ans »: not the contract's
+            word = match[1].lower()
+            figure = int(word) if word.isdigit() and int(word) <= 20 else None
+            years = NUMBER_WORDS.get(word) or figure
+            if years is None:
+                warnings.append(f"Durée du contrat non comprise : « {match[0]} ».")
+            return years, match
+    return None, None
+
+
+def read_period(text: str, title: str, signed_on: date | None, warnings: list[str]) -> tuple:
+    """(duration, first year, last year): the years as the contract states them, else in its
+    title, else its duration from the year it starts (« à compter de 2023 ») or, said so in
+    the report, from the year it was signed."""
+    duration, said = read_duration(text, warnings)
+    for pattern in (CONTRACT_PERIOD, ANY_PERIOD):
+        for match in pattern.finditer(text):
+            first, last = int(match["first"]), int(match["last"])
+            lead = _sentence(text, match.start(), match.end())
+            lead = lead[: lead.find(match[0]) if match[0] in lead else len(lead)]
+            if first <= last and not OTHER_PLAN.search(lead):
+                return duration, first, last
+    span = re.search(YEARS, title)
+    if span and int(span["first"]) <= int(span["last"]):
+        return duration, int(span["first"]), int(span["last"])
+    if duration and said is not None:
+        window = text[max(0, said.start() - 200) : said.end() + 300]
+        start = START_YEAR.search(window)
+        if start:
+            return duration, int(start[1]), int(start[1]) + duration - 1
+        if signed_on:
+            first, last = signed_on.year, signed_on.year + duration - 1
+            warnings.append(
+                f"Période du contrat déduite de sa durée ({duration} ans) et de l'année de sa "
+                f"signature : {first}-{last}."
+            )
+            return duration, first, last
+    return duration, None, None
+
+
+TITLE_LINE = r"^\W*CONTRAT (?:DE RELANCE|POUR LA R[EÉ]USSITE)"
+CRTE_TITLE_LINE = r"^\W*(?:CRTE|C\.R\.T\.E\.?)\b"
 
 
 def read_contract_document(text: str) -> ContractDocument:
     lines = text.splitlines()
     doc = ContractDocument()
-    title_line = _find(lines, r"^\W*CONTRAT (?:DE RELANCE|POUR LA R[EÉ]USSITE)")
+    title_line = _find(lines, TITLE_LINE)
+    title_line = title_line if title_line >= 0 else _find(lines[:40], CRTE_TITLE_LINE)
     if title_line >= 0:
-        doc.title = clean_cell(lines[title_line]).capitalize()
+        doc.title = clean_cell(lines[title_line])  # as written, capitals included
     doc.text = text
-    doc.epci_name, doc.epci_short = find_grouping("\n".join(lines[:400]))
+    doc.grouping_names = grouping_mentions("\n".join(lines[:400]))
+    doc.epci_name, doc.epci_short = doc.grouping_names[0] if doc.grouping_names else ("", "")
     read_parties(lines, doc)
-    doc.signed_on = read_signature_date(text)
-    duration = re.search(r"durée de ce contrat est de (\w+) ans", text, re.IGNORECASE)
-    if duration:
-        word = duration[1].lower()
-        figure = int(word) if word.isdigit() and int(word) <= 20 else None
-        doc.duration_years = NUMBER_WORDS.get(word) or figure
-        if doc.duration_years is None:
-            doc.warnings.append(f"Durée du contrat non comprise : « {duration[0]} ».")
-    period = re.search(
-        r"(?:période contractuelle|période|pour les années|de l'année)\s*(?:de\s+)?"
-        r"(20\d{2})\s*(?:-|–|à|au)\s*(20\d{2})",
-        text,
-        re.IGNORECASE,
+    doc.signed_on, doc.signed_at = read_signature(text)
+    doc.duration_years, doc.start_year, doc.end_year = read_period(
+        text, doc.title, doc.signed_on, doc.warnings
     )
-    if period and int(period[1]) <= int(period[2]):
-        doc.start_year, doc.end_year = int(period[1]), int(period[2])
-    elif doc.duration_years:
-        start = re.search(r"(?:à compter de|à partir de|dès)\s+(?:l'année\s+)?(20\d{2})", text, re.IGNORECASE)
-        if start:
-            doc.start_year = int(start[1])
-            doc.end_year = doc.start_year + doc.duration_years - 1
     doc.orientations = read_orientations(lines, text)
     doc.annex_rows = read_annex(lines, doc.warnings)
     doc.programmes = read_programmes(lines)
     doc.facts, doc.targets = read_figures(text)
-    if not doc.orientations:
-        doc.warnings.append("Aucune orientation trouvée (article 3).")
-    if not doc.annex_rows:
-        doc.warnings.append("Aucun tableau de programmation trouvé en annexe.")
+    missing = [
+        (not doc.grouping_names, "Groupement signataire (EPCI) non trouvé dans le document."),
+        (not doc.signatories, "Signataires du contrat non trouvés dans le document."),
+        (doc.signed_on is None, "Date de signature du contrat non trouvée dans le document."),
+        (
+            doc.start_year is None,
+            "Période du contrat (première et dernière année) non trouvée dans le document.",
+        ),
+        (not doc.orientations, "Aucune orientation trouvée (article 3)."),
+        (not doc.annex_rows, "Aucun tableau de programmation trouvé en annexe."),
+    ]
+    doc.warnings.extend(message for absent, message in missing if absent)
     return doc
 
 
