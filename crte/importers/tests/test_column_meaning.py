@@ -327,7 +327,7 @@ def test_a_scheme_or_a_rate_column_serves_its_money_column(tmp_path):
     ]
     [action] = preview(write_xlsx(tmp_path / "p.xlsx", rows)).plan.actions
     assert [(line.scheme, line.amount, line.share) for line in action.lines] == [
-        ("DSIL", Decimal("50000"), Decimal("0.25"))
+        ("Dotation de soutien à l'investissement local", Decimal("50000"), Decimal("0.25"))
     ]
 
 
