@@ -128,6 +128,9 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+# django-dsfr marks the content of its alerts safe unless told otherwise: page messages
+# quote titles people typed, so they are escaped like every other text.
+DSFR_CONTENT_IS_SAFE = False
 
 DATABASES = {
     "default": dj_database_url.parse(

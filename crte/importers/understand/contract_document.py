@@ -370,13 +370,14 @@ def annex_header(lines: list[str]) -> tuple[int, list[str]] | None:
                 under_span = all(
                     j >= len(headers)
                     or not headers[j]
+                    or below[j] == headers[j]  # a cell merged over both rows repeats its title
                     or fields[j] in ("financeur", "autres_financeurs")
                     or "financ" in normalize_label(headers[j])
                     for j in spanned
                 )
                 # names under a spanning « Financements »; anything else (a section, a first
                 # row) is not part of the header
-                if spanned and under_span:
+                if spanned and under_span and below != headers:
                     headers = [b or h for h, b in zip_longest(headers, below, fillvalue="")]
                     return i + 1, headers
             return i, headers
@@ -423,6 +424,8 @@ def read_annex(lines: list[str], warnings: list[str] | None = None) -> list[Anne
         def value(name: str, cells=cells) -> str:
             return clean_cell(cells[by_name[name]]) if name in by_name else ""
 
+        if re.match(r"^(sous )?tota(l|ux)\b", normalize_label(filled[0])):
+            continue  # a total or a subtotal row: the sum of the rows above, not an action
         if not value("intitule") and not value("maitre_ouvrage"):
             if warnings is not None:
                 warnings.append(
