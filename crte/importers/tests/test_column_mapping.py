@@ -209,7 +209,7 @@ def test_the_preview_maps_columns_then_confirms(client, manager, contract, unkno
     page = client.post(reverse("importers:upload", args=[contract.slug]), data, follow=True)
     token = page.context["token"]
     shown = {c["header"]: c["meaning"] for c in page.context["s"]["columns"]}
-    assert shown == dict.fromkeys(["Chantier", "Enveloppe", "Qui", "Remarque interne"], IGNORE)
+    assert shown == dict.fromkeys(["Chantier", "Qui", "Remarque interne"], IGNORE) | {"Enveloppe": "montant"}
     posted = {"colonnes": "4"}
     for i, column in enumerate(page.context["s"]["columns"]):
         posted |= {
