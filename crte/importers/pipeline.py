@@ -163,6 +163,10 @@ def territory_catalogue(place, doc: ContractDocument | None, groupings) -> Catal
     """The bodies and schemes names are resolved in; the grouping's short name as the
     document writes it (its acronym) is one of its names."""
     catalogue = Catalogue.load(place)
+    for grouping in groupings:  # « CACL » in a table of the CA du Centre Littoral's contract
+        key = acronym(grouping.name)
+        if grouping.organisation and key and key not in catalogue.directory.aliases:
+            catalogue.directory.aliases[key] = catalogue.canonical(grouping.organisation)
     if doc is not None and doc.epci_short and len(groupings) == 1 and groupings[0].organisation:
         catalogue.add_alias(doc.epci_short, groupings[0].organisation)
     if doc is not None and doc.epci_name and len(groupings) == 1 and groupings[0].organisation:
@@ -178,6 +182,25 @@ NATURE_SHORT = {
     "communaute d agglomeration": "ca",
     "communaute urbaine": "cu",
 }
+
+
+MINOR_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "en", "sur", "sous", "aux", "au", "a"}
+
+
+def acronym(name: str) -> str:
+    """The initials a grouping is written by in its own tables: « CA du Centre Littoral »
+    -> « cacl », « CC de l'Ouest Guyanais » -> « ccog » (normalized; the nature's letters,
+    then each significant word's first letter; none under three letters)."""
+    key = re.sub(r"^(?:la|le|l) ", "", normalize_label(name))
+    for words, short in NATURE_SHORT.items():
+        if key.startswith(words + " "):
+            key = short + key[len(words) :]
+    nature, _, rest = key.partition(" ")
+    if nature not in NATURE_SHORT.values() or not rest:
+        return ""
+    significant = [word for word in rest.split() if word not in MINOR_WORDS and word[0].isalpha()]
+    letters = nature + "".join(word[0] for word in significant)
+    return letters if len(letters) >= 3 else ""
 
 
 def grouping_keys(name: str) -> set[str]:

@@ -344,3 +344,30 @@ def test_one_row_per_line_with_a_scheme_column_and_the_owners_share(tmp_path):
         ("Région Hauts-de-France", "", Decimal("50000")),
         ("Auchel", "", Decimal("350000")),
     ]
+
+
+@pytest.mark.parametrize(
+    "name, letters",
+    [
+        ("CA du Centre Littoral", "cacl"),
+        ("CC de l'Ouest Guyanais", "ccog"),
+        ("Communauté d'agglomération de l'Espace Sud de la Martinique", "caesm"),
+        ("CA de Béthune-Bruay, Artois-Lys Romane", "cabbalr"),
+        ("Métropole de Lyon", ""),  # no nature whose letters open an acronym
+        ("CC X", "ccx"),
+        ("CC", ""),
+    ],
+)
+def test_a_groupings_acronym_from_its_name(name, letters):
+    from crte.importers.pipeline import acronym
+
+    assert acronym(name) == letters
+
+
+def test_the_territorys_acronym_in_a_table_is_the_grouping(tmp_path):
+    rows = [["Intitulé", "Porteur", "Coût", "CACL"], ["Ressourcerie", "CACL", "500 000 €", "100 000 €"]]
+    result = preview(write_xlsx(tmp_path / "a.xlsx", rows), territory="249730045")  # CA du Centre Littoral
+    [action] = result.plan.actions
+    grouping = Organisation.objects.get(siren="249730045")
+    assert action.lines[0].funder == grouping.name
+    assert not [e for e in result.report.entries if e.code == "organisation-nouvelle"]
