@@ -645,18 +645,17 @@ class Judge:
 
 
 def catalogue_for(plan):
-    from crte.core.models import Grouping
+    """The catalogue the import resolved names in (`pipeline.territory_catalogue`)."""
+    from types import SimpleNamespace
+
     from crte.core.resolve import NOWHERE, groupings_by_siren, place_for_groupings
-    from crte.importers.write.load import Catalogue
+    from crte.importers.pipeline import territory_catalogue
 
     sirens = plan.territory_sirens if plan is not None else []
     groupings = groupings_by_siren(",".join(sirens)) if sirens else []
-    catalogue = Catalogue.load(place_for_groupings(groupings) if groupings else NOWHERE)
-    if plan is not None and plan.epci_short and len(groupings) == 1:
-        grouping = Grouping.objects.filter(siren=groupings[0].siren).select_related("organisation").first()
-        if grouping and grouping.organisation:
-            catalogue.add_alias(plan.epci_short, grouping.organisation)
-    return catalogue
+    place = place_for_groupings(groupings) if groupings else NOWHERE
+    doc = SimpleNamespace(epci_short=plan.epci_short, epci_name=plan.epci_name) if plan is not None else None
+    return territory_catalogue(place, doc, groupings)
 
 
 def column_letters(report) -> dict[str, set[str]]:
