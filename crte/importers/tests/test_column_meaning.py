@@ -126,11 +126,13 @@ def test_rows_repeating_a_title_are_one_action_only_for_the_same_owner_and_cost(
             "5000",
         ],
     ]
-    plan = preview(write_csv(tmp_path / "dgcl.csv", rows)).plan
-    assert [(a.owner_siren, a.amount, [line.amount for line in a.lines]) for a in plan.actions] == [
+    result = preview(write_csv(tmp_path / "dgcl.csv", rows))
+    assert [(a.owner_siren, a.amount, [line.amount for line in a.lines]) for a in result.plan.actions] == [
         ("216200485", Decimal("40000"), [Decimal("12000")]),
         ("216205161", Decimal("25000"), [Decimal("7500"), Decimal("5000")]),
     ]
+    [said] = [e for e in result.report.entries if e.code == "meme-action"]  # the merge is told
+    assert "ligne 3" in said.message and "ligne 4" in str(said.place)
 
 
 def test_a_free_text_financing_plan_is_read_whatever_its_title(tmp_path):
@@ -371,3 +373,43 @@ def test_the_territorys_acronym_in_a_table_is_the_grouping(tmp_path):
     grouping = Organisation.objects.get(siren="249730045")
     assert action.lines[0].funder == grouping.name
     assert not [e for e in result.report.entries if e.code == "organisation-nouvelle"]
+
+
+def test_a_column_written_with_a_decimal_comma_reads_three_decimals_as_decimals(tmp_path):
+    rows = [
+        DGCL_HEADER,
+        ["2023", "DETR", "commune", "216200485", "062", "Auchel", "62048", "Toiture", "12815,0", "3845,0"],
+        [
+            "2023",
+            "DETR",
+            "commune",
+            "216205161",
+            "062",
+            "Lillers",
+            "62516",
+            "Fenêtres",
+            "15387,335",
+            "4616,202",
+        ],
+    ]
+    result = preview(write_csv(tmp_path / "dgcl.csv", rows))
+    second = result.plan.actions[1]
+    assert (second.amount, second.lines[0].amount) == (Decimal("15387.335"), Decimal("4616.202"))
+    assert not [e for e in result.report.warnings if e.code == "lecture-incertaine"]
+
+
+@pytest.mark.parametrize(
+    "cells, comma",
+    [
+        (["12815,0", "4616,202"], True),
+        (["0,35309"], True),
+        (["1,234,567", "12,5"], False),  # commas group thousands somewhere: no rule for the column
+        (["4616,202"], False),  # nothing says which mark it is
+        (["1 200 000,00 €"], False),
+        ([], False),
+    ],
+)
+def test_which_columns_write_a_decimal_comma(cells, comma):
+    from crte.importers.understand.from_table import decimal_comma
+
+    assert decimal_comma(cells) is comma

@@ -57,6 +57,7 @@ class Column:
     scale: int = 1  # 1 000 when the title says its figures are in k€, 1 000 000 in M€
     sniffed: bool = False  # understood from its cells, its title being unknown
     serves: int | None = None  # a scheme's or a rate's column: the money column it describes
+    decimal_comma: bool = False  # its figures write decimals after a comma (« 12815,0 »)
 
     @property
     def letter(self) -> str:
@@ -328,7 +329,17 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
         if not filled:
             continue
         title = cell_text(values.get("intitule"))
-        if not (long_shape and current is not None and _same_action(values, current, title)):
+        continues = long_shape and current is not None and _same_action(values, current, title)
+        if continues and title and not cell_text(values.get("identifiant")):
+            report.info(
+                "meme-action",
+                f"Ligne lue comme un financement de plus de l'action de la ligne {current.place.line} "
+                "(même intitulé, même maître d'ouvrage, même coût) ; donnez-lui un autre intitulé ou un "
+                "identifiant si c'est une autre opération.",
+                by_field["intitule"].place(source, line),
+                title,
+            )
+        if not continues:
             if len(filled) == 1 and _is_section(row, filled[0], by_field["intitule"]):
                 _section(section, filled[0])
                 continue
@@ -369,6 +380,25 @@ def column_lines(texts: list[str], columns: list[Column], action, source, line, 
 
 
 SNIFF_ROWS = 60
+PLAIN_DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})")  # « 12815,0 », « 0,35309 »: a decimal comma
+COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")  # « 1,234,567 »: commas group thousands
+
+
+def decimal_comma(cells: list[str]) -> bool:
+    """A column whose figures are written « 12815,0 » (an export with a decimal comma and no
+    thousands mark): there « 4616,202 » is 4 616,202 €, not 4 616 202 €."""
+    plain = [c.strip() for c in cells if c]
+    return any(PLAIN_DECIMAL.fullmatch(c) for c in plain) and not any(
+        COMMA_GROUPS.fullmatch(c) for c in plain
+    )
+
+
+def column_number(text: str, column: Column) -> Decimal | None:
+    """A bare figure of a column, read with the column's decimal mark."""
+    text = TAX_BASIS.sub("", text)
+    if column.decimal_comma and re.fullmatch(r"\s*\d+,\d+\s*", text):
+        return Decimal(text.strip().replace(",", "."))
+    return parse_number(text)
 
 
 def understand_columns(columns: list[Column], body: list[list[str]], directory: FunderDirectory) -> bool:
@@ -376,6 +406,9 @@ def understand_columns(columns: list[Column], body: list[list[str]], directory: 
     (a financer column beside an amount or a rate column). Otherwise a « Financeurs »
     column names and figures each financer in its cells, as a financing plan does."""
     read_by_content(columns, body, directory)
+    for column in columns:
+        cells = [row[column.index] for row in body if column.index < len(row)]
+        column.decimal_comma = decimal_comma(cells)
     long_shape = any(c.field == "financeur" for c in columns) and any(
         c.field in ("subvention", "taux") for c in columns
     )
@@ -590,7 +623,7 @@ def row_action(values, by_field, source, line, taken, report) -> ActionPlan:
     _owner_identity(action, values, by_field, source, line, report)
     if "montant" in by_field:
         column = by_field["montant"]
-        _amount(action, values.get("montant"), column.place(source, line), report, column.scale)
+        _amount(action, values.get("montant"), column.place(source, line), report, column)
     maturity_text = cell_text(values.get("maturite"))
     maturity = maturity_of(maturity_text)
     if maturity:
@@ -687,7 +720,9 @@ def maturity_of(text: str) -> str:
     return next((m for pattern, m in MATURITY_WORDS if re.search(pattern, words)), "") if words else ""
 
 
-def money(value, place: Place, report: Report, scale: int = 1) -> tuple[Decimal | None, str]:
+def money(
+    value, place: Place, report: Report, scale: int = 1, comma: bool = False
+) -> tuple[Decimal | None, str]:
     """An amount cell: a number, or text such as `1 000 000,00 €`, `147.485 euros HT`; a
     bare number is in the column's unit (euros, or k€ when its title says so)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -696,7 +731,10 @@ def money(value, place: Place, report: Report, scale: int = 1) -> tuple[Decimal 
         text = cell_text(value)
         if not text:
             return None, ""
+        plain = comma and re.fullmatch(r"\d+,\d+", TAX_BASIS.sub("", text).strip())
         bare = parse_number(TAX_BASIS.sub("", text)) if scale != 1 else None
+        if plain:
+            bare = Decimal(TAX_BASIS.sub("", text).strip().replace(",", "."))
         if bare is not None:
             return _checked(bare * scale, text, place, report)
         parsed = parse_amount(text, bare_number=True)  # a bare number in an amount column is euros
@@ -738,9 +776,9 @@ def rate(value, place: Place, report: Report) -> Decimal | None:
     return share
 
 
-def _amount(action: ActionPlan, value, place, report, scale: int = 1) -> None:
+def _amount(action: ActionPlan, value, place, report, column: Column) -> None:
     action.amount_text = cell_text(value)
-    amount, basis = money(value, place, report, scale)
+    amount, basis = money(value, place, report, column.scale, column.decimal_comma)
     action.amount = amount
     action.amount_basis = basis or "total"
 
@@ -769,7 +807,13 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
             action.title,
         )
     amount = (
-        money(subsidy, by_field["subvention"].place(source, line), report, by_field["subvention"].scale)[0]
+        money(
+            subsidy,
+            by_field["subvention"].place(source, line),
+            report,
+            by_field["subvention"].scale,
+            by_field["subvention"].decimal_comma,
+        )[0]
         if "subvention" in by_field
         else None
     )
@@ -800,7 +844,7 @@ def wide_lines(text, column: Column, action, source, line, directory, report) ->
     """A financer's, scheme's or own-funding column, or a free-text financing plan (a
     column that names no financer). A bare number is an amount in euros (or in the unit
     of the column's title), « 384 000 (Fonds Barnier) » too."""
-    bare = parse_number(TAX_BASIS.sub("", text))
+    bare = column_number(text, column)
     parts = None
     if bare is None and not (column.funder or column.scheme or column.own_funding):
         return plan_text_lines(text, action, column.place(source, line), directory, report)
