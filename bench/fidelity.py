@@ -121,7 +121,7 @@ ABOUT = {
             "dispositif-nouveau",
         )
     },
-    **{code: ACTION_KINDS | LINE_KINDS for code in ("intitule", "doublon", "vide")},
+    **{code: ACTION_KINDS | LINE_KINDS for code in ("intitule", "doublon", "vide", "meme-action")},
 }
 
 
