@@ -923,7 +923,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--json", help="write every score and miss to this file")
     parser.add_argument("--fresh-db", action="store_true", help="build the reference database again")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS,
+        help="folder of files and their .truth.json (default: the corpus)",
+    )
     args = parser.parse_args()
+    corpus_dir = args.corpus.resolve()
 
     cached, build = prepare_database(args.fresh_db)
     import django
@@ -943,7 +950,7 @@ def main() -> None:
         shutil.copyfile(RUN_DB, cached)
         print(f"  {time.perf_counter() - started:.0f} s, gardée dans {cached.relative_to(ROOT)}")
 
-    truths = sorted(CORPUS.glob("*.truth.json"))
+    truths = sorted(corpus_dir.glob("*.truth.json"))
     only = (args.only or "").lower()
     if only:
         truths = [t for t in truths if only in t.name.lower()]
@@ -953,7 +960,7 @@ def main() -> None:
     print(f"\nCorpus ({len(truths)} fichiers) : champs justes / attendus, puis chaque champ manqué\n")
     for truth_path in truths:
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
-        path = CORPUS / truth["file"]
+        path = corpus_dir / truth["file"]
         score = judge_file(path, truth, "fidelite-" + Path(truth["file"]).stem[:40])
         scores.append(score)
         print(line_of(score), flush=True)
