@@ -413,3 +413,120 @@ def test_which_columns_write_a_decimal_comma(cells, comma):
     from crte.importers.understand.from_table import decimal_comma
 
     assert decimal_comma(cells) is comma
+
+
+def test_a_tables_unit_said_once_holds_for_its_financers_columns(tmp_path):
+    rows = [
+        ["N°", "Action", "Porteur", "Coût (k€ HT)", "État", "Région", "Autres"],
+        ["1", "Voie verte", "Commune d'Auchel", "1 480", "592 (DSIL)", "296", "ADEME (Fonds chaleur) : 63,5"],
+    ]
+    [action] = preview(write_xlsx(tmp_path / "k.xlsx", rows)).plan.actions
+    assert action.amount == Decimal("1480000")
+    assert sorted((line.amount, line.scheme) for line in action.lines) == [
+        (Decimal("63500.0"), "Fonds chaleur"),
+        (Decimal("296000"), ""),
+        (Decimal("592000"), "DSIL"),  # as written in the cell
+    ]
+
+
+def test_a_siret_written_in_the_owners_cell_identifies_it(tmp_path):
+    rows = [
+        ["Intitulé", "Maître d'ouvrage", "Coût"],
+        ["Halle", "Commune d'Auchel (SIRET 216 200 485 00017)", "1 €"],
+    ]
+    [action] = preview(write_xlsx(tmp_path / "s.xlsx", rows)).plan.actions
+    assert (action.owners, action.owner_siren) == (["Commune d'Auchel"], "216200485")
+
+
+def test_numbered_financer_and_amount_columns_pair_up(tmp_path):
+    rows = [
+        ["Intitulé", "Porteur", "Coût total", "Financeur 1", "Montant 1", "Financeur 2", "Montant 2"],
+        [
+            "Halle",
+            "Commune d'Auchel",
+            "500 000",
+            "Région Hauts-de-France",
+            "100 000",
+            "Fondation du patrimoine",
+            "20 000",
+        ],
+    ]
+    result = preview(write_xlsx(tmp_path / "n.xlsx", rows))
+    [action] = result.plan.actions
+    assert action.amount == Decimal("500000")
+    assert [(line.funder, line.amount, line.funder_known) for line in action.lines] == [
+        ("Région Hauts-de-France", Decimal("100000"), True),
+        ("Fondation du patrimoine", Decimal("20000"), False),
+    ]
+    assert any(
+        "Fondation du patrimoine" in e.message
+        for e in result.report.warnings
+        if e.code == "financeur-inconnu"
+    )
+
+
+def test_an_export_with_english_headers_one_row_per_grant(tmp_path):
+    rows = [
+        [
+            "grant_id",
+            "project_name",
+            "applicant_name",
+            "applicant_siret",
+            "total_cost",
+            "grant_amount",
+            "grant_rate",
+            "funding_program",
+            "funder",
+            "start_date",
+            "end_date",
+        ],
+        [
+            "G-1",
+            "Piste cyclable",
+            "Commune d'Auchel",
+            "21620048500017",
+            "1250000.00",
+            "375000.00",
+            "30.0",
+            "DSIL",
+            "ETAT",
+            "2024-03-01",
+            "2025-12-31",
+        ],
+        [
+            "G-2",
+            "Piste cyclable",
+            "Commune d'Auchel",
+            "21620048500017",
+            "1250000.00",
+            "250000.00",
+            "20.0",
+            "",
+            "Région Hauts-de-France",
+            "2024-03-01",
+            "2025-12-31",
+        ],
+    ]
+    [action] = preview(write_csv(tmp_path / "g.csv", rows, delimiter=",")).plan.actions
+    assert (action.owner_siren, action.amount, action.start_year, action.end_year) == (
+        "216200485",
+        Decimal("1250000.00"),
+        2024,
+        2025,
+    )
+    assert [(line.funder, line.scheme, line.share) for line in action.lines] == [
+        ("État", "DSIL", Decimal("0.3")),
+        ("Région Hauts-de-France", "", Decimal("0.2")),
+    ]
+
+
+def test_a_scheme_column_right_after_a_financers_column_serves_it(tmp_path):
+    rows = [
+        ["Intitulé", "Porteur", "Coût", "Etat", "Dispositif", "Région"],
+        ["Halle", "Commune d'Auchel", "500 000 €", "100 000 €", "DETR", "50 000 €"],
+    ]
+    [action] = preview(write_xlsx(tmp_path / "d.xlsx", rows)).plan.actions
+    assert sorted((line.funder, line.scheme) for line in action.lines) == [
+        ("Région Hauts-de-France", ""),
+        ("État", "DETR"),
+    ]

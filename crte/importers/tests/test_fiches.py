@@ -400,3 +400,18 @@ def test_a_contract_of_fiches_actions_is_imported_not_refused(tmp_path):
     river, renovation = result.plan.actions
     assert (river.amount, river.start_year, river.end_year, len(river.lines)) == (D("340000"), 2025, 2026, 3)
     assert renovation.amount_basis == "annuel" and len(renovation.lines) == 2
+
+
+def test_labels_with_dot_leaders():
+    lines = [
+        "FICHE ACTION N° 1",
+        "INTITULÉ ........... Réseau de chaleur bois",
+        "PORTEUR ............ Commune d'Auchel",
+        "BUDGET ............. 2 450 000 € HT",
+    ]
+    [fiche] = read_fiches(lines)
+    assert fiche.title == "Réseau de chaleur bois"
+    assert {f.field: f.value for f in fiche.fields if f.field in ("maitre_ouvrage", "montant")} == {
+        "maitre_ouvrage": "Commune d'Auchel",
+        "montant": "2 450 000 € HT",
+    }

@@ -73,7 +73,9 @@ END = re.compile(
     re.IGNORECASE,
 )
 BULLET = re.compile(r"^\s*(?:[-–—•*·▪►✓⇒]+|\d+[.)])\s+")
-LABEL = re.compile(r"^(?P<label>[^:\t]{1,60}?)\s*:\s*(?P<value>.*)$")
+LABEL = re.compile(
+    r"^(?P<label>[^:\t.…]{1,60}?)\s*(?::|\s[.…]{3,}:?)\s*(?P<value>.*)$"
+)  # « Label : », « LABEL ..... »
 MAX_LABEL_WORDS = 6
 
 

@@ -29,6 +29,7 @@ from crte.importers.understand.from_table import (
     column_lines,
     fields_read,
     map_header,
+    owner_name,
     report_columns,
     row_action,
     understand_columns,
@@ -135,7 +136,7 @@ def _annex_action(row: AnnexRow, names, columns, directory, source, taken, repor
         for name, column in by_field.items()
     }
     row.amount_text = values.get("montant", "")
-    owners = _split_owners(values.get("maitre_ouvrage", ""))
+    owners = _split_owners(owner_name(values.get("maitre_ouvrage", ""))[0])
     if len(owners) > 1 and directory.resolve(" ".join(owners)):
         owners = [" ".join(owners)]  # « Morlaix Communauté » is one body, not two owners
     action = row_action(values, by_field, source, row.line, taken, report)

@@ -6,7 +6,7 @@ contract's annex), or one row per financing line (financer, amount requested, ra
 action repeated or left blank on following rows."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -99,7 +99,8 @@ def cell_text(value) -> str:
 
 
 OWN_FUNDING_WORDS = re.compile(
-    r"autofinancement|part du maitre d ouvrage|rest(?:e|ant) a (?:la )?charge|fonds propres|part du porteur"
+    r"autofin(?:ancement)?\b|part du maitre d ouvrage|rest(?:e|ant) a (?:la )?charge|fonds propres"
+    r"|part du porteur"
 )
 THOUSANDS = re.compile(r"\b(?:k ?(?:€|eur|euros?)|keur|keuros|milliers? d ?euros?)(?:\W|$)", re.I)
 MILLIONS = re.compile(r"\b(?:m ?(?:€|eur)|meur|millions? d ?euros?)(?:\W|$)", re.I)
@@ -366,10 +367,24 @@ def column_lines(texts: list[str], columns: list[Column], action, source, line, 
     for column in columns:
         if column.field != "financement" or column.index >= len(texts):
             continue
+        helpers = [c for c in columns if c.serves == column.index and c.index < len(texts)]
+        named = next((texts[c.index] for c in helpers if c.field == "financeur_nomme" and texts[c.index]), "")
+        if named:  # « Financeur 2 » beside « Montant 2 »: this row's financer of that amount
+            found_names = directory.find(named)
+            column = replace(column, funder=found_names[0][1] if found_names else named)
+            if not found_names:
+                report.warn(
+                    "financeur-inconnu",
+                    f"Financeur « {named} » absent du référentiel.",
+                    column.place(source, line),
+                )
         found = wide_lines(texts[column.index], column, action, source, line, directory, report)
-        for helper in (c for c in columns if c.serves == column.index and c.index < len(texts)):
+        if named and not directory.find(named):
+            for plan_line in found:
+                plan_line.funder_known = plan_line.funder_known and plan_line.funder != named
+        for helper in helpers:
             text = texts[helper.index]
-            if not text or not found:
+            if not text or not found or helper.field == "financeur_nomme":
                 continue
             if helper.field == "dispositif":
                 found[0].scheme = found[0].scheme or text
@@ -406,6 +421,7 @@ def understand_columns(columns: list[Column], body: list[list[str]], directory: 
     (a financer column beside an amount or a rate column). Otherwise a « Financeurs »
     column names and figures each financer in its cells, as a financing plan does."""
     read_by_content(columns, body, directory)
+    _numbered_pairs(columns)
     for column in columns:
         cells = [row[column.index] for row in body if column.index < len(row)]
         column.decimal_comma = decimal_comma(cells)
@@ -413,6 +429,7 @@ def understand_columns(columns: list[Column], body: list[list[str]], directory: 
         c.field in ("subvention", "taux") for c in columns
     )
     _scheme_columns(columns, directory, long_shape)
+    _table_unit(columns)
     if not long_shape:
         for column in columns:
             if column.field == "financeur":
@@ -424,7 +441,52 @@ def understand_columns(columns: list[Column], body: list[list[str]], directory: 
     return long_shape
 
 
-SCHEME_WORDS = re.compile(r"^(dispositifs?|programmes?|demarches?)\b")
+NUMBERED = re.compile(r"^(.*?)\s*(\d{1,2})$")
+
+
+def _numbered_pairs(columns: list[Column]) -> None:
+    """« Financeur 1 | Montant 1 | Financeur 2 | Montant 2 »: each amount is the financer's
+    of its number, named in the row (never the action's cost, whatever « Montant » says)."""
+    groups: dict[str, list[Column]] = {}
+    for column in columns:
+        found = NUMBERED.match(header_key(column.header))
+        if found and not column.chosen:
+            groups.setdefault(found[2], []).append(column)
+    for group in groups.values():
+        funders = [c for c in group if c.field == "financeur"]
+        money = [
+            c for c in group if c.field in ("montant", "subvention", "financement") and not c.own_funding
+        ]
+        if len(funders) != 1 or len(money) != 1:
+            continue
+        money[0].field, money[0].funder, money[0].scheme = "financement", None, ""
+        funders[0].field, funders[0].serves = "financeur_nomme", money[0].index
+        for rate_column in (c for c in group if c.field == "taux"):
+            rate_column.serves = money[0].index
+
+
+UNIT_WORDS = re.compile(r"€|\beur|\beuros?\b|%|\btaux\b")
+
+
+def _table_unit(columns: list[Column]) -> None:
+    """« Coût (k€ HT) » and financers' columns titled by their name only: a table states
+    its unit once, so the financers' bare figures are in k€ too."""
+    cost = next((c for c in columns if c.field == "montant"), None)
+    if cost is None or cost.scale == 1:
+        return
+    for column in columns:
+        if (
+            column.field == "financement"
+            and column.scale == 1
+            and not UNIT_WORDS.search(column.header.lower())
+        ):
+            column.scale = cost.scale
+
+
+SCHEME_WORDS = re.compile(
+    r"^(?:dispositifs?|programmes?|demarches?|funding program(?:me)?"
+    r"|nature (?:de l )?aides?|type (?:d )?aides?)\b"
+)
 
 
 def _scheme_columns(columns: list[Column], directory: FunderDirectory, long_shape: bool) -> None:
@@ -444,6 +506,9 @@ def _scheme_columns(columns: list[Column], directory: FunderDirectory, long_shap
             for c in columns
             if c is not column and c.field == "financement" and c.funder and c.funder in named
         ]
+        left = next((c for c in columns if c.index == column.index - 1), None)
+        if not named and left is not None and left.field == "financement" and left.funder:
+            money = [left]  # « Dispositif » right after « Etat »: the scheme of that column
         if len(money) == 1:
             column.field, column.funder, column.serves = "dispositif", None, money[0].index
 
@@ -615,7 +680,11 @@ def row_action(values, by_field, source, line, taken, report) -> ActionPlan:
         place=Place(source, line),
         description=cell_text(values.get("contenu")),
         priority_hint=cell_text(values.get("enjeu")),
-        owners=[o.strip() for o in re.split(r"[;/\n]", cell_text(values.get("maitre_ouvrage"))) if o.strip()],
+        owners=[
+            o.strip()
+            for o in re.split(r"[;/\n]", owner_name(cell_text(values.get("maitre_ouvrage")))[0])
+            if o.strip()
+        ],
         communes=re.findall(r"\b\d[\dAB]\d{3}\b", cell_text(values.get("communes"))),
         commune_names=commune_names(cell_text(values.get("communes"))),
         maturity="idee",  # a table proposes; only a committee validates (quality.governance)
@@ -640,10 +709,25 @@ def row_action(values, by_field, source, line, taken, report) -> ActionPlan:
     return action
 
 
+SIREN_IN_NAME = re.compile(r"[(,\s]*\b(?:n°\s*)?SIRE[NT]\s*:?\s*(\d[\d \u00a0\u202f]{7,20}\d)\s*\)?", re.I)
+
+
+def owner_name(text: str) -> tuple[str, str]:
+    """« Commune de Bitche (SIRET 215 700 899 00017) » -> (« Commune de Bitche »,
+    « 21570089900017 »): the name, and the identifier written in it."""
+    found = SIREN_IN_NAME.search(text)
+    if not found:
+        return text, ""
+    return (text[: found.start()] + text[found.end() :]).strip(" ,-"), re.sub(r"\D", "", found[1])
+
+
 def _owner_identity(action: ActionPlan, values, by_field, source, line, report) -> None:
     """The owner's SIREN (a SIRET's first nine digits) and INSEE code, when the row has
     them: they identify it better than its name."""
-    siren_text = cell_text(values.get("siren_maitre_ouvrage"))
+    siren_text = (
+        cell_text(values.get("siren_maitre_ouvrage"))
+        or owner_name(cell_text(values.get("maitre_ouvrage")))[1]
+    )
     digits = re.sub(r"\D", "", siren_text)
     if len(digits) in (9, 14):
         action.owner_siren = digits[:9]
@@ -820,9 +904,10 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
     share = rate(share_value, by_field["taux"].place(source, line), report) if "taux" in by_field else None
     status_text = normalize_label(cell_text(values.get("statut")))
     status = next((s for phrase, s in STATUS_WORDS if re.search(rf"\b{phrase}\b", status_text)), "prevu")
+    line_id = slugify(cell_text(values.get("identifiant_ligne")))
     action.lines.append(
         LinePlan(
-            external_id=f"{slugify(funder_text) or 'financement'}-{len(action.lines) + 1}",
+            external_id=line_id or f"{slugify(funder_text) or 'financement'}-{len(action.lines) + 1}",
             funder=funder or (funder_text if not scheme else None),
             funder_known=funder is not None,
             amount=amount,
@@ -837,6 +922,24 @@ def _long_line(action, values, by_field, source, line, directory, report) -> Non
 
 
 TAX_BASIS = re.compile(r"\s*(?:HT|TTC)$", re.I)
+UNITLESS_FIGURE = re.compile(
+    r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d,.])"
+    r"(?!\s*(?:%|€|k|m|md|euros?|eur)\b)(?!\s*[%€])",
+    re.IGNORECASE,
+)
+
+
+def scaled_figures(text: str, scale: int) -> str:
+    """« 592 (DSIL) », « ADEME (Fonds chaleur) : 630 » in a column titled in k€: each figure
+    without a unit is in the column's unit, written in euros for the cell parser."""
+
+    def euros(found: re.Match) -> str:
+        value = parse_number(found[1])
+        return f"{value * scale} €" if value is not None else found[0]
+
+    return UNITLESS_FIGURE.sub(euros, text)
+
+
 PERCENT_COLUMN = re.compile(r"%|\btaux\b")
 
 
@@ -847,9 +950,10 @@ def wide_lines(text, column: Column, action, source, line, directory, report) ->
     bare = column_number(text, column)
     parts = None
     if bare is None and not (column.funder or column.scheme or column.own_funding):
+        text = scaled_figures(text, column.scale) if column.scale != 1 else text
         return plan_text_lines(text, action, column.place(source, line), directory, report)
     if bare is None and not PERCENT_COLUMN.search(normalize_label(column.header) + column.header):
-        text = euros_for_bare_number(text)
+        text = scaled_figures(text, column.scale) if column.scale != 1 else euros_for_bare_number(text)
     if bare is not None:
         if PERCENT_COLUMN.search(normalize_label(column.header) + column.header):
             text = f"{bare * 100 if bare <= 1 else bare} %"

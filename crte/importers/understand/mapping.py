@@ -33,6 +33,8 @@ CHOICES: dict[str, str] = {
     "annee_fin": "Année de fin",
     "maturite": "Maturité",
     "financeur": "Financeur (une ligne par financement)",
+    "identifiant_ligne": "Identifiant du financement (une ligne par financement)",
+    "financeur_nomme": "Financeur du montant de même numéro",
     "dispositif": "Dispositif (du financement de la ligne ou de la colonne voisine)",
     "subvention": "Montant demandé ou accordé (une ligne par financement)",
     "taux": "Taux de financement",
