@@ -2,7 +2,10 @@
 the page and in PDF documents. Every piece goes through `format_html`, which escapes text
 and attribute values alike (quotes included): what people wrote never becomes markup."""
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -109,58 +112,94 @@ def trajectory_chart(series, trajectory, *, unit: str, title: str, width=520, he
         values += [trajectory.baseline, trajectory.target]
     if not dates:
         return ""
-    first, last = min(dates), max(dates)
-    low, high = min(values), max(values)
-    if high == low:
-        high = low + 1
-    left, right, top, bottom = 70, 20, 20, 30
-    span_days = max((last - first).days, 1)
-
-    def x(day) -> str:
-        return f"{left + (day - first).days / span_days * (width - left - right):.1f}"
-
-    def y(value) -> str:
-        return f"{top + float((high - value) / (high - low)) * (height - top - bottom):.1f}"
-
-    base = height - bottom
-    parts = [
-        svg_open(width, height, title, font_size=11),
-        format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#929292"/>', left, base, width - right, base
-        ),
-        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 4, _short(high)),
-        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, base, _short(low)),
-        format_html('<text x="{}" y="{}">{}</text>', left, height - 8, first.year),
-        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', width - right, height - 8, last.year),
-    ]
+    frame = _Frame.around(dates, values, width, height)
+    parts = [svg_open(width, height, title, font_size=11), *_axes(frame)]
     if trajectory is not None:
-        parts.append(
-            format_html(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#009081" stroke-width="2" '
-                'stroke-dasharray="6 4"><title>Trajectoire</title></line>',
-                x(trajectory.baseline_date),
-                y(trajectory.baseline),
-                x(trajectory.target_date),
-                y(trajectory.target),
-            )
-        )
+        parts.append(_trajectory_line(frame, trajectory))
     if series:
-        points = " ".join(f"{x(d)},{y(v)}" for d, v, _ in series)
-        parts.append(
-            format_html('<polyline points="{}" fill="none" stroke="#000091" stroke-width="2"/>', points)
-        )
-        for day, value, demo in series:
-            label = f"{day:%d/%m/%Y} : {_short(value)} {unit}" + (" (démonstration)" if demo else "")
-            parts.append(
-                format_html(
-                    '<circle cx="{}" cy="{}" r="4" fill="#000091" data-value="{}"><title>{}</title></circle>',
-                    x(day),
-                    y(value),
-                    f"{Decimal(value).normalize():f}",
-                    label,
-                )
-            )
+        parts += _series_marks(frame, series, unit)
     return join(parts)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where a (date, value) point stands in a chart of `width` × `height` pixels, inside
+    its margins."""
+
+    first: date
+    last: date
+    low: Decimal
+    high: Decimal
+    width: int
+    height: int
+    left: ClassVar[int] = 70
+    right: ClassVar[int] = 20
+    top: ClassVar[int] = 20
+    bottom: ClassVar[int] = 30
+
+    @classmethod
+    def around(cls, dates: list, values: list, width: int, height: int) -> "_Frame":
+        low, high = min(values), max(values)
+        if high == low:
+            high = low + 1
+        return cls(min(dates), max(dates), low, high, width, height)
+
+    @property
+    def base(self) -> int:
+        return self.height - self.bottom
+
+    def x(self, day) -> str:
+        span_days = max((self.last - self.first).days, 1)
+        return (
+            f"{self.left + (day - self.first).days / span_days * (self.width - self.left - self.right):.1f}"
+        )
+
+    def y(self, value) -> str:
+        share = float((self.high - value) / (self.high - self.low))
+        return f"{self.top + share * (self.height - self.top - self.bottom):.1f}"
+
+
+def _axes(frame: _Frame) -> list[SafeString]:
+    """The base line, the highest and lowest values, the first and last years."""
+    left, right, top, base = frame.left, frame.width - frame.right, frame.top, frame.base
+    return [
+        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#929292"/>', left, base, right, base),
+        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 4, _short(frame.high)),
+        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, base, _short(frame.low)),
+        format_html('<text x="{}" y="{}">{}</text>', left, frame.height - 8, frame.first.year),
+        format_html(
+            '<text x="{}" y="{}" text-anchor="end">{}</text>', right, frame.height - 8, frame.last.year
+        ),
+    ]
+
+
+def _trajectory_line(frame: _Frame, trajectory) -> SafeString:
+    return format_html(
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#009081" stroke-width="2" '
+        'stroke-dasharray="6 4"><title>Trajectoire</title></line>',
+        frame.x(trajectory.baseline_date),
+        frame.y(trajectory.baseline),
+        frame.x(trajectory.target_date),
+        frame.y(trajectory.target),
+    )
+
+
+def _series_marks(frame: _Frame, series, unit: str) -> list[SafeString]:
+    """The measured values: a line through them, and a dot for each with its value."""
+    points = " ".join(f"{frame.x(d)},{frame.y(v)}" for d, v, _ in series)
+    marks = [format_html('<polyline points="{}" fill="none" stroke="#000091" stroke-width="2"/>', points)]
+    for day, value, demo in series:
+        label = f"{day:%d/%m/%Y} : {_short(value)} {unit}" + (" (démonstration)" if demo else "")
+        marks.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="4" fill="#000091" data-value="{}"><title>{}</title></circle>',
+                frame.x(day),
+                frame.y(value),
+                f"{Decimal(value).normalize():f}",
+                label,
+            )
+        )
+    return marks
 
 
 def _short(value) -> str:

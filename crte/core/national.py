@@ -81,7 +81,22 @@ def sync(model, key: str, wanted: dict, fields: list[str]) -> dict:
 
 
 def load_geography(directory: Path = NATIONAL_DIR) -> dict[str, int]:
-    regions = sync(
+    regions = sync_regions(directory)
+    departements = sync_departements(directory, regions)
+    entries = read_json("communes", directory)
+    communes = sync_current_communes(entries, departements, regions)
+    former = former_communes(entries, communes)
+    retire_communes(set(communes), former)
+    return {
+        "régions": len(regions),
+        "départements": len(departements),
+        "communes": len(communes),
+        "communes déléguées ou anciennes": len(former),
+    }
+
+
+def sync_regions(directory: Path) -> dict[str, Region]:
+    return sync(
         Region,
         "code",
         {
@@ -95,7 +110,10 @@ def load_geography(directory: Path = NATIONAL_DIR) -> dict[str, int]:
         },
         ["name", "article", "zone"],
     )
-    departements = sync(
+
+
+def sync_departements(directory: Path, regions: dict[str, Region]) -> dict[str, Departement]:
+    return sync(
         Departement,
         "code",
         {
@@ -110,9 +128,13 @@ def load_geography(directory: Path = NATIONAL_DIR) -> dict[str, int]:
         },
         ["name", "article", "region_id", "zone"],
     )
-    entries = read_json("communes", directory)
-    current = [c for c in entries if c["type"] == "commune-actuelle"]
-    communes = sync(
+
+
+def sync_current_communes(
+    entries: list[dict], departements: dict[str, Departement], regions: dict[str, Region]
+) -> dict[str, Commune]:
+    """Today's communes (`commune-actuelle` entries), current and with no successor."""
+    return sync(
         Commune,
         "insee_code",
         {
@@ -129,7 +151,8 @@ def load_geography(directory: Path = NATIONAL_DIR) -> dict[str, int]:
                 is_current=True,
                 successor=None,
             )
-            for c in current
+            for c in entries
+            if c["type"] == "commune-actuelle"
         },
         [
             "name",
@@ -144,14 +167,6 @@ def load_geography(directory: Path = NATIONAL_DIR) -> dict[str, int]:
             "successor_id",
         ],
     )
-    former = former_communes(entries, communes)
-    retire_communes(set(communes), former)
-    return {
-        "régions": len(regions),
-        "départements": len(departements),
-        "communes": len(communes),
-        "communes déléguées ou anciennes": len(former),
-    }
 
 
 def former_communes(entries: list[dict], communes: dict[str, Commune]) -> list[FormerCommune]:

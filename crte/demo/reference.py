@@ -124,6 +124,18 @@ def load_demo_governance(contract: Contract) -> int:
     attendees, place = "\n".join(setup["attendees"]), setup["place"]
     year = contract.signed_on.year if contract.signed_on else contract.start_year or date.today().year
     first = _demo_meeting(committees["COTECH"], date(year, 5, 12), attendees, place)
+    _decide_adhesion_and_delay(first, contract, year)
+    second = _demo_meeting(committees["COTECH"], date(year, 10, 13), attendees, place)
+    _decide_calendar_change(second, contract, year, setup["changed_action"])
+    copil = _demo_meeting(committees["COPIL"], date(year, 11, 24), attendees, place)
+    _adjourn_fiche_changes(copil)
+    _demo_engineering_request(contract, year)
+    return 3
+
+
+def _decide_adhesion_and_delay(meeting: Meeting, contract: Contract, year: int) -> None:
+    """The first COTECH: the departement's CAF asks to join the charter and is admitted; an
+    action late on its calendar, if any, gets a corrective measure."""
     caf = Organisation.objects.get(kind="caf", departement__code=contract.territory.departement_code)
     adhesion = CharterAdhesion.objects.create(
         contract=contract,
@@ -132,10 +144,10 @@ def load_demo_governance(contract: Contract) -> int:
         motivation=f"{DEMO} : demande fictive d'adhésion à la charte partenariale.",
         is_demo=True,
     )
-    build_agenda(first)
-    item = first.agenda.get(adhesion=adhesion)
+    build_agenda(meeting)
+    item = meeting.agenda.get(adhesion=adhesion)
     record_decision(
-        meeting=first,
+        meeting=meeting,
         by=None,
         kind=Decision.Kind.ADHESION_CHARTE,
         subject=item.title,
@@ -143,10 +155,10 @@ def load_demo_governance(contract: Contract) -> int:
         agenda_item=item,
         adhesion=adhesion,
     )
-    late = first.agenda.filter(kind=AgendaItem.Kind.ACTION_RETARD).first()
+    late = meeting.agenda.filter(kind=AgendaItem.Kind.ACTION_RETARD).first()
     if late:
         record_decision(
-            meeting=first,
+            meeting=meeting,
             by=None,
             kind=Decision.Kind.MESURE_RECTIFICATIVE,
             subject=late.title,
@@ -154,31 +166,39 @@ def load_demo_governance(contract: Contract) -> int:
             agenda_item=late,
             action=late.action,
         )
-    second = _demo_meeting(committees["COTECH"], date(year, 10, 13), attendees, place)
-    station = contract.actions.filter(title__startswith=setup["changed_action"]).first()
-    if station:
-        change = ActionChange.objects.create(
-            action=station,
-            changes={"calendar_text": [station.calendar_text, f"{year}-{year + 1}"]},
-            reason=f"{DEMO} : décalage du calendrier des travaux.",
-        )
-        build_agenda(second)
-        item = second.agenda.get(change=change)
+
+
+def _decide_calendar_change(meeting: Meeting, contract: Contract, year: int, title_start: str) -> None:
+    """The second COTECH: the action whose title starts with `title_start` has its calendar
+    moved by a year, and the committee approves it."""
+    station = contract.actions.filter(title__startswith=title_start).first()
+    if not station:
+        return
+    change = ActionChange.objects.create(
+        action=station,
+        changes={"calendar_text": [station.calendar_text, f"{year}-{year + 1}"]},
+        reason=f"{DEMO} : décalage du calendrier des travaux.",
+    )
+    build_agenda(meeting)
+    item = meeting.agenda.get(change=change)
+    record_decision(
+        meeting=meeting,
+        by=None,
+        kind=Decision.Kind.EVOLUTION_FICHE,
+        subject=item.title,
+        text=f"{DEMO} : avis favorable.",
+        agenda_item=item,
+        change=change,
+        action=station,
+    )
+
+
+def _adjourn_fiche_changes(meeting: Meeting) -> None:
+    """The COPIL adjourns every fiche change on its agenda."""
+    build_agenda(meeting)
+    for item in meeting.agenda.filter(kind=AgendaItem.Kind.EVOLUTION_FICHE):
         record_decision(
-            meeting=second,
-            by=None,
-            kind=Decision.Kind.EVOLUTION_FICHE,
-            subject=item.title,
-            text=f"{DEMO} : avis favorable.",
-            agenda_item=item,
-            change=change,
-            action=station,
-        )
-    copil = _demo_meeting(committees["COPIL"], date(year, 11, 24), attendees, place)
-    build_agenda(copil)
-    for item in copil.agenda.filter(kind=AgendaItem.Kind.EVOLUTION_FICHE):
-        record_decision(
-            meeting=copil,
+            meeting=meeting,
             by=None,
             kind=Decision.Kind.EVOLUTION_FICHE,
             outcome=Decision.Outcome.AJOURNEE,
@@ -188,6 +208,9 @@ def load_demo_governance(contract: Contract) -> int:
             change=item.change,
             action=item.action,
         )
+
+
+def _demo_engineering_request(contract: Contract, year: int) -> None:
     EngineeringRequest.objects.create(
         contract=contract,
         partner=OrganisationAlias.objects.resolve("Cerema"),
@@ -198,7 +221,6 @@ def load_demo_governance(contract: Contract) -> int:
         follow_up=f"{DEMO}.",
         is_demo=True,
     )
-    return 3
 
 
 def _demo_meeting(committee: Committee, on: date, attendees: str, place: str) -> Meeting:

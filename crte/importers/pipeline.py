@@ -117,31 +117,19 @@ def import_source(
     (crte.core.jobs.Progress) hears each step and each action written."""
     name = name or path.name
     progress = progress or Progress()
-    progress.step(f"Lecture de « {name} »")
     report = Report()
-    reader = reader_for(progress)
-    lines = (
-        document_lines(path, name, report, reader) if Path(name).suffix.lower() in DOCUMENT_SUFFIXES else None
+    planned = plan_source(
+        path=path,
+        slug=slug,
+        name=name,
+        territory=territory,
+        columns=columns,
+        report=report,
+        progress=progress,
     )
-    if report.errors:
+    if planned is None:
         return ImportResult(None, report, None)
-    doc = read_contract_document(lines.text) if lines is not None else None
-    groupings, place = contract_territory(slug=slug, doc=doc, territory=territory, name=name, report=report)
-    if report.errors:
-        return ImportResult(None, report, None)
-    progress.step("Chargement des organismes et dispositifs du territoire")
-    catalogue = territory_catalogue(place, doc, groupings)
-    mapping = remembered_columns(slug) | (columns or {})
-    plan = read_source(
-        path, name=name, catalogue=catalogue, report=report, reader=reader, doc=doc, mapping=mapping
-    )
-    if plan is None:
-        return ImportResult(None, report, None)
-    plan.territory_sirens = [g.siren for g in groupings]
-    progress.step("Contrôle des données lues")
-    check_plan(plan, report)
-    if lines is not None:
-        locate_pages(plan, report, lines, name)
+    plan, catalogue = planned
     progress.step(("Simulation de l'écriture" if dry_run else "Écriture") + " des actions", len(plan.actions))
     author = user if user is not None and user.is_authenticated else None
     contract = run_import(
@@ -157,6 +145,45 @@ def import_source(
     if contract is not None:
         after_write(contract, plan, report, columns, author)
     return ImportResult(plan, report, contract)
+
+
+def plan_source(
+    *,
+    path: Path,
+    slug: str,
+    name: str,
+    territory: str,
+    columns: dict[str, Choice] | None,
+    report: Report,
+    progress: Progress,
+) -> tuple[ImportPlan, Catalogue] | None:
+    """The source read into a checked plan, with the catalogue its names are resolved in;
+    None when it cannot be read or its territory is not found (the report says why)."""
+    progress.step(f"Lecture de « {name} »")
+    reader = reader_for(progress)
+    lines = (
+        document_lines(path, name, report, reader) if Path(name).suffix.lower() in DOCUMENT_SUFFIXES else None
+    )
+    if report.errors:
+        return None
+    doc = read_contract_document(lines.text) if lines is not None else None
+    groupings, place = contract_territory(slug=slug, doc=doc, territory=territory, name=name, report=report)
+    if report.errors:
+        return None
+    progress.step("Chargement des organismes et dispositifs du territoire")
+    catalogue = territory_catalogue(place, doc, groupings)
+    mapping = remembered_columns(slug) | (columns or {})
+    plan = read_source(
+        path, name=name, catalogue=catalogue, report=report, reader=reader, doc=doc, mapping=mapping
+    )
+    if plan is None:
+        return None
+    plan.territory_sirens = [g.siren for g in groupings]
+    progress.step("Contrôle des données lues")
+    check_plan(plan, report)
+    if lines is not None:
+        locate_pages(plan, report, lines, name)
+    return plan, catalogue
 
 
 def territory_catalogue(place, doc: ContractDocument | None, groupings) -> Catalogue:

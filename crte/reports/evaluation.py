@@ -28,22 +28,11 @@ def money(value) -> str:
 def freeze(contract, year: int, as_of: dt.date) -> dict:
     """The dashboard figures as of `as_of`, in JSON (amounts as exact decimal strings)."""
     figures = dashboard_figures(contract, as_of=as_of)
-    completion = figures["completion"]
-    added = contract.actions.filter(created_at__year=year).order_by("title")
-    decisions = Decision.objects.filter(meeting__committee__contract=contract, meeting__date__year=year)
     return {
         "contract": contract.name,
         "year": year,
         "as_of": as_of.isoformat(),
-        "completion": {
-            "total": completion["total"],
-            "abandoned": completion["abandoned"],
-            "by_maturity": [[label, n, money(amount)] for label, n, amount in completion["by_maturity"]],
-            "done_rate": money(completion["done_rate"]),
-            "started_rate": money(completion["started_rate"]),
-            "started_rate_amount": money(completion["started_rate_amount"]),
-            "amount_total": money(completion["amount_total"]),
-        },
+        "completion": _frozen_completion(figures["completion"]),
         "by_orientation": [
             {
                 "orientation": row["orientation"].name,
@@ -54,48 +43,75 @@ def freeze(contract, year: int, as_of: dt.date) -> dict:
             }
             for row in figures["by_orientation"]
         ],
-        "financing": {
-            "totals": {k: money(v) for k, v in figures["financing"]["totals"].items()},
-            "by_funder": [
-                {k: (money(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
-                for row in figures["financing"]["by_funder"]
-            ],
-            "unquantified": figures["financing"]["unquantified"],
-        },
-        "indicators": [
-            {
-                "name": row["indicator"].name,
-                "unit": row["indicator"].unit,
-                "direction": row["indicator"].direction,
-                "status": row["status_label"],
-                "last_date": row["last"].date.isoformat() if row["last"] else None,
-                "last_value": money(row["last"].value) if row["last"] else None,
-                "goal": money(row["goal"]),
-                "target_year": row["target"].year if row["target"] else None,
-                "expected": money(row["position"].expected),
-                "series": [[d.isoformat(), money(v), demo] for d, v, demo in row["series"]],
-                "trajectory": _trajectory(row["trajectory"]),
-                "is_demo": row["is_demo"],
-            }
-            for row in figures["indicators"]
-        ],
+        "financing": _frozen_financing(figures["financing"]),
+        "indicators": [_frozen_indicator(row) for row in figures["indicators"]],
         "late": [[a.title, why] for a, why in figures["late"]],
         "quality": figures["quality"],
-        "added": [
-            [a.title, a.orientation.name, money(a.amount)] for a in added.select_related("orientation")
-        ],
-        "decisions": [
-            [
-                d.meeting.date.isoformat(),
-                d.meeting.committee.get_kind_display(),
-                d.get_kind_display(),
-                d.subject,
-                d.get_outcome_display(),
-                d.meeting.is_demo,
-            ]
-            for d in decisions.select_related("meeting__committee").order_by("meeting__date", "order")
-        ],
+        "added": _frozen_added(contract, year),
+        "decisions": _frozen_decisions(contract, year),
     }
+
+
+def _frozen_completion(completion: dict) -> dict:
+    return {
+        "total": completion["total"],
+        "abandoned": completion["abandoned"],
+        "by_maturity": [[label, n, money(amount)] for label, n, amount in completion["by_maturity"]],
+        "done_rate": money(completion["done_rate"]),
+        "started_rate": money(completion["started_rate"]),
+        "started_rate_amount": money(completion["started_rate_amount"]),
+        "amount_total": money(completion["amount_total"]),
+    }
+
+
+def _frozen_financing(financing: dict) -> dict:
+    return {
+        "totals": {k: money(v) for k, v in financing["totals"].items()},
+        "by_funder": [
+            {k: (money(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+            for row in financing["by_funder"]
+        ],
+        "unquantified": financing["unquantified"],
+    }
+
+
+def _frozen_indicator(row: dict) -> dict:
+    return {
+        "name": row["indicator"].name,
+        "unit": row["indicator"].unit,
+        "direction": row["indicator"].direction,
+        "status": row["status_label"],
+        "last_date": row["last"].date.isoformat() if row["last"] else None,
+        "last_value": money(row["last"].value) if row["last"] else None,
+        "goal": money(row["goal"]),
+        "target_year": row["target"].year if row["target"] else None,
+        "expected": money(row["position"].expected),
+        "series": [[d.isoformat(), money(v), demo] for d, v, demo in row["series"]],
+        "trajectory": _trajectory(row["trajectory"]),
+        "is_demo": row["is_demo"],
+    }
+
+
+def _frozen_added(contract, year: int) -> list[list]:
+    """The actions created during the year."""
+    added = contract.actions.filter(created_at__year=year).order_by("title")
+    return [[a.title, a.orientation.name, money(a.amount)] for a in added.select_related("orientation")]
+
+
+def _frozen_decisions(contract, year: int) -> list[list]:
+    """The decisions of the year's meetings, in order."""
+    decisions = Decision.objects.filter(meeting__committee__contract=contract, meeting__date__year=year)
+    return [
+        [
+            d.meeting.date.isoformat(),
+            d.meeting.committee.get_kind_display(),
+            d.get_kind_display(),
+            d.subject,
+            d.get_outcome_display(),
+            d.meeting.is_demo,
+        ]
+        for d in decisions.select_related("meeting__committee").order_by("meeting__date", "order")
+    ]
 
 
 def _trajectory(trajectory: Trajectory | None):
@@ -130,28 +146,6 @@ def create_evaluation(contract, year: int, *, by=None, as_of: dt.date | None = N
 def readable(report: EvaluationReport) -> dict:
     """The frozen figures with French formats, for the documents."""
     f = report.figures
-    indicators = []
-    for row in f["indicators"]:
-        series = [(dt.date.fromisoformat(d), Decimal(v), demo) for d, v, demo in row["series"]]
-        t = row["trajectory"]
-        trajectory = (
-            Trajectory(dt.date.fromisoformat(t[0]), Decimal(t[1]), dt.date.fromisoformat(t[2]), Decimal(t[3]))
-            if t
-            else None
-        )
-        indicators.append(
-            row
-            | {
-                "last": f"{format_number(Decimal(row['last_value']), 2)} {row['unit']} au "
-                f"{format_date(dt.date.fromisoformat(row['last_date']))}"
-                if row["last_value"]
-                else "pas de valeur",
-                "goal_text": f"{format_number(Decimal(row['goal']), 2)} {row['unit']} en {row['target_year']}"
-                if row["goal"]
-                else "à préciser",
-                "chart": trajectory_chart(series, trajectory, unit=row["unit"], title=row["name"]),
-            }
-        )
     completion = f["completion"]
     return {
         "report": report,
@@ -177,7 +171,7 @@ def readable(report: EvaluationReport) -> dict:
             }
             for row in f["financing"]["by_funder"]
         ],
-        "indicators": indicators,
+        "indicators": [_readable_indicator(row) for row in f["indicators"]],
         "late": f["late"],
         "quality": f["quality"],
         "added": [
@@ -187,6 +181,27 @@ def readable(report: EvaluationReport) -> dict:
             (format_date(dt.date.fromisoformat(day)), committee, kind, subject, outcome, demo)
             for day, committee, kind, subject, outcome, demo in f["decisions"]
         ],
+    }
+
+
+def _readable_indicator(row: dict) -> dict:
+    """A frozen indicator with its last value and goal in words, and its chart drawn."""
+    series = [(dt.date.fromisoformat(d), Decimal(v), demo) for d, v, demo in row["series"]]
+    t = row["trajectory"]
+    trajectory = (
+        Trajectory(dt.date.fromisoformat(t[0]), Decimal(t[1]), dt.date.fromisoformat(t[2]), Decimal(t[3]))
+        if t
+        else None
+    )
+    return row | {
+        "last": f"{format_number(Decimal(row['last_value']), 2)} {row['unit']} au "
+        f"{format_date(dt.date.fromisoformat(row['last_date']))}"
+        if row["last_value"]
+        else "pas de valeur",
+        "goal_text": f"{format_number(Decimal(row['goal']), 2)} {row['unit']} en {row['target_year']}"
+        if row["goal"]
+        else "à préciser",
+        "chart": trajectory_chart(series, trajectory, unit=row["unit"], title=row["name"]),
     }
 
 

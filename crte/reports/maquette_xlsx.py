@@ -55,6 +55,17 @@ def maquette_workbook(contract, maquette: Maquette, facts) -> bytes:
         pivot_rows(maquette, "funder", years, "year"),
         money_from=1,
     )
+    write_status_sheets(workbook, contract, maquette)
+    write_lines_sheet(workbook.create_sheet("Lignes"), contract, facts, years)
+    write_spread_rule(workbook.create_sheet("Règle de ventilation"))
+    buffer = io.BytesIO()
+    harden_workbook(workbook)
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_status_sheets(workbook, contract, maquette: Maquette) -> None:
+    """One sheet per dimension (orientation, credit type, funder) by status group."""
     statuses = list(GROUP_LABELS)
     for title, dimension in (
         ("Orientations", "orientation"),
@@ -68,7 +79,10 @@ def maquette_workbook(contract, maquette: Maquette, facts) -> bytes:
             pivot_rows(maquette, dimension, statuses, "status"),
             money_from=1,
         )
-    lines = workbook.create_sheet("Lignes")
+
+
+def write_lines_sheet(sheet, contract, facts, years: list) -> None:
+    """Every financing line with its amount spread over the years."""
     rows = []
     for fact in facts:
         per_year = spread(fact, contract_period(contract))
@@ -85,7 +99,7 @@ def maquette_workbook(contract, maquette: Maquette, facts) -> bytes:
             ]
         )
     write_table(
-        lines,
+        sheet,
         "Lignes de financement et leur ventilation par année",
         [
             "Action",
@@ -100,12 +114,10 @@ def maquette_workbook(contract, maquette: Maquette, facts) -> bytes:
         rows,
         money_from=6,
     )
-    notes = workbook.create_sheet("Règle de ventilation")
-    notes.append(["Règle de ventilation des montants par année"])
-    notes.append([SPREAD_RULE])
-    notes.column_dimensions["A"].width = 120
-    notes["A2"].alignment = Alignment(wrap_text=True)
-    buffer = io.BytesIO()
-    harden_workbook(workbook)
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+
+def write_spread_rule(sheet) -> None:
+    sheet.append(["Règle de ventilation des montants par année"])
+    sheet.append([SPREAD_RULE])
+    sheet.column_dimensions["A"].width = 120
+    sheet["A2"].alignment = Alignment(wrap_text=True)
