@@ -75,7 +75,7 @@ def text_blocks(text: str) -> list[Block]:
     reader decides what is a heading)."""
     blocks: list[Block] = []
     lines = text.splitlines()
-    aligned = aligned_tables(lines) | pipe_tables(lines)
+    aligned = aligned_tables(lines) | pipe_tables(lines) | grid_tables(lines)
     for index, line in enumerate(lines):
         if index in aligned:
             row = aligned[index]
@@ -95,6 +95,57 @@ def text_blocks(text: str) -> list[Block]:
         else:
             blocks.append(Block("table", rows=[row]))
     return blocks
+
+
+GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+ENDS_WITH_FIGURE = re.compile(r"[\d€%]\s*$")
+
+
+def grid_tables(lines: list[str]) -> dict[int, list[str]]:
+    """Grid tables (pandoc, reStructuredText): rows between `+----+` borders, a cell's text
+    over several lines joined back (by « ; » after a figure: one financer per line), the
+    columns where the border has its `+`. The row sits at its first line; its other lines
+    and the borders are empty rows (skipped)."""
+    rows: dict[int, list[str]] = {}
+    index = 0
+    while index < len(lines):
+        if not GRID_BORDER.match(lines[index]):
+            index += 1
+            continue
+        border = lines[index].strip()
+        cuts = [i for i, ch in enumerate(border) if ch == "+"]
+        offset = lines[index].index("+")
+        rows[index] = []
+        start, following = None, index + 1
+        while following < len(lines) and (
+            GRID_BORDER.match(lines[following]) or lines[following].strip().startswith("|")
+        ):
+            if GRID_BORDER.match(lines[following]):
+                rows[following] = []
+                start = None
+            elif start is None:
+                start = following
+                rows[following] = grid_cells([lines[following]], cuts, offset)
+            else:
+                parts = [lines[n] for n in range(start, following + 1)]
+                rows[start] = grid_cells(parts, cuts, offset)
+                rows[following] = []
+            following += 1
+        index = following
+    return rows
+
+
+def grid_cells(parts: list[str], cuts: list[int], offset: int) -> list[str]:
+    cells = []
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        text = ""
+        for part in parts:
+            piece = " ".join(part[offset + left + 1 : offset + right].split())
+            if piece:
+                joiner = " ; " if ENDS_WITH_FIGURE.search(text) and piece[:1].isupper() else " "
+                text = f"{text}{joiner}{piece}" if text else piece
+        cells.append(text)
+    return cells
 
 
 RULE_CELL = r"\s*:?-{3,}:?\s*"

@@ -530,3 +530,28 @@ def test_a_scheme_column_right_after_a_financers_column_serves_it(tmp_path):
         ("Région Hauts-de-France", ""),
         ("État", "DETR"),
     ]
+
+
+def test_a_grid_table_with_cells_over_several_lines():
+    text = "\n".join(
+        [
+            "Programme :",
+            "+----+------------------+-------------------------+",
+            "| N° | Action           | Financements            |",
+            "+====+==================+=========================+",
+            "| 1  | Voie verte de    | DSIL : 430 000 €        |",
+            "|    | la vallée        | Région : 322 500 €      |",
+            "+----+------------------+-------------------------+",
+            "| 2  | Halle            | DETR 25 %               |",
+            "+----+------------------+-------------------------+",
+            "Fin.",
+        ]
+    )
+    tables = [b.rows for b in text_blocks(text) if b.kind == "table"]
+    assert tables == [
+        [
+            ["N°", "Action", "Financements"],
+            ["1", "Voie verte de la vallée", "DSIL : 430 000 € ; Région : 322 500 €"],
+            ["2", "Halle", "DETR 25 %"],
+        ]
+    ]
