@@ -555,3 +555,22 @@ def test_a_grid_table_with_cells_over_several_lines():
             ["2", "Halle", "DETR 25 %"],
         ]
     ]
+
+
+def test_a_workbook_with_one_sheet_per_year(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "2024"
+    first.append(["Intitulé", "Porteur", "Coût"])
+    first.append(["Halle", "Commune d'Auchel", "500 000 €"])
+    second = workbook.create_sheet("Année 2025")
+    second.append(["Intitulé", "Porteur", "Coût", "Année"])
+    second.append(["Parc", "Commune de Lillers", "200 000 €", "2026"])
+    workbook.save(tmp_path / "y.xlsx")
+    plan = preview(tmp_path / "y.xlsx").plan
+    assert [(a.title, a.orientation, a.start_year) for a in plan.actions] == [
+        ("Halle", "", 2024),
+        ("Parc", "", 2026),
+    ]

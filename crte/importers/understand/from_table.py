@@ -303,6 +303,7 @@ def read_spreadsheet(
     return None
 
 
+YEAR_SHEET = re.compile(r"(?:annee |exercice |programmation )?((?:19|20)\d{2})")
 TOTAL_ROW = re.compile(r"^(sous )?tota(l|ux)\b")
 
 
@@ -316,7 +317,8 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
     money_columns = [c for c in columns if c.field == "financement"]
     taken: set[str] = set()
     current: ActionPlan | None = None
-    section = {"orientation": sheet, "enjeu": ""}  # headings inside the table
+    sheet_year = YEAR_SHEET.fullmatch(normalize_label(sheet))
+    section = {"orientation": "" if sheet_year else sheet, "enjeu": ""}  # headings inside the table
     start = header_index + 1
     if start < len(table.rows) and _is_second_header(table.rows[start], columns):
         start += 1
@@ -353,6 +355,14 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
             current.orientation = current.orientation or section["orientation"]
             current.priority_hint = current.priority_hint or section["enjeu"]
             current.has_financing_columns = bool(money_columns) or long_shape
+            if sheet_year and current.start_year is None:  # the sheet « 2025 » of a workbook by year
+                current.start_year = int(sheet_year[1])
+                report.info(
+                    "calendrier",
+                    f"Année de début {sheet_year[1]} lue dans le nom de la feuille.",
+                    Place(source, line),
+                    current.title,
+                )
             plan.actions.append(current)
         if long_shape:
             _long_line(current, values, by_field, source, line, directory, report)
