@@ -2,6 +2,7 @@
 check it, write it in one transaction (or not, on errors or in a dry run)."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from crte.importers.plan.report import Report
 from crte.importers.read import DOCUMENT_SUFFIXES, SPREADSHEET_SUFFIXES, Limits, Reader, ReadError
 from crte.importers.read.blocks import Lines, to_lines
 from crte.importers.understand.contract_document import ContractDocument, read_contract_document
+from crte.importers.understand.figures import keep_chosen
 from crte.importers.understand.from_document import document_to_plan
 from crte.importers.understand.from_table import read_spreadsheet
 from crte.importers.understand.mapping import Choice
@@ -105,6 +107,7 @@ def import_source(
     territory: str = "",
     remove_missing: bool = False,
     columns: dict[str, Choice] | None = None,
+    figures: Collection[str] | None = None,
     user=None,
     progress=None,
 ) -> ImportResult:
@@ -113,8 +116,9 @@ def import_source(
     from a spreadsheet). `remove_missing`: remove the financing lines and draft actions this
     source brought before and no longer has (they are listed either way). `columns`: what
     columns mean, by title, as a person said (the preview, a mapping file); added to what
-    the contract remembers, and remembered with it when the import is written. `progress`
-    (crte.core.jobs.Progress) hears each step and each action written."""
+    the contract remembers, and remembered with it when the import is written. `figures`:
+    the keys of the stated figures a person accepted in the preview (None: all of them).
+    `progress` (crte.core.jobs.Progress) hears each step and each action written."""
     name = name or path.name
     progress = progress or Progress()
     report = Report()
@@ -130,6 +134,8 @@ def import_source(
     if planned is None:
         return ImportResult(None, report, None)
     plan, catalogue = planned
+    if figures is not None:
+        keep_chosen(plan, figures)
     progress.step(("Simulation de l'écriture" if dry_run else "Écriture") + " des actions", len(plan.actions))
     author = user if user is not None and user.is_authenticated else None
     contract = run_import(

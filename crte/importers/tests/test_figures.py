@@ -7,9 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crte.importers.plan import ImportPlan, TargetPlan
 from crte.importers.understand.figures import (
+    ACTION_FIELD,
     _excerpt,
+    complete,
+    counted,
+    fact_key,
     is_table_row,
+    keep_chosen,
+    known_target,
+    linked,
     load_directions,
     load_known_targets,
     phrase_after,
@@ -17,6 +25,7 @@ from crte.importers.understand.figures import (
     read_figures,
     sentences,
     table_cells,
+    target_key,
     wanted_direction,
     word_set,
 )
@@ -331,13 +340,13 @@ def test_a_commitment_is_seen_120_characters_before_or_40_after():
 
 
 def test_long_names_codes_and_units_are_cut_to_their_fields():
-    [fact], _ = read_figures(f"Le territoire compte 40 {'a' * 40} de loisirs.")
+    [fact], _ = read_figures(f"Le territoire compte 40 {'a' * 39}s de loisirs.")  # counted: plural
     assert fact.unit == "a" * 30
     words = " ".join(["équipement" + "s" * 26] * 8)  # 8 words of 36 letters
     [fact], _ = read_figures(f"Le territoire compte 40 {words}.")
     assert len(fact.name) == 200 and fact.name.startswith("Équipement")
-    [fact], _ = read_figures(f"Le territoire compte 40 {'b' * 49} {'c' * 10}.")
-    assert fact.code == "b" * 49  # cut at 50 characters, no dangling hyphen
+    [fact], _ = read_figures(f"Le territoire compte 40 {'b' * 48}s {'c' * 10}.")
+    assert fact.code == "b" * 48 + "s"  # cut at 50 characters, no dangling hyphen
 
 
 def test_an_excerpt_is_the_figure_with_120_characters_around_it():
@@ -406,3 +415,279 @@ def test_a_target_is_named_once_and_its_code_cut_to_forty_characters():
         (f"cible-surfaces-{'x' * 31}", f"Surfaces {'x' * 60}", "", "hausse", Decimal("0.1"), None, 2030)
     ]
     assert targets_of("En 2030, la multiplication par 1 des haies.")[0][3] == "hausse"  # no change: not down
+
+
+# --- a number measures a named quantity, or is nothing (issue 21, item 7) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # addresses, postal codes, post boxes, phone numbers
+        "Siège : Communauté de communes du Grand Pic Saint-Loup, 152 chemin des Merles, 34270 Saint-Mathieu.",
+        "Adresse de la mairie : 12 rue Pierre Germain, BP 35, 97310 Kourou, tél. 05 94 32 12 00.",
+        "Le projet se situe au 1 Rue Pierre Germain à Saint-Laurent-du-Maroni pour les usagers du port.",
+        "Le bâtiment situé 3 avenue de la République accueille la maison France services depuis janvier.",
+        "Le lycée agricole, 15 bis route de Saint-Joseph, CS 80012, 97480 Saint-Joseph Cedex, partenaire.",
+        "Pour tout renseignement : le 02 98 45 67 89 ou le 0262 40 12 34 en semaine, le +33 5 49 11 22 33.",
+        "Le siège est installé 8 place du Marché à Mamoudzou ; écrire au 97600 Mamoudzou pour le courrier.",
+        # roads and references
+        "Le carrefour de la RN2 et de la RD 51 sera réaménagé avec le Département pour les piétons.",
+        "La route départementale 17 relie le bourg de Sinnamary à la plage des Hattes.",
+        "L'échangeur n° 5 de l'A 75 dessert la zone d'activités de la Barandonne depuis Lodève.",
+        "Conformément à l'article 4-2 du présent contrat, le comité de pilotage se réunit deux fois par an.",
+        "Délibération n° 2021-45 du conseil communautaire du 12 juillet 2021 approuvant le présent contrat.",
+        "La parcelle cadastrée AB 123 de la zone des Portes du Larzac est acquise par la commune.",
+        "Le décret n° 2020-1234 du 12 octobre 2020 fixe les règles applicables aux contrats de relance.",
+        # dates and hours
+        "Le comité de pilotage s'est réuni le 14 septembre 2022 à la sous-préfecture de Saint-Pierre.",
+        "Le chantier débutera au 2e trimestre 2024 pour une livraison au 1er semestre 2025 au plus tard.",
+        "Accueil du lundi au vendredi de 8 h 30 à 12 h 00 et de 13 h 30 à 17 h 00 à la mairie du Lamentin.",
+        # the money of an action and its financing
+        "Coût : 1 200 000 € HT ; Plan de financement : DSIL 40 % ; Région 20 % ; autofinancement 40 %.",
+        "Financements : État (DETR) 40 % – CTG 20 % – FEDER 30 % – commune 10 %",
+        "Plan de financement : ADEME (Fonds chaleur) 40 % ; FEDER 30 % ; reste à charge commune 30 %",
+        "Description : continuité cyclable de 9 km le long du littoral, avec traversée de la rivière.",
+        "L'État apporte 30 % du coût de l'opération, la Région 20 % et la commune le reste du budget.",
+        "Le projet est financé à hauteur de 80 % par le Fonds vert et de 20 % par la Collectivité.",
+        # what follows the number is no counted thing
+        "La commune de Saint-Benoît accueille 2 Réunionnais sur dix dans ses quartiers d'habitat social.",
+        "Les berges seront entretenues jusqu'aux limites que fixe la DDTM (170 km supplémentaires).",
+    ],
+)
+def test_addresses_references_dates_and_the_money_of_actions_are_no_figures(text):
+    assert read_figures(text) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "La CA du Centre Littoral compte 135 000 habitants répartis sur 6 communes.",
+            {"habitants": (Decimal("135000"), "habitants"), "communes": (Decimal("6"), "communes")},
+        ),
+        (
+            "Les 45 000 habitants ne disposent pas tous d'un accès au très haut débit.",
+            {"habitants": (Decimal("45000"), "habitants")},
+        ),
+        (
+            "Les 9 200 habitants n'ont pas de médecin à moins de vingt minutes.",
+            {"habitants": (Decimal("9200"), "habitants")},
+        ),
+        (
+            "À Mayotte, 77 % de la population vit sous le seuil de pauvreté ; le chômage atteint 30 %.",
+            {"population": (Decimal("77"), "%"), "chomage": (Decimal("30"), "%")},
+        ),
+        (
+            "La production photovoltaïque atteint 58 GWh sur le territoire de Petite-Terre.",
+            {"production-photovoltaique": (Decimal("58"), "GWh")},
+        ),
+        (
+            "Les émissions du territoire s'élèvent à 450 000 teqCO2 en 2018.",
+            {"emissions-du-territoire": (Decimal("450000"), "teq CO2")},
+        ),
+        (
+            "La forêt couvre 3 200 hectares, la moitié de la commune de Saül.",
+            {"foret": (Decimal("3200"), "ha")},
+        ),
+        (
+            "Le Haut-Jura accueille 350 000 nuitées touristiques et 2 100 lits marchands.",
+            {
+                "nuitees-touristiques": (Decimal("350000"), "nuitées"),
+                "lits-marchands": (Decimal("2100"), "lits"),
+            },
+        ),
+        (
+            "Le réseau d'eau potable de Cap Nord perd 45 % de l'eau produite.",
+            {"eau-produite": (Decimal("45"), "%")},
+        ),
+        (
+            "La zone d'activités de Jarry et ses 12 hectares sont estimés à 3 200 emplois.",
+            {"emplois": (Decimal("3200"), "emplois")},
+        ),
+        (
+            "La ville compte 1 médiathèque et 3 bourgs reliés par la route départementale 17.",
+            {"mediatheque": (Decimal("1"), "médiathèque"), "bourgs-relies": (Decimal("3"), "bourgs")},
+        ),
+    ],
+)
+def test_figures_in_varied_wordings_are_read(text, expected):
+    facts, _ = read_figures(text)
+    assert {f.code: (f.value, f.unit) for f in facts} == expected
+    assert all(f.text in text for f in facts)  # with the sentence it came from
+
+
+def test_a_figure_and_a_commitment_of_one_thing_are_both_kept():
+    text = "La CINOR dispose de 45 km de pistes cyclables et vise 120 km de pistes cyclables d'ici 2030."
+    facts, _ = read_figures(text)
+    assert [(f.code, f.value, f.is_target, f.year) for f in facts] == [
+        ("pistes-cyclables", Decimal("45"), False, None),
+        ("pistes-cyclables", Decimal("120"), True, 2030),
+    ]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        " et un objectif",  # a conjunction
+        ", 12 objectifs",  # the next figure
+        ". L'objectif",  # the sentence's end
+        " mais l'objectif",
+        " contre l'objectif",
+        " alors qu'un objectif",
+    ],
+)
+def test_a_commitment_after_a_figure_stops_where_its_phrase_does(tail):
+    [fact, *_], _ = read_figures(f"Le bassin compte 40 bornes de recharge{tail} de 100 bornes.")
+    assert (fact.value, fact.is_target) == (Decimal("40"), False)
+    [fact], _ = read_figures("Le bassin compte 40 bornes de recharge objectif de la Région")
+    assert fact.is_target
+
+
+def test_a_count_in_a_table_row_is_no_commitment_because_of_the_next_sentence():
+    row = "Ville\tContrat de ville\tLes quartiers regroupent 38 000 habitants. Le contrat vise le lien.\t"
+    assert read_figures(row) == ([], [])
+
+
+def test_what_a_figure_amounts_to_is_read_a_range_is_not():
+    assert list(facts_of("La consommation est estimée à 1 200 GWh sur le territoire de la CIREST.")) == [
+        "consommation"
+    ]
+    assert facts_of("Les communes de 12 à 18 logements sociaux par an sont aidées.") == {}
+
+
+def test_known_figures_are_units_things_commonly_counted_and_catalogue_targets():
+    facts, targets = read_figures(
+        "Le territoire compte 12 000 logements, 40 km de berges, 7 ouvrages d'art. 15 % de friches. "
+        "À l'horizon 2030, la réduction de 30 % des GES et la baisse de 10 % des déchets ménagers."
+    )
+    assert {f.code: f.known for f in facts} == {
+        "logements": True,
+        "berges": True,
+        "ouvrages-dart": False,
+        "friches": True,
+    }
+    assert {t.code: known_target(t.code) for t in targets} == {
+        "pcaet-ges": True,
+        "cible-dechets-menagers": False,
+    }
+
+
+def test_the_preview_keys_keep_only_the_figures_a_person_chose():
+    facts, targets = read_figures(
+        "La communauté compte 900 entreprises et vise 1 000 entreprises d'ici 2028. "
+        "À l'horizon 2030, la réduction de 30 % des GES et la baisse de 10 % des déchets ménagers."
+    )
+    assert [fact_key(f) for f in facts] == ["valeur:entreprises", "objectif:entreprises"]
+    assert target_key("pcaet-ges") == "cible:pcaet-ges"
+    plan = ImportPlan(source="contrat.txt", facts=facts)
+    plan.targets = [TargetPlan(t.code, t.name, t.unit, t.direction, t.year) for t in targets]
+    keep_chosen(plan, {"objectif:entreprises", "cible:cible-dechets-menagers", "valeur:autre"})
+    assert [(f.code, f.is_target) for f in plan.facts] == [("entreprises", True)]
+    assert [t.indicator_code for t in plan.targets] == ["cible-dechets-menagers"]
+
+
+@pytest.mark.parametrize(
+    ("word", "value", "counts"),
+    [
+        ("logements", Decimal("3"), True),
+        ("bureaux", Decimal("3"), True),
+        ("gaz", Decimal("3"), True),
+        ("médiathèque", Decimal("1"), True),
+        ("médiathèque", Decimal("1.5"), True),
+        ("médiathèque", Decimal("2"), False),  # several: a plural
+        ("relie", Decimal("17"), False),
+        ("Lunel", Decimal("1"), False),  # a proper name
+        ("ÉCOLES", Decimal("3"), False),
+        ("ans", Decimal("3"), False),  # a word of time
+        ("montées/descentes/jr", Decimal("6500"), True),
+    ],
+)
+def test_what_a_counted_word_is(word, value, counts):
+    assert counted(word, value) is counts
+
+
+@pytest.mark.parametrize(
+    ("before", "tied"),
+    [
+        ("le taux de chômage atteint ", True),
+        ("la part modale du vélo (", True),
+        ("un taux qui reste haut (de ", True),
+        ("le lac est de ", True),
+        ("la forêt couvre ", True),
+        ("Financements : DSIL ", False),
+        ("Banque des Territoires ", False),
+        ("reste à charge commune ", False),
+    ],
+)
+def test_what_precedes_a_figure_measures_it_when_a_verb_or_a_bracket_ties_them(before, tied):
+    assert linked(before) is tied
+
+
+@pytest.mark.parametrize(
+    ("phrase", "whole"),
+    [
+        ("zone d'activités de la Barandonne et ses", "zone d'activités de la Barandonne"),
+        ("habitants ne", "habitants"),
+        ("logements de l'", "logements"),
+        ("bornes de recharge -", "bornes de recharge"),
+        ("ce qui", ""),
+        ("à la", ""),
+        ("taux de pauvreté", "taux de pauvreté"),
+    ],
+)
+def test_a_noun_phrase_ends_on_a_noun(phrase, whole):
+    assert complete(phrase) == whole
+
+
+def test_lines_of_an_action_are_no_running_text():
+    text = (
+        "Coût prévisionnel HT : 2 400 000 euros pour la commune\n"
+        "Plan de financement : ADEME 40 % ; FEDER 30 % ; commune 30 %\n"
+        "Maître d'ouvrage : Commune de Saint-Louis, quartier du Gol\n"
+        "Description de l'action : une boucle de 9 km le long du littoral\n"
+        "Description du territoire : 12 communes et 80 000 habitants\n"
+        "Objectif : installer 40 bornes de recharge d'ici 2026\n"
+    )
+    assert sentences(text) == [
+        "Description du territoire : 12 communes et 80 000 habitants",
+        "Objectif : installer 40 bornes de recharge d'ici 2026",
+    ]
+    assert ACTION_FIELD.match("Taux : 40 %") and ACTION_FIELD.match("- Montant sollicité (HT) : 1 M€")
+    assert not ACTION_FIELD.match("Montant des travaux engagés par les communes en 2022 : 40 %")  # no label
+    assert not ACTION_FIELD.match("Les financements : 40 %") and not ACTION_FIELD.match("Tauxfixe : 40 %")
+
+
+STREETS = ["rue", "Rue", "avenue", "boulevard", "chemin", "route", "allée", "impasse", "place", "quai"]
+TOWNS = ["Kourou", "Lunel", "Saint-Pierre", "Mamoudzou", "Le Lamentin", "Basse-Terre", "Morlaix"]
+NAMES = ["Pierre Germain", "de la République", "des Merles", "du Général de Gaulle", "Victor Schœlcher"]
+
+
+@given(
+    st.integers(1, 9999),
+    st.sampled_from(["", " bis", " ter"]),
+    st.sampled_from(STREETS),
+    st.sampled_from(NAMES),
+    st.one_of(
+        st.just(""),
+        st.integers(1, 999).map(lambda n: f", BP {n}"),
+        st.integers(1, 99999).map(lambda n: f", CS {n}"),
+    ),
+    st.integers(1000, 99999),
+    st.sampled_from(TOWNS),
+    st.sampled_from(["Adresse : ", "Le siège est au ", "Nous écrire : ", "Mairie, "]),
+)
+def test_any_address_yields_no_figure(number, suffix, street, name, box, postcode, town, lead):
+    text = f"{lead}{number}{suffix} {street} {name}{box}, {postcode:05d} {town}, pour les habitants."
+    assert read_figures(text) == ([], [])
+
+
+@given(
+    st.sampled_from(["0", "+33 ", "+262 ", "+594 (0)"]),
+    st.lists(st.integers(0, 9), min_size=9, max_size=9),
+    st.sampled_from([" ", ".", ""]),
+)
+def test_any_phone_number_yields_no_figure(start, digits, separator):
+    pairs = [str(digits[0])] + ["".join(map(str, digits[i : i + 2])) for i in range(1, 9, 2)]
+    text = f"Contact du service habitat : tél. {start}{separator.join(pairs)} ou par courriel, en semaine."
+    assert read_figures(text) == ([], [])

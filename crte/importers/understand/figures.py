@@ -4,11 +4,15 @@ déplacements », « la fréquentation des gares (6 500 montées/jr en 2015) » 
 « disposer de 100 bornes d'ici 2024 », « l'ambition de 15 rénovations » are commitments;
 « la réduction de 24 % des GES », « -13 %/2017 », « la multiplication par 5 des
 productions d'EnR » are relative targets, tied to the national catalogue by the words of
-`data/cibles.csv`. Money (€), years, dates, durations and article numbers are not
-figures. Pure."""
+`data/cibles.csv`. A number measures a named quantity or is nothing: money (€), years,
+dates, durations, references (article, n°, BP, RD, A 75), addresses, postal codes and
+phone numbers are not figures, nor what a number is followed by when it is no counted
+thing (a street, a proper name, a verb), nor the shares and amounts of an action's
+financing (« Plan de financement : DSIL 40 % »). Pure."""
 
 import csv
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +35,7 @@ class DocFact:
     year: int | None
     text: str
     is_target: bool = False
+    known: bool = False  # a unit of measure or a thing commonly counted: offered as accepted
 
 
 @dataclass
@@ -150,11 +155,15 @@ NOT_A_FIGURE_BEFORE = re.compile(
 STOP_WORDS = word_set(
     "qui que se sont est sera seront ont a ete etait etaient doit doivent peut peuvent permet "
     "font pour afin et avec contre dont soit mais car tandis alors lorsque si en d'ici dici au "
-    "aux par sur dans selon grace vers entre sans sous depuis"
+    "aux par sur dans selon grace vers entre sans sous depuis ne pas ni y relie dessert accueille "
+    "regroupe rassemble constitue comprend couvre traverse offre propose beneficie dispose "
+    "represente concerne compte reste demeure devient vit travaille habite situe situee situes "
+    "repartis reparties"
 )
 VERBS = re.compile(
     r"\b(?:atteint|atteindra|atteignent|reste|restent|est|sont|représente|représentent|s['’]élève|"
     r"s['’]élèvent|compte|comptent|totalise|concerne|concernent|demeure|dépasse|était|étaient|avec|"
+    r"couvre|couvrent|occupe|occupent|recense|recensent|perd|perdent|estimée?s?|évaluée?s?|"
     r"soit|de|à|environ|près|plus|moins|seulement|marginale?s?|faibles?|élevée?s?|hauts?|hautes?|bas|basses?|"
     r"forte?s?|supérieure?s?|inférieure?s?|jugée?s?|qui|que)\s*$",
     re.IGNORECASE,
@@ -183,6 +192,50 @@ MULTIPLIED = re.compile(
     re.I,
 )
 MAX_WORDS = 8
+NOT_FIGURES = re.compile(  # numbers that are no quantity, wherever they stand
+    # a phone number: « 05 94 32 12 00 », « 0262 40 12 34 », « +33 5 49 11 22 33 »
+    r"(?<![\w,.])(?:\+\d{2,3}[ .\u00a0]?(?:\(0\)[ .\u00a0]?)?\d|0\d)(?:[ .\u00a0]?\d){8}(?![\d,])"
+    # a postal code before its town: « 97310 Kourou », « 97480 Saint-Joseph Cedex »
+    r"|(?<!\d[ \u00a0\u202f])(?<![\w,.])\d{5}(?=[ \u00a0]+(?:[A-ZÀ-Ý]|(?i:cedex)\b))"
+    # an address: « 12 rue … », « 1 Rue … », « 15 bis route de … »
+    r"|(?<![\w,.])\d{1,4}(?:[ \u00a0]?(?i:bis|ter))?,?[ \u00a0]+(?i:rue|avenue|av\.|boulevard|bd|chemin|route"
+    r"|all[ée]e|impasse|place|quai|square|passage|sentier|lieu-dit|lotissement|r[ée]sidence|parvis|esplanade"
+    r"|faubourg|rond-point|promenade|ruelle|hameau|cit[ée])\b"
+    # a capital reference: « RN2 », « RD 51 », « BP 35 », « A 75 », « (DETR) 40 » (not CO2, PM10)
+    r"|\b(?!(?:CO|NO|SO|CH|PM|N|O|H)\d)[A-Z]{1,6}\)?[ \u00a0]*\d+(?:[./-]\d+)*"
+    # a reference by its word: « n° 5 », « article 4-2 », « tél. 05… », « départementale 17 »
+    r"|(?i:\bn[°o]\.?|\bnum[ée]ro|\bart\.|\barticles?|\bal[ié]n[ée]as?|\bcedex|\bt[ée]l\.?|\bt[ée]l[ée]phone"
+    r"|\bfax|\bd[ée]partementale|\bnationale|\bcommunale|\bautoroute|\b[ée]changeur|\bsortie|\bparcelles?"
+    r"|\bd[ée]lib[ée]ration|\barr[êe]t[ée]|\bd[ée]cret)[ \u00a0]*(?:n[°o][ \u00a0]*)?\d+(?:[./-]\d+)*"
+)
+ACTION_FIELD = re.compile(  # a line of a fiche action or a financing plan: the action's, not the territory's
+    r"^\W*(?:(?:co[uû]ts?|montants?|budgets?|plan de financement|montage financier|financements?|financeurs?"
+    r"|co-?financements?|subventions?|d[ée]penses?|assiette|taux|reste [àa] charge|autofinancement|porteurs?"
+    r"|ma[îi]tres? d['’]ouvrage|ma[îi]trise d['’]ouvrage|calendrier|localisation|adresse|contacts?"
+    r"|t[ée]l[ée]phone|partenaires financiers|enveloppe|dotation)\b[^:\n]{0,30}"
+    r"|description(?: de l['’]action| du projet| de l['’]op[ée]ration)?\s*):",
+    re.IGNORECASE,
+)
+FINANCING = re.compile(  # a sentence about money: its percentages are shares of a financing
+    r"financ|subvention|\bco[uû]ts?\b|\bmontants?\b|\bbudgets?\b|\bd[ée]penses?\b|[àa] charge\b"
+    r"|\bdotations?\b|€|\beuros?\b|\b(?:HT|TTC)\b",
+    re.IGNORECASE,
+)
+AFTER_END = re.compile(rf"{_NUMBER}|\b(?:et|mais|contre|alors)\b|[.;!?](?:\s|$)", re.I)
+AMOUNTS_TO = re.compile(  # « s'élèvent à 450 000 teqCO2 » measures; « de 12 à 18 » is a range
+    r"(?:s['’]él[èe]vent?|estim[ée]e?s?|[ée]valu[ée]e?s?|s['’][ée]tablit|s['’][ée]tablissent)\s+à\s*$", re.I
+)
+LINKED_BEFORE = re.compile(r"\(\s*(?:de\s+)?$")  # « le taux de chômage (18,4 %) »
+FUNCTION_WORDS = word_set(
+    "le la les l un une des du de d et ou ni a au aux en sur par pour dans avec sans sous ses son sa leur "
+    "leurs ce cet cette ces mon ma mes notre nos votre vos ne pas qui que dont y"
+)
+KNOWN_COUNTS = word_set(  # things commonly counted in a territory (normalized)
+    "habitants logements emplois communes menages actifs entreprises etablissements etudiants eleves "
+    "salaries demandeurs chomeurs agriculteurs exploitations commerces bornes nuitees lits places "
+    "visiteurs touristes arbres vehicules voyageurs usagers quartiers equipements batiments ecoles "
+    "creches medecins associations hectares"
+)
 
 
 def value_of(whole: str, decimals: str | None) -> Decimal:
@@ -190,8 +243,13 @@ def value_of(whole: str, decimals: str | None) -> Decimal:
 
 
 def sentences(text: str) -> list[str]:
-    """The running text in sentences; short lines (headings) are left."""
-    paragraphs = [line for line in text.splitlines() if not is_table_row(line) and len(line.split()) > 4]
+    """The running text in sentences; short lines (headings), table rows and the fields of
+    an action (« Coût : … », « Plan de financement : … ») are left."""
+    paragraphs = [
+        line
+        for line in text.splitlines()
+        if not is_table_row(line) and len(line.split()) > 4 and not ACTION_FIELD.match(line)
+    ]
     flat = "\n".join(" ".join(p.split()) for p in paragraphs)
     return [s.strip() for s in re.split(r"(?<=[.;!?])\s+|\n", flat) if s.strip()]
 
@@ -217,7 +275,8 @@ LEADING_DETERMINER = re.compile(  # whole words: « Les », « salariés » is n
 
 
 def phrase_after(text: str) -> str:
-    """What follows a figure, up to punctuation, a connector or MAX_WORDS words."""
+    """What follows a figure, up to punctuation, a connector, a verb or a negation
+    (« habitants ne disposent », « habitants n'ont ») or MAX_WORDS words."""
     words = []
     text = LEADING_DETERMINER.sub("", text.strip())
     for word in re.split(r"\s+", re.split(r"[,.;:()«»\"✓]", text, maxsplit=1)[0].strip()):
@@ -229,6 +288,7 @@ def phrase_after(text: str) -> str:
             or key.replace(" ", "") in STOP_WORDS
             or participle
             or re.fullmatch(r"(?:19|20)\d{2}", word)
+            or re.match(r"(?:n|s|qu)['’]", word, re.IGNORECASE)
         ):
             break
         words.append(word)
@@ -268,28 +328,34 @@ CUT_VERBS = (
 
 
 def read_figures(text: str) -> tuple[list[DocFact], list[DocTarget]]:
-    facts: dict[str, DocFact] = {}
+    facts: dict[tuple[str, bool], DocFact] = {}  # a figure and a commitment of one thing: both
     targets: dict[str, DocTarget] = {}
     for sentence in sentences(text):
         changes = _relative_targets(sentence)
         for target in changes:
             targets.setdefault(target.code, target)
         for fact in _figures(sentence, [t.text for t in changes]):
-            facts.setdefault(fact.code, fact)
+            facts.setdefault((fact.code, fact.is_target), fact)
     for cell in table_cells(text):  # in a table's text, only what is committed to
         for fact in _figures(cell, []):
             if fact.is_target:
-                facts.setdefault(fact.code, fact)
+                facts.setdefault((fact.code, fact.is_target), fact)
     return list(facts.values()), list(targets.values())
 
 
 def _figures(sentence: str, taken: list[str]) -> list[DocFact]:
     found = []
+    references = [m.span() for m in NOT_FIGURES.finditer(sentence)]
+    about_money = bool(FINANCING.search(sentence))
     for match in NUMBER.finditer(sentence):
         before, after = sentence[: match.start()], sentence[match.end() :]
+        if any(start <= match.start() < end for start, end in references):
+            continue  # a phone number, a postal code, an address, a reference (« RD 51 », « art. 4 »)
         if any(match.group(0) in text for text in taken):
             continue  # a figure of a relative target (« réduction de 24 % des GES »)
-        if MONEY_AFTER.match(after) or NOT_A_FIGURE_BEFORE.search(before.rstrip(" :")):
+        if MONEY_AFTER.match(after) or (
+            NOT_A_FIGURE_BEFORE.search(before.rstrip(" :")) and not AMOUNTS_TO.search(before)
+        ):
             continue
         if re.match(r"\s*(?:[-–/]\s*\d|\s*%\s*/)", after) or re.search(r"[-–+−]\s*$", before):
             continue  # a range, a date, a signed change (a target, read elsewhere)
@@ -297,30 +363,34 @@ def _figures(sentence: str, taken: list[str]) -> list[DocFact]:
         unit_match = UNIT_RE.match(after)
         if unit_match:
             unit = MEASURE_UNITS.get(normalize_label(unit_match[1]) or "%", unit_match[1])
-            if unit == "%" and re.search(r"\b(?:et|ou)\s*$", before):
-                continue  # « 59,7 % en Région et 53 % en France »: the second term of a comparison
+            if unit == "%" and (about_money or re.search(r"\b(?:et|ou)\s*$", before)):
+                continue  # a share of a financing; « 59,7 % en Région et 53 % en France »: a comparison
             rest = after[unit_match.end() :]
             complement = COMPLEMENT.match(rest)
             measured = phrase_after(rest[complement.end() :]) if complement else ""
             if not measured and not re.search(r"\b(?:sur|dans|en|pour|par|avec|vers)\s*$", before):
-                measured = phrase_before(before)
+                # what precedes, when a verb or a bracket ties it (« DSIL 40 % » is a share, no measure)
+                measured = phrase_before(before) if linked(before) else ""
+            measured = complete(measured)
             name = f"Part : {measured}" if unit == "%" and measured else measured
+            known = True
         else:
             if re.fullmatch(r"(?:19|20)\d{2}", match[1]) and not match[2]:
                 continue  # a year
             noun = NOUN_AFTER.match(after)
-            if not noun or normalize_label(noun[1]) in NOT_COUNTED or noun[1].isupper():
+            if not noun or not counted(noun[1], value):
                 continue
             unit = noun[1]
+            known = normalize_label(unit.split("/")[0]) in KNOWN_COUNTS
             yearly = re.match(r"\s*(?:par an|/\s*an)\b", after[noun.end() :])
             if yearly:
                 unit, after = f"{unit}/an", after[: noun.end()] + after[noun.end() + yearly.end() :]
             inside_brackets = before.rstrip().endswith("(")
-            measured = phrase_before(before) if inside_brackets else phrase_after(after)
+            measured = complete(phrase_before(before) if inside_brackets else phrase_after(after))
             name = measured
-        if not measured or len(measured) < 3:
-            continue
-        window = before[-120:] + after[:40]
+        if len(measured) < 3 or not measured[0].islower():
+            continue  # too short, or a proper name (« DDTM », « Lunel »): no measured quantity
+        window = before[-120:] + AFTER_END.split(after[:40], maxsplit=1)[0]  # not the next figure's
         is_target = bool(COMMITMENT.search(window))
         year = YEAR_AFTER.match(after)
         found.append(
@@ -333,9 +403,34 @@ def _figures(sentence: str, taken: list[str]) -> list[DocFact]:
                 year=int(year[1]) if year else None,
                 text=_excerpt(sentence, match.start(), match.end()),
                 is_target=is_target,
+                known=known,
             )
         )
     return found
+
+
+def counted(word: str, value: Decimal) -> bool:
+    """A word that counts things after a number: a common noun (no capital: « 34400 Lunel »,
+    « 1 Rue Pierre Germain »), no word of time or reference (`NOT_COUNTED`), in the plural
+    when there are several (« 17 relie », « 3 avenue » count nothing)."""
+    key = normalize_label(word)
+    first = key.split()[0] if key else ""
+    return word[:1].islower() and key not in NOT_COUNTED and (value < 2 or first.endswith(("s", "x", "z")))
+
+
+def linked(before: str) -> bool:
+    """What precedes a figure is what it measures only when a verb or a bracket ties them:
+    « le taux atteint 21 % », « la part modale du vélo (12 %) », « est de 12 km »."""
+    return bool(LINKED_BEFORE.search(before) or VERBS.search(before))
+
+
+def complete(phrase: str) -> str:
+    """A noun phrase does not end on an article, a preposition, a conjunction or a negation
+    (« zone d'activités et ses » is « zone d'activités »)."""
+    words = phrase.split()
+    while words and normalize_label(words[-1]).rpartition(" ")[2] in FUNCTION_WORDS | {""}:
+        words.pop()
+    return " ".join(words).strip(" -'’")
 
 
 def _excerpt(sentence: str, start: int, end: int) -> str:
@@ -403,3 +498,23 @@ def _add_target(found: list[DocTarget], measured: str, change: Decimal, base, ye
     if any(t.code == code for t in found):
         return
     found.append(DocTarget(code, catalogue_id, name, unit, direction, year, change, base, text))
+
+
+def fact_key(fact: DocFact) -> str:
+    """How the preview names a stated figure a person accepts or drops."""
+    return f"{'objectif' if fact.is_target else 'valeur'}:{fact.code}"
+
+
+def target_key(code: str) -> str:
+    return f"cible:{code}"
+
+
+def known_target(code: str) -> bool:
+    """A relative target the catalogue's words recognized (`data/cibles.csv`)."""
+    return any(known.code == code for known in KNOWN_TARGETS)
+
+
+def keep_chosen(plan, chosen: Collection[str]) -> None:
+    """Only the figures and targets a person accepted (by their keys) stay in the plan."""
+    plan.facts = [fact for fact in plan.facts if fact_key(fact) in chosen]
+    plan.targets = [target for target in plan.targets if target_key(target.indicator_code) in chosen]

@@ -14,6 +14,7 @@ from crte.contracts.models import Contract
 from crte.core import jobs
 from crte.core.models import Grouping, Job
 from crte.importers.pipeline import ImportResult, import_source, reader_for
+from crte.importers.understand.figures import fact_key, known_target, target_key
 from crte.importers.understand.mapping import CHOICES, Choice
 from crte.importers.web.forms import TerritoryForm
 from crte.importers.write.values import import_values
@@ -46,6 +47,7 @@ def run(job: Job, progress, *, dry_run: bool) -> ImportResult:
         dry_run=dry_run,
         territory=data.get("territory", ""),
         remove_missing=bool(data.get("remove_missing")),
+        figures=None if data.get("figures") is None else set(data["figures"]),
         columns={key: Choice(*value) for key, value in data.get("columns", {}).items()},
         user=job.user,
         progress=progress,
@@ -90,6 +92,7 @@ def summary(result: ImportResult) -> dict:
         "changes": [asdict(c) for c in report.changes],
         "entries": [e.as_dict() for e in report.entries],
         "columns": unique_columns(report.columns),
+        "figures": stated_figures(result.plan),
         "actions": [
             {
                 "line": action.place.line if action.place else None,
@@ -111,6 +114,40 @@ def summary(result: ImportResult) -> dict:
             for action in actions
         ],
     }
+
+
+def stated_figures(plan) -> list[dict]:
+    """The figures a contract document states, each with its sentence, for a person to accept
+    or drop: those in a unit of measure or of a thing commonly counted, and targets the
+    national catalogue knows, come accepted."""
+    if plan is None:
+        return []
+    shown = [
+        {
+            "key": fact_key(fact),
+            "kind": "objectif" if fact.is_target else "valeur",
+            "name": fact.name,
+            "value": str(fact.value),
+            "unit": fact.unit,
+            "year": fact.year,
+            "text": fact.text,
+            "known": fact.known,
+        }
+        for fact in plan.facts
+    ]
+    return shown + [
+        {
+            "key": target_key(target.indicator_code),
+            "kind": "cible",
+            "name": target.name,
+            "value": str(target.relative_change),
+            "unit": "",
+            "year": target.year,
+            "text": target.text,
+            "known": known_target(target.indicator_code),
+        }
+        for target in plan.targets
+    ]
 
 
 def unique_columns(columns) -> list[dict]:

@@ -76,6 +76,7 @@ def map_columns(request, slug, token):
 
 
 MAX_COLUMNS = 500
+MAX_FIGURES = 1000
 
 
 def int_or_zero(text) -> int:
@@ -118,7 +119,12 @@ def confirm(request, slug, token):
     pending = pending_import(request, slug, token)
     label = f"Import de « {pending['name']} » dans {contract.name}"
     removing = request.POST.get("remove_missing") == "on"
-    job = start(request, import_jobs.WRITE, label, pending, slug, token, remove_missing=removing)
+    # the figures the person kept, when the preview listed them (else all, as the command line)
+    chosen = [key[:100] for key in request.POST.getlist("chiffre")[:MAX_FIGURES]]
+    figures = chosen if request.POST.get("chiffres") == "on" else None
+    job = start(
+        request, import_jobs.WRITE, label, pending, slug, token, remove_missing=removing, figures=figures
+    )
     request.session[SESSION_KEY].pop(token, None)
     request.session.modified = True
     return follow(request, job)
