@@ -2,16 +2,23 @@
 contract page, the maquette, the conventions, the dashboard, the roll-up summaries and the
 open-data export show the same totals for the same scope, all computed by the money rule
 (`finance/money.py`, in SQL `finance/sql.py`). First on an example, then after any sequence
-of edits (a hypothesis state machine)."""
+of edits and imports of programming tables (a hypothesis state machine): an import, the same
+table again or with its years shifted never counts a line twice, and leaves no plan over
+its action's cost."""
 
 import csv
 import io
 import os
 import re
-from collections import defaultdict
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
@@ -32,6 +39,9 @@ from crte.finance.money import Period, action_total, is_own_share, period_total,
 from crte.finance.overview import contract_maquette, facts_of
 from crte.finance.plan import plan_context
 from crte.finance.tests.factories import FundingLineFactory
+from crte.importers.pipeline import import_source
+from crte.importers.tests.sheets import write_xlsx
+from crte.importers.write.load import is_imported
 from crte.portal.exports import export_files
 from crte.reports.dashboard import dashboard_figures
 from crte.workspace import views as workspace_views
@@ -231,6 +241,50 @@ AMOUNTS = st.decimals(min_value=0, max_value=2_000_000, places=2)
 YEARS = st.one_of(st.none(), st.integers(2019, 2028))
 STATUSES = st.sampled_from(FundingLine.Status.values)
 
+# -- programming tables to import ----------------------------------------------------------
+
+CABBALR = "200072460"  # the territory whose bodies the table's financers are
+FINANCERS = ("Région", "Département", "État")  # one column each
+TABLE_HEADER = ["Maître d'ouvrage", "Intitulé du projet", "Coût HT", *FINANCERS, "Année"]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    title: str
+    cost: int
+    annual: bool  # « €/an »
+    cells: tuple  # per financer: None (blank) or (amount, per year)
+    start: int
+    length: int
+
+    def cells_text(self) -> list[str]:
+        return ["" if c is None else f"{c[0]} €" + ("/an" if c[1] else "") for c in self.cells]
+
+    def row(self) -> list[str]:
+        years = str(self.start) if not self.length else f"{self.start}-{self.start + self.length}"
+        cost = f"{self.cost} €" + ("/an" if self.annual else "")
+        return ["Béthune", self.title, cost, *self.cells_text(), years]
+
+
+TABLE_ROWS = st.builds(
+    TableRow,
+    title=st.just(""),
+    cost=st.integers(10_000, 2_000_000),
+    annual=st.booleans(),
+    cells=st.tuples(*[st.one_of(st.none(), st.tuples(st.integers(0, 900_000), st.booleans()))] * 3),
+    start=st.integers(2019, 2028),
+    length=st.integers(0, 3),
+)
+TABLES = st.lists(TABLE_ROWS, min_size=1, max_size=3).flatmap(
+    lambda rows: st.permutations(["Parking relais", "Voie verte", "École Jules Ferry"]).map(
+        lambda titles: tuple(replace(row, title=title) for row, title in zip(rows, titles, strict=False))
+    )
+)
+
+
+def history_rows() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in apps.get_models() if m.__name__.startswith("Historical")}
+
 
 class Contract21(RuleBasedStateMachine):
     """A contract of 2021-2026 edited at random through the model layer; after each step
@@ -247,9 +301,13 @@ class Contract21(RuleBasedStateMachine):
         self.manager = UserFactory()
         MembershipFactory(user=self.manager, contract=self.contract, role=Membership.Role.CHEF_PROJET)
 
+        self.folder = Path(tempfile.mkdtemp(prefix="crte-one-truth-"))
+        self.table: tuple[TableRow, ...] | None = None  # the last table imported
+
     def teardown(self):
         transaction.set_rollback(True)
         self.atomic.__exit__(None, None, None)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def actions(self):
         return list(self.contract.actions.order_by("pk"))
@@ -365,6 +423,63 @@ class Contract21(RuleBasedStateMachine):
         action = data.draw(st.sampled_from(self.actions()))
         action.orientation = self.orientations[1]
         action.save()
+
+    # -- imports ------------------------------------------------------------------------------
+
+    @rule(table=TABLES, confirm=st.booleans())
+    def import_a_generated_table(self, table, confirm):
+        self.import_table(table, confirm)
+
+    @precondition(lambda self: self.table)
+    @rule(confirm=st.booleans())
+    def reimport_the_same_table(self, confirm):
+        self.import_table(self.table, confirm)
+
+    @precondition(lambda self: self.table)
+    @rule(shift=st.sampled_from([-2, -1, 1, 2]), confirm=st.booleans())
+    def reimport_with_years_shifted(self, shift, confirm):
+        self.import_table(tuple(replace(row, start=row.start + shift) for row in self.table), confirm)
+
+    def import_table(self, table, confirm: bool) -> None:
+        """Imports the table, then the same table again, which must change nothing. An
+        import refused (a plan over its action's cost) writes nothing at all."""
+        path = write_xlsx(self.folder / "programmation.xlsx", [TABLE_HEADER, *(row.row() for row in table)])
+        before = history_rows()
+        result = import_source(path=path, slug=self.contract.slug, territory=CABBALR, remove_missing=confirm)
+        if result.report.errors:
+            assert {e.code for e in result.report.errors} == {"sur-finance"}, result.report.errors
+            assert not result.report.written and history_rows() == before  # all or nothing
+            return
+        self.table = table
+        self.check_imported(table, result.report)
+        before = history_rows()
+        again = import_source(path=path, slug=self.contract.slug, territory=CABBALR, remove_missing=confirm)
+        assert not again.report.errors, again.report.errors
+        assert (again.report.created, again.report.updated, again.report.removed) == ({}, {}, {})
+        assert history_rows() == before  # not even an empty history row
+
+    def check_imported(self, table, report) -> None:
+        """Each row's action has one line per figure of the row, at the row's years, plus
+        the lines reported absent and kept: none counted twice; none over the cost."""
+        period = Period(self.contract.start_year, self.contract.end_year)
+        absent = Counter(e.action for e in report.entries if e.code == "ligne-absente")
+        for row in table:
+            action = self.contract.actions.get(title=row.title)
+            lines = list(action.funding_lines.select_related("funder"))
+            imported = [line for line in lines if is_imported(line)]
+            from_row = [line for line in imported if line.start_year == row.start]
+            assert len(imported) == sum(c is not None for c in row.cells) + absent[row.title]
+            assert len(from_row) >= sum(c is not None for c in row.cells)
+            funders = Counter(line.funder_id for line in imported)
+            assert max(funders.values(), default=1) == 1, "a financer's line twice"
+            if action.maturity != Action.Maturity.ABANDONNEE and action.amount is not None:
+                for line in lines:
+                    line.action = action
+                financed = sum((period_total(facts_of(line), period) for line in lines), ZERO)
+                cost = action_total(
+                    action.amount, action.is_annual, action.start_year, action.end_year, period
+                )
+                assert financed <= cost + 1, (row, financed, cost)
 
     def client(self):
         from django.test import Client

@@ -1,11 +1,14 @@
 """Data-quality checks run on every import plan, before anything is written: financing
 against the amount, shares over 100 %, unknown financers, missing owner or calendar.
-Pure: reads the plan, writes entries into the report."""
+Pure: reads the plan, writes entries into the report. A financing plan over its action's
+cost is judged on what the import leaves (the writer calls `over_cost`), not on the file
+alone: lines kept from before count too."""
 
 from decimal import Decimal
 
 from crte.core.formats import format_euros, format_share
 from crte.core.limits import decimal_problem, year_problem
+from crte.finance.money import resolved
 from crte.importers.plan import ActionPlan, ImportPlan
 from crte.importers.plan.report import Report
 
@@ -158,14 +161,36 @@ def check_financing(action: ActionPlan, report: Report) -> None:
             action.place,
             action.title,
         )
-    elif difference < -TOLERANCE:
-        report.warn(
-            "sur-finance",
-            f"Financements {format_euros(total)} pour {format_euros(action.amount)} : "
-            f"dépassement de {format_euros(-difference)}.",
-            action.place,
-            action.title,
+
+
+def over_cost(
+    report: Report,
+    title: str,
+    place,
+    cost: Decimal,
+    financed: Decimal,
+    *,
+    over_contract: bool = False,
+    kept_absent: int = 0,
+) -> bool:
+    """A financing plan over its action's cost, once imported, is an error (the import is
+    refused): the action, its cost and the plan's sum, both over the contract by the money
+    rule (`finance/money.py`). `kept_absent`: lines the file no longer has, kept and counted.
+    Returns whether it was reported."""
+    if financed - cost <= TOLERANCE:
+        return False
+    span = " sur la durée du contrat" if over_contract else ""
+    message = (
+        f"« {title} » : le plan de financement fait {format_euros(financed)}{span}, plus que le "
+        f"coût de l'action ({format_euros(cost)}) ; dépassement de {format_euros(financed - cost)}."
+    )
+    if kept_absent:
+        message += (
+            f" {kept_absent} ligne(s) absente(s) du fichier y sont conservée(s) : confirmez leur retrait "
+            "ou corrigez le fichier."
         )
+    report.error("sur-finance", message, place, title)
+    return True
 
 
 def financing_total(action: ActionPlan) -> Decimal | None:
@@ -175,10 +200,9 @@ def financing_total(action: ActionPlan) -> Decimal | None:
     for line in action.lines:
         if line.is_joint:
             continue
-        if line.amount is not None:
-            total += line.amount
-        elif line.share is not None:
-            total += line.share * action.amount
+        amount = resolved(line.amount, line.share, action.amount)
+        if amount is not None:
+            total += amount
         elif line.note or line.scheme or line.funder:
             return None
     return total

@@ -41,7 +41,9 @@ def shown(value) -> str:
         return "—"
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, Decimal | int):
+    if isinstance(value, int):  # a year or a rank (amounts are decimals): « 2024 », not « 2 024 »
+        return str(value)
+    if isinstance(value, Decimal):
         decimal = Decimal(value)
         return format_number(decimal, 0 if decimal == decimal.to_integral_value() else 2)
     if isinstance(value, date):

@@ -1,6 +1,8 @@
 """Writes an ImportPlan into the database in one transaction. Objects are found by their
 stable ids and updated only when something changed (no duplicate, no empty history row);
-what people changed since (maturity, financing statuses) is kept on re-import."""
+what people changed since (maturity, financing statuses) is kept on re-import. A financing
+line is found by what it is (its action, financer and scheme), never by its year; a
+financing plan the import would leave over its action's cost refuses the import."""
 
 import datetime as dt
 import re
@@ -28,7 +30,10 @@ from crte.core.resolve import NOWHERE, BodyIndex, Place, choose, outside
 from crte.core.text import normalize_label
 from crte.finance import summaries
 from crte.finance.models import FundingLine, Scheme
-from crte.importers.plan import ActionPlan, ImportPlan
+from crte.finance.money import action_total, period_total
+from crte.finance.overview import contract_period, facts_of
+from crte.importers.plan import ActionPlan, ImportPlan, LinePlan
+from crte.importers.plan.quality import over_cost
 from crte.importers.plan.report import Report
 from crte.importers.understand.funding import FunderDirectory
 from crte.importers.understand.matching import likeness
@@ -36,6 +41,8 @@ from crte.indicators.models import Indicator, Measurement, Target
 
 UNSORTED = "À classer"
 DRAFT_MATURITIES = {"idee", "en_maturation", "prete"}  # not validated by a committee yet
+COMMITTED_STATUSES = {"accorde", "verse"}  # a financer's decision: not an import's to remove
+HAND_MADE = "saisie-"  # external ids of the lines people add or split on the fiche
 QUIET_FIELDS = {"order", "source"}  # moved by every import, not worth a line in the preview
 # Owners written as a group rather than a named body.
 GENERIC_OWNERS = {
@@ -146,8 +153,9 @@ def run_import(
     progress=None,
     user=None,
 ):
-    """Writes the plan unless the report holds errors. Returns the contract (None when
-    nothing was written)."""
+    """Writes the plan unless the report holds errors, before or while writing (a plan
+    over its action's cost once written): then everything is rolled back. Returns the
+    contract (None when nothing was written)."""
     report.dry_run = dry_run
     if report.errors:
         return None
@@ -155,7 +163,7 @@ def run_import(
     try:
         with transaction.atomic(), summaries.deferred():  # the roll-up's figures: marked once
             contract = Writer(plan, report, catalogue, remove_missing, progress, dry_run, user).write(slug)
-            if dry_run:
+            if dry_run or report.errors:
                 raise DryRun
             summaries.touch([contract.pk])  # rows written in bulk send no signal
     except DryRun:
@@ -188,7 +196,10 @@ class Writer:
         self.remove_missing = remove_missing
         self.action_order = 0
         self.created: dict = {}  # model -> ids created by this import
-        self.line_keys: dict[str, set[str]] = {}
+        # Each action's financing lines as the import leaves them (by the action's id):
+        # loaded ones, updated in memory, and new ones; lines removed are taken out.
+        self.lines_of: dict[str, list[FundingLine]] = {}
+        self.kept_absent: dict[str, int] = {}  # lines the file no longer has, kept, by action
         self.makers: dict = {}
         self.outside: dict[int, bool] = {}
 
@@ -249,6 +260,7 @@ class Writer:
         if not self.dry_run:
             self.flush()
         self.actions_gone(contract)
+        self.check_costs(contract)
         self.write_programmes(contract)
         self.write_targets(contract)
         self.write_facts(contract)
@@ -257,13 +269,16 @@ class Writer:
 
     def preload(self, contract: Contract) -> None:
         """The contract's actions and financing lines, once, by their stable ids."""
-        actions = {a.external_id: a for a in contract.actions.all()}
+        actions = {a.external_id: a for a in contract.actions.select_related("orientation")}
         by_id = {a.pk: a for a in actions.values()}
         self.known[Action] = actions
         self.known[FundingLine] = {}
-        for line in FundingLine.objects.filter(action__contract=contract):
+        for line in (
+            FundingLine.objects.filter(action__contract=contract).select_related("funder").order_by("pk")
+        ):
             line.action = by_id[line.action_id]
             self.known[FundingLine][(line.action.external_id, line.external_id)] = line
+            self.lines_of.setdefault(line.action.external_id, []).append(line)
 
     def flush(self) -> None:
         """New actions, their owners and communes, then new lines: a few bulk inserts, with
@@ -482,9 +497,7 @@ class Writer:
                 action.owners.set(owners)
             if communes and {c.pk for c in communes} != set(action.communes.values_list("pk", flat=True)):
                 action.communes.set(communes)
-        keys = []
-        for line in plan.lines:
-            keys.append(self.write_line(action, line).external_id)
+        keys = self.write_lines(action, plan)
         if plan.has_financing_columns and action.pk is not None:
             self.lines_gone(action, keys, plan)
         return action
@@ -511,13 +524,16 @@ class Writer:
 
     def lines_gone(self, action: Action, keys: list[str], plan: ActionPlan) -> None:
         """Imported lines of this action that the source no longer has: listed; removed only
-        when the user confirms it (`remove_missing`). Lines people added by hand (no source
-        text) are not the source's to remove."""
-        gone = (
-            action.funding_lines.exclude(external_id__in=keys)
-            .exclude(source_text="")
-            .select_related("funder")
-        )
+        when the user confirms it (`remove_missing`), as actions are, and never when the
+        financer granted or paid it (its withdrawal is the financer's decision, as an
+        action a committee validated is abandoned by a decision). Lines people added or
+        split by hand are not the source's to remove."""
+        written = set(keys)
+        gone = [
+            line
+            for line in self.lines_of.get(action.external_id, [])
+            if line.pk is not None and is_imported(line) and line.external_id not in written
+        ]
         for line in gone:
             who = line.funder.name if line.funder else "financeur non précisé"
             what = (
@@ -525,8 +541,10 @@ class Writer:
                 if line.amount is not None
                 else (format_share(line.share) or "non chiffré")
             )
-            if self.remove_missing:
+            removable = line.status not in COMMITTED_STATUSES
+            if self.remove_missing and removable:
                 line.delete()
+                self.lines_of[action.external_id].remove(line)
                 self.report.count("financement", "removed")
                 self.report.warn(
                     "ligne-retiree",
@@ -534,14 +552,20 @@ class Writer:
                     plan.place,
                     plan.title,
                 )
-            else:
-                self.report.warn(
-                    "ligne-absente",
-                    f"Ligne absente du fichier : {who}, {what}, statut « {line.get_status_display()} ». "
-                    "Conservée ; confirmez le retrait des lignes absentes pour la retirer.",
-                    plan.place,
-                    plan.title,
-                )
+                continue
+            advice = (
+                "confirmez le retrait des lignes absentes pour la retirer"
+                if removable
+                else "accordée ou versée, son retrait relève du financeur, pas d'un import"
+            )
+            self.kept_absent[action.external_id] = self.kept_absent.get(action.external_id, 0) + 1
+            self.report.warn(
+                "ligne-absente",
+                f"Ligne absente du fichier : {who}, {what}, statut « {line.get_status_display()} ». "
+                f"Conservée ; {advice}.",
+                plan.place,
+                plan.title,
+            )
 
     def check_inside(self, organisation: Organisation, label: str, place=None, action: str = "") -> None:
         """A name that designates a body of another territory keeps that body, reported."""
@@ -556,7 +580,24 @@ class Writer:
                 action,
             )
 
-    def write_line(self, action: Action, line) -> FundingLine:
+    def write_lines(self, action: Action, plan: ActionPlan) -> list[str]:
+        """The action's lines from the source, each matched with the line it was before
+        (`match_lines`) and updated, or created: their ids, in source order."""
+        parties = [self.line_parties(action, line) for line in plan.lines]
+        before = [
+            line
+            for line in self.lines_of.get(action.external_id, [])
+            if line.pk is not None and is_imported(line)
+        ]
+        matched = match_lines(plan.lines, parties, before)
+        keys = []
+        for line, (funder, scheme), old in zip(plan.lines, parties, matched, strict=True):
+            line.external_id = old.external_id if old else self.new_line_id(action, funder, scheme)
+            keys.append(self.write_line(action, line, funder, scheme).external_id)
+        return keys
+
+    def line_parties(self, action: Action, line: LinePlan) -> tuple[Organisation | None, Scheme | None]:
+        """The line's financer and scheme, as the catalogue knows them (or created)."""
         funder = self.catalogue.organisations.get(line.funder) if line.funder else None
         if line.funder and funder is None:
             funder = self.organisation(line.funder, Organisation.Category.INCONNU, line.place)
@@ -565,7 +606,11 @@ class Writer:
         scheme = self.scheme(line.scheme, funder)
         if funder is None and scheme is not None:
             funder = scheme_funder(scheme, self.catalogue)  # 'DSIL' in a financer column: the State's
-        line.external_id = self.line_identity(action, funder, scheme)
+        return funder, scheme
+
+    def write_line(self, action: Action, line: LinePlan, funder, scheme) -> FundingLine:
+        """One line, under the id `write_lines` gave it: its years are its action's, so a
+        year changed in the file updates the line (with its history), never adds one."""
         fields = {
             "funder": funder,
             "scheme": scheme,
@@ -580,7 +625,9 @@ class Writer:
         }
         # The status belongs to the financer once imported.
         who = funder.name if funder else "financeur non précisé"
-        return self.upsert(
+        lines = self.lines_of.setdefault(action.external_id, [])
+        count = len(self.pending[FundingLine])
+        written = self.upsert(
             FundingLine,
             "financement",
             {"action": action, "external_id": line.external_id},
@@ -588,24 +635,50 @@ class Writer:
             {"status": line.status},
             label=f"{action.title} — {who}",
         )
+        if len(self.pending[FundingLine]) > count:  # new: one more line of the action
+            lines.append(written)
+        return written
 
-    def line_identity(self, action: Action, funder, scheme) -> str:
-        """A line is its action's (financer, scheme, year): not a column's position, so that
-        a column inserted or removed changes nothing else, and a status stays with its
-        financer. Two lines of the same financer, scheme and year are numbered in order."""
+    def new_line_id(self, action: Action, funder, scheme) -> str:
+        """A new line's id: its financer and scheme (« f12-d3 »), numbered when the action
+        already has one of that id (« f12-d3-2 »). The id only has to be unique in the
+        action: lines are matched by what they are (`match_lines`), not by their id, so
+        that the ids of earlier versions (with a year) stay valid."""
         base = "-".join(
-            [
-                f"f{funder.pk}" if funder else "sans-financeur",
-                f"d{scheme.pk}" if scheme else "",
-                str(action.start_year or ""),
-            ]
+            [f"f{funder.pk}" if funder else "sans-financeur", f"d{scheme.pk}" if scheme else ""]
         ).strip("-")
-        taken = self.line_keys.setdefault(action.external_id, set())
+        taken = {line.external_id for line in self.lines_of.get(action.external_id, [])}
         key, n = base, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1
-        taken.add(key)
         return key
+
+    # -- financing over cost ----------------------------------------------------------------
+
+    def check_costs(self, contract: Contract) -> None:
+        """Each action of the source against its cost, with the lines the import leaves
+        (those of the file, and those kept: added by hand, absent from the file), summed by
+        the money rule over the contract, as its fiche and every total count them. Over
+        the cost, the import is an error: nothing is written."""
+        period = contract_period(contract)
+        for plan in self.plan.actions:
+            action = self.known[Action].get(plan.external_id)
+            if action is None or action.amount is None or action.maturity == Action.Maturity.ABANDONNEE:
+                continue
+            lines = self.lines_of.get(plan.external_id, [])
+            if not lines:
+                continue
+            financed = sum((period_total(facts_of(line), period) for line in lines), Decimal(0))
+            cost = action_total(action.amount, action.is_annual, action.start_year, action.end_year, period)
+            over_cost(
+                self.report,
+                action.title,
+                plan.place,
+                cost,
+                financed,
+                over_contract=action.is_annual or any(line.is_annual for line in lines),
+                kept_absent=self.kept_absent.get(plan.external_id, 0),
+            )
 
     def scheme(self, label: str, funder: Organisation | None) -> Scheme | None:
         if not label:
@@ -704,6 +777,37 @@ class Writer:
                 {"indicator": indicator, "year": plan.year},
                 {"relative_change": plan.relative_change, "note": plan.text},
             )
+
+
+def is_imported(line: FundingLine) -> bool:
+    """A line a source brought: not one people added or split on the fiche."""
+    return bool(line.source_text) and not line.external_id.startswith(HAND_MADE)
+
+
+def match_lines(lines: list[LinePlan], parties: list, before: list[FundingLine]) -> list:
+    """For each line of the source, the line it was (or None: a new line). A line is its
+    action's (financer, scheme), whatever its year, amount or status; when the action has
+    several of one financer and scheme, they are matched in source order, a line of the
+    same figures first (two lines swapped in the file stay each with its status)."""
+    groups: dict[tuple, list[FundingLine]] = {}
+    for old in before:  # in the order they were created: the source order of their time
+        groups.setdefault((old.funder_id, old.scheme_id), []).append(old)
+    keys = [(funder.pk if funder else None, scheme.pk if scheme else None) for funder, scheme in parties]
+    matched: list = [None] * len(lines)
+    for n, (line, key) in enumerate(zip(lines, keys, strict=True)):
+        candidates = groups.get(key, [])
+        same = next((old for old in candidates if same_figures(old, line)), None)
+        if same is not None:
+            matched[n] = same
+            candidates.remove(same)
+    for n, key in enumerate(keys):
+        if matched[n] is None and groups.get(key):
+            matched[n] = groups[key].pop(0)
+    return matched
+
+
+def same_figures(old: FundingLine, line: LinePlan) -> bool:
+    return (old.amount, old.share, old.is_annual) == (line.amount, quantize_share(line.share), line.is_annual)
 
 
 def verbose(model, name: str) -> str:
