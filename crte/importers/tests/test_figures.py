@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from crte.importers.plan import ImportPlan, TargetPlan
 from crte.importers.understand.figures import (
     ACTION_FIELD,
+    NOT_FIGURES,
     _excerpt,
     complete,
     counted,
@@ -658,7 +659,19 @@ def test_lines_of_an_action_are_no_running_text():
     assert not ACTION_FIELD.match("Les financements : 40 %") and not ACTION_FIELD.match("Tauxfixe : 40 %")
 
 
-STREETS = ["rue", "Rue", "avenue", "boulevard", "chemin", "route", "allée", "impasse", "place", "quai"]
+STREETS = [
+    "rue",
+    "Rue",
+    "avenue",
+    "boulevard",
+    "chemin",
+    "route",
+    "allée",
+    "impasse",
+    "place",
+    "quai",
+    "cité",
+]
 TOWNS = ["Kourou", "Lunel", "Saint-Pierre", "Mamoudzou", "Le Lamentin", "Basse-Terre", "Morlaix"]
 NAMES = ["Pierre Germain", "de la République", "des Merles", "du Général de Gaulle", "Victor Schœlcher"]
 
@@ -691,3 +704,42 @@ def test_any_phone_number_yields_no_figure(start, digits, separator):
     pairs = [str(digits[0])] + ["".join(map(str, digits[i : i + 2])) for i in range(1, 9, 2)]
     text = f"Contact du service habitat : tél. {start}{separator.join(pairs)} ou par courriel, en semaine."
     assert read_figures(text) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "05 94 32 12 00",
+        "+594 (0)5 94 32 12 00",
+        "97200",  # before « Fort-de-France »
+        "4 bis rue",
+        "7 allée",
+        "3 hameau",
+        "RN2",
+        "RD 51",
+        "DETR) 40",  # « (DETR) 40 % »
+        "n° 2021-45",
+        "article 4-2",
+        "tél. 0596",
+        "départementale 17",
+        "arrêté 2019-12",
+        "décret 2020-1234",
+    ],
+)
+def test_what_is_no_quantity_wherever_it_stands(written):
+    found = NOT_FIGURES.search(f"Voir {written} Fort-de-France")
+    assert found and found[0] == written
+    assert NOT_FIGURES.search("Voir 97480 cedex")
+
+
+@pytest.mark.parametrize(
+    "written", ["12 rues", "3 cités", "40 places", "t CO2", "PM10", "12 000 habitants", "3,5 km", "12000 ha"]
+)
+def test_what_may_still_be_a_quantity(written):
+    assert not NOT_FIGURES.search(f"Voir {written} ici")
+
+
+def test_a_share_in_a_sentence_about_money_is_no_figure_a_count_is():
+    assert facts_of("La dotation de l'État représente 25 % de l'opération et 40 bornes de recharge.") == {
+        "bornes-de-recharge": (Decimal("40"), "bornes", None, False, "maintien")
+    }
