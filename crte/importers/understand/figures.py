@@ -343,6 +343,18 @@ def read_figures(text: str) -> tuple[list[DocFact], list[DocTarget]]:
     return list(facts.values()), list(targets.values())
 
 
+@dataclass
+class Measured:
+    """What a number measures: the words of the quantity, its name, its unit, whether the
+    unit is known, and the text after it (« par an » taken into the unit)."""
+
+    words: str
+    name: str
+    unit: str
+    known: bool
+    after: str
+
+
 def _figures(sentence: str, taken: list[str]) -> list[DocFact]:
     found = []
     references = [m.span() for m in NOT_FIGURES.finditer(sentence)]
@@ -361,52 +373,63 @@ def _figures(sentence: str, taken: list[str]) -> list[DocFact]:
             continue  # a range, a date, a signed change (a target, read elsewhere)
         value = value_of(match[1], match[2])
         unit_match = UNIT_RE.match(after)
-        if unit_match:
-            unit = MEASURE_UNITS.get(normalize_label(unit_match[1]) or "%", unit_match[1])
-            if unit == "%" and (about_money or re.search(r"\b(?:et|ou)\s*$", before)):
-                continue  # a share of a financing; « 59,7 % en Région et 53 % en France »: a comparison
-            rest = after[unit_match.end() :]
-            complement = COMPLEMENT.match(rest)
-            measured = phrase_after(rest[complement.end() :]) if complement else ""
-            if not measured and not re.search(r"\b(?:sur|dans|en|pour|par|avec|vers)\s*$", before):
-                # what precedes, when a verb or a bracket ties it (« DSIL 40 % » is a share, no measure)
-                measured = phrase_before(before) if linked(before) else ""
-            measured = complete(measured)
-            name = f"Part : {measured}" if unit == "%" and measured else measured
-            known = True
-        else:
-            if re.fullmatch(r"(?:19|20)\d{2}", match[1]) and not match[2]:
-                continue  # a year
-            noun = NOUN_AFTER.match(after)
-            if not noun or not counted(noun[1], value):
-                continue
-            unit = noun[1]
-            known = normalize_label(unit.split("/")[0]) in KNOWN_COUNTS
-            yearly = re.match(r"\s*(?:par an|/\s*an)\b", after[noun.end() :])
-            if yearly:
-                unit, after = f"{unit}/an", after[: noun.end()] + after[noun.end() + yearly.end() :]
-            inside_brackets = before.rstrip().endswith("(")
-            measured = complete(phrase_before(before) if inside_brackets else phrase_after(after))
-            name = measured
-        if len(measured) < 3 or not measured[0].islower():
-            continue  # too short, or a proper name (« DDTM », « Lunel »): no measured quantity
+        measured = (
+            _in_unit(before, after, unit_match, about_money)
+            if unit_match
+            else _counted(before, after, match, value)
+        )
+        if measured is None or len(measured.words) < 3 or not measured.words[0].islower():
+            continue  # nothing, too short, or a proper name (« DDTM », « Lunel »): no measured quantity
+        after = measured.after
         window = before[-120:] + AFTER_END.split(after[:40], maxsplit=1)[0]  # not the next figure's
         is_target = bool(COMMITMENT.search(window))
         year = YEAR_AFTER.match(after)
         found.append(
             DocFact(
-                code=slugify(measured)[:50].strip("-"),
-                name=name[:1].upper() + name[1:200],
-                unit=unit[:30],
-                direction=wanted_direction(measured, is_target),
+                code=slugify(measured.words)[:50].strip("-"),
+                name=measured.name[:1].upper() + measured.name[1:200],
+                unit=measured.unit[:30],
+                direction=wanted_direction(measured.words, is_target),
                 value=value,
                 year=int(year[1]) if year else None,
                 text=_excerpt(sentence, match.start(), match.end()),
                 is_target=is_target,
-                known=known,
+                known=measured.known,
             )
         )
     return found
+
+
+def _in_unit(before: str, after: str, unit_match: re.Match, about_money: bool) -> Measured | None:
+    """A number in a unit of measure measures what follows it (« 12 km de pistes »), else
+    what precedes it when a verb or a bracket ties them (« DSIL 40 % » is a share, no measure)."""
+    unit = MEASURE_UNITS.get(normalize_label(unit_match[1]) or "%", unit_match[1])
+    if unit == "%" and (about_money or re.search(r"\b(?:et|ou)\s*$", before)):
+        return None  # a share of a financing; « 59,7 % en Région et 53 % en France »: a comparison
+    rest = after[unit_match.end() :]
+    complement = COMPLEMENT.match(rest)
+    words = phrase_after(rest[complement.end() :]) if complement else ""
+    if not words and not re.search(r"\b(?:sur|dans|en|pour|par|avec|vers)\s*$", before):
+        words = phrase_before(before) if linked(before) else ""
+    words = complete(words)
+    return Measured(words, f"Part : {words}" if unit == "%" and words else words, unit, True, after)
+
+
+def _counted(before: str, after: str, match: re.Match, value: Decimal) -> Measured | None:
+    """A number before a counted noun (« 450 logements par an », « (3 200 habitants) »)."""
+    if re.fullmatch(r"(?:19|20)\d{2}", match[1]) and not match[2]:
+        return None  # a year
+    noun = NOUN_AFTER.match(after)
+    if not noun or not counted(noun[1], value):
+        return None
+    unit = noun[1]
+    known = normalize_label(unit.split("/")[0]) in KNOWN_COUNTS
+    yearly = re.match(r"\s*(?:par an|/\s*an)\b", after[noun.end() :])
+    if yearly:
+        unit, after = f"{unit}/an", after[: noun.end()] + after[noun.end() + yearly.end() :]
+    inside_brackets = before.rstrip().endswith("(")
+    words = complete(phrase_before(before) if inside_brackets else phrase_after(after))
+    return Measured(words, words, unit, known, after)
 
 
 def counted(word: str, value: Decimal) -> bool:
