@@ -4,10 +4,12 @@ prioritaires and programming lists, and the annex table (tab-separated rows).
 
 Pure functions: the result is plain data, written to the database by `load.py`."""
 
+import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import zip_longest
+from pathlib import Path
 
 from crte.core.text import normalize_label
 from crte.importers.understand.figures import DocFact, DocTarget, read_figures
@@ -709,26 +711,27 @@ def read_contract_document(text: str) -> ContractDocument:
     return doc
 
 
-# --- Art. 4-1: integrated contractualisations -------------------------------------------
+# --- integrated contractualisations (the reference's Art. 4-1) ---------------------------
 
-PROGRAMME_KINDS = [  # (kind, pattern on normalized text), first match wins
-    ("contrat_ville", r"\bcontrat de ville\b"),
-    ("ctg", r"\bconvention territoriale globale\b"),
-    ("cls", r"\bcontrat local de sante\b"),
-    ("pat", r"\bprojet alimentaire territorial\b"),
-    ("cte", r"\bcontrat de transition ecologique\b"),
-    ("cot_tri", r"\bcot tri\b|troisieme revolution industrielle"),
-    ("papi", r"\bpapi\b"),
-    ("pre", r"\bprogrammes? de restauration ecologique\b"),
-    ("npnru", r"\bnpnru\b|renouvellement urbain engages"),
-    ("acv", r"\baction coeur de ville\b"),
-    ("pvd", r"\bpetites villes de demain\b"),
-    ("opah_ru", r"\bopah ru\b"),
-    ("pig", r"\bprogramme d interet general\b"),
-    ("erbm", r"\brenouveau du bassin minier\b"),
-    ("territoires_industrie", r"\bterritoires d industrie\b"),
-]
+PROGRAMMES_FILE = Path(__file__).resolve().parents[1] / "data" / "contractualisations.csv"
+# « 4-1 : », « 5.2 – », « Art. 4-1 », « 2.1 Le contexte »: a numbered sub-heading
+SUB_HEADING = re.compile(
+    r"^\W*(?:Art(?:icle)?\.?\s*)?\d{1,2}\s*[-.]\s*\d{1,2}\b\s*[:.–—-]?\s*(?=[^\W\d])", re.I
+)
+ANY_ARTICLE = re.compile(ARTICLE.format(number=r"(?:\d{1,2}|[IVX]+)"), re.I)
+PROGRAMMES_TITLE = re.compile(r"\bcontractualisations?\b")  # the section's heading, normalized
+LIST_ITEM = re.compile(r"^(?:[-–•*]|Le dispositif\b)")  # « - Le contrat de ville… », « Le dispositif « … » »
 SPAN_RE = re.compile(r"\(?\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b\)?")
+BEFORE_PARENTHESES = re.compile(r"([^()]*)\(([^()]*)\)")
+
+
+def _programme_kinds() -> list[tuple[str, str]]:
+    """(kind, words on normalized text) from `data/contractualisations.csv`, in its order."""
+    with PROGRAMMES_FILE.open(encoding="utf-8", newline="") as handle:
+        return [(row["type"], rf"\b(?:{row['mots']})\b") for row in csv.DictReader(handle)]
+
+
+PROGRAMME_KINDS = _programme_kinds()  # the first that matches wins
 
 
 @dataclass
@@ -742,18 +745,17 @@ class DocProgramme:
 
 
 def read_programmes(lines: list[str]) -> list[DocProgramme]:
-    start = _find(lines, r"^\s*4-1\s*:")
-    end = _find(lines, r"^\s*4-2\s*:", max(start, 0))
-    if start < 0 or end < 0:
+    """The contractualisations listed in their section: each list item whose opening names
+    a kind (`data/contractualisations.csv`), and each kind named inside an item with its own
+    years in parentheses (« …et le Conseil local de santé mentale (2019-2023) ») unless it
+    has an item of its own."""
+    section = programmes_section(lines)
+    if section is None:
         return []
-    programmes: list[DocProgramme] = []
-    for i in range(start + 1, end):
-        line = lines[i].strip()
-        if not (line.startswith("-") or re.match(r"^Le dispositif\b", line)):
-            continue
-        text = clean_item(line)
-        opening = normalize_label(text[:160])
-        kind = next((k for k, pattern in PROGRAMME_KINDS if re.search(pattern, opening)), None)
+    found: list[tuple[DocProgramme, bool]] = []  # (programme, named inside another's item)
+    for i in range(*section):
+        text = clean_item(lines[i].strip())
+        kind = programme_kind(normalize_label(text[:160])) if LIST_ITEM.match(lines[i].strip()) else None
         if kind is None:
             continue
         programme = DocProgramme(kind=kind, line=i + 1, text=text)
@@ -763,12 +765,44 @@ def read_programmes(lines: list[str]) -> list[DocProgramme]:
         span = SPAN_RE.search(text[:200])
         if span:
             programme.start_year, programme.end_year = int(span[1]), int(span[2])
-        programmes.append(programme)
-        mental = re.search(r"Conseil local de santé mentale\s*\(([^)]*)\)", text, re.IGNORECASE)
-        if kind == "cls" and mental:
-            sub = DocProgramme(kind="clsm", line=i + 1, text=text)
-            years = SPAN_RE.search(mental[1])
-            if years:
-                sub.start_year, sub.end_year = int(years[1]), int(years[2])
-            programmes.append(sub)
-    return programmes
+        found.append((programme, False))
+        found += [(inner, True) for inner in nested_programmes(text, kind, i + 1)]
+    listed = {p.kind for p, nested in found if not nested}
+    return [p for p, nested in found if not (nested and p.kind in listed)]
+
+
+def programmes_section(lines: list[str]) -> tuple[int, int] | None:
+    """The lines under the numbered heading that names the contractualisations (« 4-1 :
+    intégration des contractualisations… »), up to the next heading of its level; None
+    without such a heading, or when nothing ends it."""
+    for start, line in enumerate(lines):
+        level = _heading_level(line)
+        if level and PROGRAMMES_TITLE.search(normalize_label(line)):
+            following = range(start + 1, len(lines))
+            end = next((i for i in following if 0 < _heading_level(lines[i]) <= level), None)
+            return (start + 1, end) if end is not None else None
+    return None
+
+
+def _heading_level(line: str) -> int:
+    """2 for a numbered sub-heading (« 4-1 : »), 1 for an article (« Article 5 »), else 0."""
+    if SUB_HEADING.match(line):
+        return 2
+    return 1 if ANY_ARTICLE.match(line) else 0
+
+
+def programme_kind(words: str) -> str | None:
+    """The first kind whose words `words` (normalized) contains."""
+    return next((kind for kind, pattern in PROGRAMME_KINDS if re.search(pattern, words)), None)
+
+
+def nested_programmes(text: str, kind: str, line: int) -> list[DocProgramme]:
+    """Other kinds named inside an item, just before parentheses that give their own years."""
+    nested = []
+    for match in BEFORE_PARENTHESES.finditer(text):
+        years = SPAN_RE.search(match[2])
+        named = normalize_label(match[1])
+        inner = next((k for k, pattern in PROGRAMME_KINDS if re.search(pattern + "$", named)), None)
+        if years and inner not in (None, kind):
+            nested.append(DocProgramme(inner, line, text, start_year=int(years[1]), end_year=int(years[2])))
+    return nested

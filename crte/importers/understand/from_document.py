@@ -67,7 +67,7 @@ def document_to_plan(
     _programme_items(doc, plan, source, taken, report)
     plan.programmes = [
         ProgrammePlan(
-            code=p.kind if p.kind != "pre" else "pre",
+            code=p.kind,
             kind=p.kind,
             name=p.qualifier,
             description=p.text,
