@@ -274,7 +274,6 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("CRTE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))  # uploads, files made by jobs
 # Uploaded files waiting for the user's confirmation of an import.
 IMPORT_UPLOAD_DIR = Path(env_str("CRTE_IMPORT_UPLOAD_DIR", str(MEDIA_ROOT / "imports")))
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 # Behind HTTPS (CRTE_SECURE_COOKIES=true): secure cookies, redirect to HTTPS, HSTS, and
 # the proxy's header trusted to say the request came over HTTPS.

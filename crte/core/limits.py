@@ -5,6 +5,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 YEAR_MIN, YEAR_MAX = 2000, 2100  # plausible years for contracts, actions, financing and values
+MEASURE_YEAR_MIN = 1990  # an indicator's measured values may go back further (a 1990 baseline)
 
 
 def year_problem(year: int | None) -> str | None:

@@ -6,7 +6,7 @@ from crte.core.limits import YEAR_MAX, YEAR_MIN
 
 
 def plausible_date(value) -> None:
-    """A date of a contract's life: within the plausible years (2000-2100), so that a typing
+    """A date of a contract's life: within the plausible years (limits.YEAR_MIN to YEAR_MAX), so that a typing
     slip (31/12/9999) never freezes a convention or dates a meeting in another century."""
     if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
         raise ValidationError(

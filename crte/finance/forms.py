@@ -15,7 +15,7 @@ from crte.core.search_box import ORGANISATIONS, SearchChoiceField, Source
 from crte.core.validators import plausible_date
 from crte.finance.maquette import GROUP_LABELS
 from crte.finance.models import FundingLine
-from crte.finance.money import cents
+from crte.finance.money import TOLERANCE, cents
 
 
 def contract_funders(contract):
@@ -92,7 +92,7 @@ class FundingLineFields(forms.ModelForm):
             self.add_error("rate", "L'action n'a pas de montant : un taux ne peut pas être chiffré.")
         if amount is not None and rate is not None and action_amount:
             expected = cents(rate / 100 * action_amount)
-            if abs(expected - amount) > 1:
+            if abs(expected - amount) > TOLERANCE:
                 self.add_error(
                     "rate",
                     f"Le taux ({format_number(rate, 2)} %) donne {format_euros(expected)}, pas "

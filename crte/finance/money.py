@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+TOLERANCE = Decimal(1)  # euros: two sums within a euro agree (shares written as rounded percentages)
 UNKNOWN_YEAR = None
 ZERO = Decimal(0)
 

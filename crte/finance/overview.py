@@ -6,7 +6,7 @@ from decimal import Decimal
 from crte.contracts.models import Contract
 from crte.finance.maquette import LineFacts, Maquette, Period, build_maquette
 from crte.finance.models import FundingLine
-from crte.finance.money import action_total, own_years, period_total, resolved, years_inside
+from crte.finance.money import TOLERANCE, action_total, own_years, period_total, resolved, years_inside
 
 NO_FUNDER = "Financeur non précisé"
 NO_CREDIT_TYPE = "non précisé"
@@ -128,9 +128,9 @@ def action_financing(action, lines) -> dict:
     remaining = None
     if action.amount is not None:
         remaining = over_contract - total
-        if remaining > 1:
+        if remaining > TOLERANCE:
             warnings.append("Plan de financement incomplet : reste à financer.")
-        elif remaining < -1:
+        elif remaining < -TOLERANCE:
             warnings.append("Financements supérieurs au montant de l'action.")
     if unquantified:
         warnings.append(f"{unquantified} ligne(s) non chiffrée(s).")

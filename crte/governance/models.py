@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from crte.actions.models import Action, ActionChange, ActionTransition
 from crte.contracts.models import Amendment, Contract
+from crte.core.limits import YEAR_MAX, YEAR_MIN
 from crte.core.models import Organisation
 from crte.core.validators import plausible_date
 
@@ -73,7 +74,7 @@ class Meeting(models.Model):
         ordering = ["-date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(date__year__gte=2000) & Q(date__year__lte=2100), name="meeting_date"
+                condition=Q(date__year__gte=YEAR_MIN) & Q(date__year__lte=YEAR_MAX), name="meeting_date"
             )
         ]
 

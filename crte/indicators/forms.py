@@ -4,7 +4,7 @@ from django.utils.text import slugify
 from dsfr.forms import DsfrBaseForm
 
 from crte.core.forms import localized_decimal
-from crte.core.limits import field_problem
+from crte.core.limits import MEASURE_YEAR_MIN, YEAR_MAX, YEAR_MIN, field_problem
 from crte.indicators.models import Indicator, Measurement, Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,8 +26,8 @@ class MeasurementForm(DsfrBaseForm, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         day = cleaned.get("date")
-        if day and not 1990 <= day.year <= 2100:
-            self.add_error("date", "Indiquez une date entre 1990 et 2100.")
+        if day and not MEASURE_YEAR_MIN <= day.year <= YEAR_MAX:
+            self.add_error("date", f"Indiquez une date entre {MEASURE_YEAR_MIN} et {YEAR_MAX}.")
         elif day and day > timezone.localdate():
             self.add_error("date", "Une valeur mesurée ne peut pas être datée dans le futur (une cible, si).")
         value = cleaned.get("value")
@@ -39,10 +39,14 @@ class MeasurementForm(DsfrBaseForm, forms.ModelForm):
 
 class IndicatorForm(DsfrBaseForm, forms.ModelForm):
     target_year = forms.IntegerField(
-        label="Année de la cible", required=False, min_value=2000, max_value=2100
+        label="Année de la cible", required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
     )
     target_value = forms.DecimalField(
-        label="Valeur cible", required=False, localize=True, max_digits=20, decimal_places=6
+        label="Valeur cible",
+        required=False,
+        localize=True,
+        max_digits=Target._meta.get_field("value").max_digits,
+        decimal_places=Target._meta.get_field("value").decimal_places,
     )
 
     class Meta:
@@ -85,8 +89,8 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
         if (cleaned.get("target_year") is None) != (cleaned.get("target_value") is None):
             self.add_error("target_value", "Indiquez l'année et la valeur de la cible.")
         year = cleaned.get("baseline_year")
-        if year is not None and not 2000 <= year <= 2100:
-            self.add_error("baseline_year", "Indiquez une année entre 2000 et 2100.")
+        if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+            self.add_error("baseline_year", f"Indiquez une année entre {YEAR_MIN} et {YEAR_MAX}.")
         return cleaned
 
     def save(self, commit=True):

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from crte.actions.models import Action
 from crte.contracts.models import Contract, Orientation, plausible_year
+from crte.core.limits import MEASURE_YEAR_MIN, YEAR_MAX
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -144,7 +145,8 @@ class Measurement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "date"], name="measurement_unique_date"),
             models.CheckConstraint(
-                condition=Q(date__year__gte=1990) & Q(date__year__lte=2100), name="measurement_date"
+                condition=Q(date__year__gte=MEASURE_YEAR_MIN) & Q(date__year__lte=YEAR_MAX),
+                name="measurement_date",
             ),
         ]
 

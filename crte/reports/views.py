@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from crte.contracts.models import Contract
 from crte.contracts.perms import access_for, can_manage_contract
 from crte.core.charts import stacked_bars, trajectory_chart
+from crte.core.limits import YEAR_MAX, YEAR_MIN
 from crte.core.perms import get_for_user
 from crte.finance.maquette import GROUP_LABELS
 from crte.finance.overview import contract_maquette
@@ -114,6 +115,8 @@ def dashboard(request, slug):
             for row in figures["indicators"]
         },
         "evaluations": contract.evaluations.all()[:5],
+        "year_min": YEAR_MIN,
+        "year_max": YEAR_MAX,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -126,7 +129,7 @@ def evaluation_create(request, slug):
         year = int(request.POST.get("year", ""))
     except ValueError:
         year = 0
-    if not 2000 <= year <= 2100 or year > timezone.localdate().year:
+    if not YEAR_MIN <= year <= YEAR_MAX or year > timezone.localdate().year:
         messages.error(request, "Indiquez l'année évaluée (passée ou en cours).")
         return redirect("reports:dashboard", slug=slug)
     as_of = parse_date(request.POST.get("as_of", "") or "")

@@ -2,19 +2,20 @@ import re
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from dsfr.forms import DsfrBaseForm
 
 from crte.importers.read import DOCUMENT_SUFFIXES, SPREADSHEET_SUFFIXES
+from crte.importers.read.guard import MAX_FILE_BYTES
 
 ACCEPTED = sorted(DOCUMENT_SUFFIXES | SPREADSHEET_SUFFIXES)
+TOO_LARGE = f"Le fichier dépasse {MAX_FILE_BYTES // 1024**2} Mo."
 
 
 class UploadForm(DsfrBaseForm):
     file = forms.FileField(
         label="Fichier à importer",
         help_text="Tableau de programmation (.xlsx, .ods, .csv) ou contrat (.pdf, .docx, .odt, .txt). "
-        "Taille maximale : 20 Mo.",
+        f"Taille maximale : {MAX_FILE_BYTES // 1024**2} Mo.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
 
@@ -36,8 +37,8 @@ class UploadForm(DsfrBaseForm):
                 f"Format « {suffix or 'sans extension'} » non pris en charge : "
                 f"formats acceptés {', '.join(ACCEPTED)}."
             )
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 20 Mo.")
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(TOO_LARGE)
         if upload.size == 0:
             raise forms.ValidationError("Le fichier est vide.")
         return upload
@@ -53,8 +54,8 @@ class ValuesForm(DsfrBaseForm):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in {".xlsx", ".ods", ".csv"}:
             raise forms.ValidationError("Formats acceptés : .xlsx, .ods, .csv.")
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 20 Mo.")
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(TOO_LARGE)
         return upload
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from crte.core.limits import field_problem
+from crte.core.limits import MEASURE_YEAR_MIN, field_problem
 from crte.core.text import normalize_label
 from crte.importers.plan import Place
 from crte.importers.plan.report import Report
@@ -163,8 +163,8 @@ def read_value(row: Row, indicators: dict, report: Report):
 def date_problem(day: dt.date | None) -> str:
     if day is None:
         return "Date ou année manquante ou illisible."
-    if day.year < 1990:
-        return f"Date {day:%d/%m/%Y} antérieure à 1990."
+    if day.year < MEASURE_YEAR_MIN:
+        return f"Date {day:%d/%m/%Y} antérieure à {MEASURE_YEAR_MIN}."
     if day > dt.date.today():
         return f"Date {day:%d/%m/%Y} dans le futur."
     return ""
