@@ -1,6 +1,7 @@
 """What an import intends to write, as plain data: every reader (contract document,
-spreadsheet) produces an ImportPlan; quality checks read it; `load.write_plan` writes it
-in one transaction. Nothing here touches the database."""
+spreadsheet) produces an ImportPlan; quality checks read it (`plan/quality.py`);
+`write/load.py`'s `run_import` writes it in one transaction. Nothing here touches the
+database."""
 
 from dataclasses import dataclass, field
 from datetime import date
