@@ -574,3 +574,20 @@ def test_a_workbook_with_one_sheet_per_year(tmp_path):
         ("Halle", "", 2024),
         ("Parc", "", 2026),
     ]
+
+
+def test_a_financer_spanning_its_amount_rate_and_base_columns(tmp_path):
+    rows = [
+        ["Montants en euros HT"],
+        ["Maître d'ouvrage", "Opération", "Coût HT", "État — DETR", "", "", "Région Hauts-de-France", "", ""],
+        ["", "", "", "Montant éligible", "Taux", "Aide", "Montant éligible", "Taux", "Aide"],
+        ["Commune d'Auchel", "Halle", 950000, 800000, "30 %", 240000, None, None, None],
+    ]
+    result = preview(write_xlsx(tmp_path / "g.xlsx", rows))
+    assert not result.report.errors, result.report.errors
+    [action] = result.plan.actions
+    assert [(line.funder, line.scheme, line.amount, line.share) for line in action.lines] == [
+        ("État", "Dotation d'équipement des territoires ruraux", Decimal("240000"), Decimal("0.3"))
+    ]
+    unread = [e.message for e in result.report.warnings if e.code == "colonne-ignoree"]
+    assert any("Montant éligible" in message for message in unread)  # the base is said, not read

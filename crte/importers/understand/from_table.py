@@ -232,7 +232,53 @@ def find_header(
         score = len([c for c in columns if c.field])
         if "intitule" in fields and score >= 2 and (best is None or score > best[2]):
             best = (i, columns, score)
+        grouped = financer_groups(cells, below, directory, mapping) if below else None
+        if grouped and (best is None or len([c for c in grouped if c.field]) > best[2]):
+            best = (i + 1, grouped, len([c for c in grouped if c.field]))
     return (best[0], best[1]) if best else None
+
+
+SUB_HEADERS = re.compile(r"^(montant|aide|subvention|taux|assiette|base|depense|montant eligible)\b")
+
+
+def financer_groups(above: list[str], below: list[str], directory, mapping=None) -> list[Column] | None:
+    """A header on two rows where a financer's name spans its columns (« État — DETR »
+    over « Montant éligible | Taux | Aide »): each group is one line of that financer, its
+    amount from « Aide »/« Subvention »/« Montant », its rate from « Taux », the eligible
+    base not read (reported). The columns above that span nothing keep their own title."""
+    group_of: list[int | None] = []
+    current = None
+    for index in range(max(len(above), len(below))):
+        top = above[index] if index < len(above) else ""
+        under = below[index] if index < len(below) else ""
+        if top:
+            current = index if under and SUB_HEADERS.match(header_key(under)) else None
+        group_of.append(current if under and SUB_HEADERS.match(header_key(under)) else None)
+    groups = {g for g in group_of if g is not None}
+    if not groups:
+        return None
+    cells = [
+        f"{above[g]} {below[i]}" if g is not None else (above[i] if i < len(above) and above[i] else below[i])
+        for i, g in enumerate(group_of)
+    ]
+    columns = map_header(cells, directory, mapping)
+    for group in groups:
+        members = [c for c, g in zip(columns, group_of, strict=False) if g == group]
+        funder = map_header([above[group]], directory)[0]
+        if funder.field != "financement" or not (funder.funder or funder.scheme):
+            return None  # the spanning title names no financer: not this shape
+        kinds = {c.index: header_key(below[c.index]) for c in members}
+        amount = next((c for c in members if re.match(r"(aide|subvention)", kinds[c.index])), None)
+        amount = amount or next((c for c in members if kinds[c.index] == "montant"), None)
+        if amount is None:
+            return None
+        for column in members:
+            column.field, column.funder, column.scheme, column.serves = "", None, "", None
+            if column is amount:
+                column.field, column.funder, column.scheme = "financement", funder.funder, funder.scheme
+            elif kinds[column.index].startswith("taux"):
+                column.field, column.serves = "taux", amount.index
+    return columns
 
 
 def _spans(column: Column) -> bool:

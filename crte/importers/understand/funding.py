@@ -249,7 +249,8 @@ def _describe(part: FundingPart, text: str, directory: FunderDirectory) -> None:
         part.scheme = _tidy(scheme.group(0))
         rest = rest[: scheme.start()]
     for alias, _ in found:
-        part.scheme = part.scheme or directory.scheme_inside(alias) or ""  # « État (DSIL) », an alias
+        if alias not in directory.schemes:  # « État (DSIL) », an alias that names a scheme in it
+            part.scheme = part.scheme or directory.scheme_inside(alias) or ""
         rest = _remove_normalized(rest, alias)
     rest = CONNECTORS_RE.sub("", _tidy(rest))  # « Région et AENP (tranche 2) »
     if not part.scheme and rest and directory.scheme(rest):

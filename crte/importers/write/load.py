@@ -44,6 +44,23 @@ DRAFT_MATURITIES = {"idee", "en_maturation", "prete"}  # not validated by a comm
 COMMITTED_STATUSES = {"accorde", "verse"}  # a financer's decision: not an import's to remove
 HAND_MADE = "saisie-"  # external ids of the lines people add or split on the fiche
 QUIET_FIELDS = {"order", "source"}  # moved by every import, not worth a line in the preview
+OWNER_NATURES = (  # words of a « type de bénéficiaire » cell -> category
+    (r"\bcommunes?\b", Organisation.Category.COMMUNE),
+    (r"epci|communaute|metropole|agglomeration|intercommunal", Organisation.Category.EPCI),
+    (r"departement", Organisation.Category.DEPARTEMENT),
+    (r"region", Organisation.Category.REGION),
+    (r"syndicat|etablissement public|groupement|petr|pays", Organisation.Category.AUTRE_PUBLIC),
+    (r"association|entreprise|societe|sem\b|spl\b", Organisation.Category.PRIVE),
+)
+
+
+def owner_category(nature: str) -> str:
+    words = normalize_label(nature)
+    return next(
+        (c for pattern, c in OWNER_NATURES if re.search(pattern, words)), Organisation.Category.INCONNU
+    )
+
+
 # Owners written as a group rather than a named body.
 GENERIC_OWNERS = {
     "communes": Organisation.Category.COMMUNE,
@@ -192,6 +209,7 @@ class Writer:
         self.pending: dict = {Action: [], FundingLine: []}
         self.pending_links: list = []
         self.named: dict[str, Organisation] = {}
+        self.identified: dict[str, Organisation] = {}  # by SIREN or INSEE code
         self.priorities: dict[int, list] = {}
         self.remove_missing = remove_missing
         self.action_order = 0
@@ -401,6 +419,51 @@ class Writer:
         )
         return territory
 
+    def owners_of(self, plan: ActionPlan) -> list[Organisation]:
+        """The owners by the best identifier the row gives: the first by its SIREN, else
+        by its commune's INSEE code, else by name; the others by name."""
+        first = self.identified_owner(plan)
+        named = [
+            self.organisation(o, Organisation.Category.INCONNU) for o in plan.owners[1 if first else 0 :]
+        ]
+        return [first, *named] if first else named
+
+    def identified_owner(self, plan: ActionPlan) -> Organisation | None:
+        """A SIREN found in the national reference (or among bodies created earlier) is
+        that body, whatever its name in the row; an unknown SIREN is a body created with
+        it (under the row's name), unless the name is a body of the catalogue without one."""
+        siren, insee = plan.owner_siren, plan.owner_insee
+        if not siren and not insee:
+            return None
+        key = siren or insee
+        if key in self.identified:
+            return self.identified[key]
+        found = Organisation.objects.filter(siren=siren).first() if siren else None
+        if found is None and insee:
+            found = Organisation.objects.filter(kind="commune", commune__insee_code=insee).first()
+        name = re.sub(r"^(La|Le|Les|L['’])\s*", "", plan.owners[0].strip()) if plan.owners else ""
+        if found is None and siren:
+            known = self.catalogue.resolve(name) if name else None
+            found = known if known is not None and not known.siren else None
+        if found is None and siren:
+            found = Organisation.objects.create(
+                name=name or f"SIREN {siren}",
+                siren=siren,
+                category=owner_category(plan.owner_nature),
+                source=self.plan.source,
+            )
+            self.report.count("organisation", "created")
+            self.report.info(
+                "organisation-nouvelle",
+                f"« {found.name} » (SIREN {siren}) n'est pas dans le référentiel : ajouté "
+                f"(catégorie {found.get_category_display().lower()}), à vérifier.",
+                plan.place,
+                plan.title,
+            )
+        if found is not None:
+            self.identified[key] = found
+        return found
+
     def organisation(self, label: str, category: str, place=None) -> Organisation:
         """A name as written: a body of the national reference (resolved in the contract's
         territory; one from elsewhere is kept and reported), or an organisation kept exactly
@@ -487,7 +550,7 @@ class Writer:
             {"maturity": plan.maturity},
             label=plan.title,
         )
-        owners = [self.organisation(o, Organisation.Category.INCONNU) for o in plan.owners]
+        owners = self.owners_of(plan)
         communes = list(Commune.objects.filter(insee_code__in=plan.communes)) if plan.communes else []
         communes += self.communes_named(plan)
         if action.pk is None:  # new: linked in bulk with it
