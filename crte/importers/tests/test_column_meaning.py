@@ -591,3 +591,15 @@ def test_a_financer_spanning_its_amount_rate_and_base_columns(tmp_path):
     ]
     unread = [e.message for e in result.report.warnings if e.code == "colonne-ignoree"]
     assert any("Montant éligible" in message for message in unread)  # the base is said, not read
+
+
+def test_a_calendar_cell_without_a_year_is_reported(tmp_path):
+    rows = [
+        ["Intitulé", "Porteur", "Calendrier"],
+        ["Halle", "Commune d'Auchel", "150 000"],
+        ["Parc", "Commune d'Auchel", "2025"],
+    ]
+    result = preview(write_xlsx(tmp_path / "c.xlsx", rows))
+    assert [a.start_year for a in result.plan.actions] == [None, 2025]
+    [warning] = [e for e in result.report.warnings if e.code == "calendrier"]
+    assert "« 150 000 »" in warning.message and "ligne 2" in str(warning.place)

@@ -813,6 +813,13 @@ def _years(action: ActionPlan, values, by_field, source, line, report) -> None:
     action.calendar_text = cell_text(values.get("calendrier"))
     calendar = parse_calendar(action.calendar_text)
     action.start_year, action.end_year = calendar.start_year, calendar.end_year
+    if calendar.start_year is None and re.search(r"\d", action.calendar_text):
+        report.warn(
+            "calendrier",
+            f"Calendrier non compris : « {action.calendar_text} » (aucune année).",
+            by_field["calendrier"].place(source, line),
+            action.title,
+        )
     for name in ("annee_debut", "annee_fin"):
         text = cell_text(values.get(name))
         if not text:
