@@ -821,3 +821,17 @@ def test_what_is_not_found_is_said():
         "Date de signature du contrat non trouvée dans le document.",
         "Période du contrat (première et dernière année) non trouvée dans le document.",
     ]
+
+
+@pytest.mark.parametrize(
+    "text, signed",
+    [
+        ("- Signature : 04/07/2023\n- Période : 2023 – 2026", date(2023, 7, 4)),
+        ("Date de signature : 3 juillet 2023", date(2023, 7, 3)),
+        ("La signature du contrat interviendra en 2024.", None),
+    ],
+)
+def test_a_signature_date_given_as_a_labelled_fact(text, signed):
+    from crte.importers.understand.contract_document import read_signature
+
+    assert read_signature(text)[0] == signed

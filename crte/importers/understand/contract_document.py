@@ -546,7 +546,7 @@ def read_signature(text: str) -> tuple[date | None, str]:
     2022 », « Signé à <commune> le 21/01/2022 », « <Commune>, le 3 juillet 2023 » on its own
     line, « Le 21 janvier 2022 » on its own, « Signé le 21/01/2022, à <commune> ». The last
     « Fait à » or « <Commune>, le » wins (signature blocks close the contract); otherwise
-    the first « Le … » or « signé le … »."""
+    the first « Le … », « signé le … » or « Signature : … » (a list of the contract's facts)."""
     for pattern in (MADE_AT, PLACE_DATE):
         for match in reversed(list(pattern.finditer(text))):
             if pattern is PLACE_DATE and len(text[match.start() : text.find("\n", match.end())]) > 90:
@@ -554,7 +554,9 @@ def read_signature(text: str) -> tuple[date | None, str]:
             found = french_date(text[match.end() : match.end() + 40])
             if found:
                 return found, clean_cell(match["place"])
-    for match in re.finditer(r"\bLe\s+|[Ss]ign[ée]+\s+le\s+", text):
+    for match in re.finditer(
+        r"\bLe\s+|[Ss]ign[ée]+\s+le\s+|^\W*(?:Date\s+de\s+)?[Ss]ignature\s*:\s*", text, re.M
+    ):
         found = french_date(text[match.end() : match.end() + 40])
         if found:
             place = SIGNED_AT_AFTER.match(text[match.end() : match.end() + 120] + "\n")
