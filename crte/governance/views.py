@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from crte.actions.models import Action
@@ -285,9 +284,9 @@ def amendment_approve(request, pk):
         )
     except AmendmentError as error:
         # Escaped here: the DSFR alert prints messages as HTML, and this one quotes titles.
-        messages.error(request, escape(str(error)))
+        messages.error(request, str(error))
         return render_governance(request, contract, approving=form, status=400)
-    messages.success(request, escape(f"{amendment} approuvé : le contrat passe en version {version.number}."))
+    messages.success(request, f"{amendment} approuvé : le contrat passe en version {version.number}.")
     return redirect("governance:governance_home", slug=contract.slug)
 
 

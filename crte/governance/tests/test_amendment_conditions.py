@@ -2,6 +2,7 @@
 meet the conditions (the one readiness rule of `Action.readiness`), or when the committee
 recorded a derogation with its reason; otherwise the approval is refused and writes nothing."""
 
+import html
 import io
 from datetime import date
 
@@ -222,7 +223,7 @@ def test_an_approval_without_a_date_is_refused_with_the_page_shown_again(
     client.force_login(manager)
     response = client.post(approve_url(amendment), {f"derogation_{failing.pk}": REASON})
     assert response.status_code == 400
-    assert "Indiquez la date d'approbation." in response.content.decode()  # the alert
+    assert "Indiquez la date d'approbation." in html.unescape(response.content.decode())  # the alert
     assert not AmendmentDerogation.objects.exists()
     amendment.refresh_from_db()
     assert amendment.status == "projet"

@@ -2,6 +2,7 @@
 (never a select of the 36 900 organisations of France), what is posted checked against
 what may be chosen, a constant number of queries, and French errors instead of crashes."""
 
+import html
 import re
 from datetime import date
 
@@ -103,7 +104,7 @@ def test_an_amendment_refuses_an_action_of_another_contract(client, manager, con
     client.force_login(manager)
     url = reverse("governance:amendment_actions", args=[amendment.pk])
     page = client.post(url, {"added": [elsewhere.pk]}, follow=True)
-    assert "Choix d'actions invalide" in page.content.decode()
+    assert "Choix d'actions invalide" in html.unescape(page.content.decode())  # shown escaped
     client.post(url, {"added": [idea.pk]})
     assert list(amendment.added_actions.all()) == [idea]
 
@@ -117,7 +118,9 @@ def test_a_decision_on_an_unknown_point_is_a_french_error_not_a_crash(client, ma
     data = {"item": foreign.pk if item == "other" else item, "libre-kind": "autre", "libre-subject": "x"}
     response = client.post(reverse("governance:decision_add", args=[meeting.pk]), data)
     assert response.status_code == 400
-    assert "ce point n'est pas à l'ordre du jour de cette réunion" in response.content.decode()
+    assert "ce point n'est pas à l'ordre du jour de cette réunion" in html.unescape(
+        response.content.decode()
+    )  # shown escaped
     assert not meeting.decisions.exists()
 
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from crte.core.formats import format_euros
 from crte.core.text import normalize_label
+from crte.finance.money import TOLERANCE
 from crte.importers.plan import ActionPlan, ImportPlan, LinePlan, Place
 from crte.importers.plan.report import Report
 from crte.importers.read import Reader, ReadError, Table
@@ -380,14 +381,7 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
         title = cell_text(values.get("intitule"))
         continues = long_shape and current is not None and _same_action(values, current, title)
         if continues and title and not cell_text(values.get("identifiant")):
-            report.info(
-                "meme-action",
-                f"Ligne lue comme un financement de plus de l'action de la ligne {current.place.line} "
-                "(même intitulé, même maître d'ouvrage, même coût) ; donnez-lui un autre intitulé ou un "
-                "identifiant si c'est une autre opération.",
-                by_field["intitule"].place(source, line),
-                title,
-            )
+            _say_merged(current, by_field, source, line, title, report)
         if not continues:
             if len(filled) == 1 and _is_section(row, filled[0], by_field["intitule"]):
                 _section(section, filled[0])
@@ -401,19 +395,36 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
             current.orientation = current.orientation or section["orientation"]
             current.priority_hint = current.priority_hint or section["enjeu"]
             current.has_financing_columns = bool(money_columns) or long_shape
-            if sheet_year and current.start_year is None:  # the sheet « 2025 » of a workbook by year
-                current.start_year = int(sheet_year[1])
-                report.info(
-                    "calendrier",
-                    f"Année de début {sheet_year[1]} lue dans le nom de la feuille.",
-                    Place(source, line),
-                    current.title,
-                )
+            _sheet_year(current, sheet_year, source, line, report)
             plan.actions.append(current)
         if long_shape:
             _long_line(current, values, by_field, source, line, directory, report)
         current.lines += column_lines(texts, columns, current, source, line, directory, report)
     return plan
+
+
+def _say_merged(current: ActionPlan, by_field, source, line, title: str, report: Report) -> None:
+    report.info(
+        "meme-action",
+        f"Ligne lue comme un financement de plus de l'action de la ligne {current.place.line} "
+        "(même intitulé, même maître d'ouvrage, même coût) ; donnez-lui un autre intitulé ou un "
+        "identifiant si c'est une autre opération.",
+        by_field["intitule"].place(source, line),
+        title,
+    )
+
+
+def _sheet_year(action: ActionPlan, sheet_year, source, line, report: Report) -> None:
+    """The sheet « 2025 » of a workbook by year: its actions start that year, unless a
+    column says otherwise."""
+    if sheet_year and action.start_year is None:
+        action.start_year = int(sheet_year[1])
+        report.info(
+            "calendrier",
+            f"Année de début {sheet_year[1]} lue dans le nom de la feuille.",
+            Place(source, line),
+            action.title,
+        )
 
 
 def column_lines(texts: list[str], columns: list[Column], action, source, line, directory, report):
@@ -602,7 +613,7 @@ def _check_total(label: str, values, by_field, actions: list[ActionPlan], source
         return
     stated, _ = money(values.get("montant"), column.place(source, line), Report(), column.scale)
     counted = sum((a.amount for a in actions if a.amount is not None), Decimal(0))
-    if stated is not None and abs(stated - counted) > 1:
+    if stated is not None and abs(stated - counted) > TOLERANCE:
         report.warn(
             "total",
             f"Ligne de total : {format_euros(stated)} indiqués, {format_euros(counted)} pour les actions "
