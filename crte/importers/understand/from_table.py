@@ -381,7 +381,7 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
         title = cell_text(values.get("intitule"))
         continues = long_shape and current is not None and _same_action(values, current, title)
         if continues and title and not cell_text(values.get("identifiant")):
-            _say_merged(current, by_field, source, line, title, report)
+            _say_merged(current, source, line, title, report)
         if not continues:
             if len(filled) == 1 and _is_section(row, filled[0], by_field["intitule"]):
                 _section(section, filled[0])
@@ -403,13 +403,13 @@ def rows_to_plan(table, header_index, columns, source, directory, report, sheet=
     return plan
 
 
-def _say_merged(current: ActionPlan, by_field, source, line, title: str, report: Report) -> None:
+def _say_merged(current: ActionPlan, source, line, title: str, report: Report) -> None:
     report.info(
         "meme-action",
         f"Ligne lue comme un financement de plus de l'action de la ligne {current.place.line} "
         "(même intitulé, même maître d'ouvrage, même coût) ; donnez-lui un autre intitulé ou un "
         "identifiant si c'est une autre opération.",
-        by_field["intitule"].place(source, line),
+        Place(source, line),  # the whole row: its owner, cost and financing went to that action
         title,
     )
 
