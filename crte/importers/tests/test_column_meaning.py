@@ -591,6 +591,7 @@ def test_a_financer_spanning_its_amount_rate_and_base_columns(tmp_path):
     ]
     unread = [e.message for e in result.report.warnings if e.code == "colonne-ignoree"]
     assert any("Montant éligible" in message for message in unread)  # the base is said, not read
+    assert not any("Taux" in message for message in unread)  # each rate serves its financer's amount
 
 
 def test_a_calendar_cell_without_a_year_is_reported(tmp_path):

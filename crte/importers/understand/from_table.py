@@ -650,7 +650,7 @@ def report_columns(columns: list[Column], source: str, header_line: int | None, 
                 f"Colonne « {column.header} » non comprise : ses valeurs ne sont pas importées.",
                 place,
             )
-        elif column.field in used and used[column.field] is not column:
+        elif column.field in used and used[column.field] is not column and column.serves is None:
             report.warn(
                 "colonne-ignoree",
                 f"Colonne « {column.header} » : même sens que la colonne « {used[column.field].header} », "
