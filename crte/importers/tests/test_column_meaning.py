@@ -604,3 +604,15 @@ def test_a_calendar_cell_without_a_year_is_reported(tmp_path):
     assert [a.start_year for a in result.plan.actions] == [None, 2025]
     [warning] = [e for e in result.report.warnings if e.code == "calendrier"]
     assert "« 150 000 »" in warning.message and "ligne 2" in str(warning.place)
+
+
+def test_a_malformed_siret_in_the_owners_cell_is_reported_at_the_owners_column(tmp_path):
+    rows = [
+        ["Intitulé", "Maître d'ouvrage", "Coût"],
+        ["Halle", "Commune d'Auchel (SIRET 216 200 485 0001)", "1 €"],
+    ]
+    result = preview(write_xlsx(tmp_path / "s.xlsx", rows))
+    [action] = result.plan.actions
+    assert (action.owners, action.owner_siren) == (["Commune d'Auchel"], "")
+    [warning] = [e for e in result.report.warnings if e.code == "siren"]
+    assert "B « Maître d'ouvrage »" in str(warning.place)

@@ -159,7 +159,7 @@ def grouping_mentions(head: str) -> list[tuple[str, str]]:
     the start of a line or as a party, with its acronym; a party (« Entre X, représentée
     par »); a name alone on its line (a title, a bold line); a name inside a sentence, only
     when there is none of the others. A name without acronym whose text goes on past a
-    comma is also given whole (« Béthune-Bruay, Artois Lys Romane »). Tables' cells (owners,
+    comma is also given whole (« X-Ville, Val de Y », a name with a comma in it). Tables' cells (owners,
     financers) are not parties."""
     text = _plain_head(head)
     found: list[tuple[int, int, str, str]] = []  # (rank, position, name, acronym)

@@ -23,7 +23,7 @@ from crte.core.text import normalize_label
 from crte.importers.plan import ActionPlan, LinePlan, Place
 from crte.importers.plan.report import Report
 from crte.importers.understand.contract_document import clean_cell, heading_name
-from crte.importers.understand.from_table import commune_names, maturity_of, money
+from crte.importers.understand.from_table import commune_names, maturity_of, money, siren_of
 from crte.importers.understand.funding import FunderDirectory, has_figure, plan_text_lines
 from crte.importers.understand.headers import MAPPER, SYNONYMS, header_key
 from crte.importers.understand.matching import likeness
@@ -407,10 +407,8 @@ def _owners(action: ActionPlan, fiche: Fiche, context: FicheContext) -> None:
     action.owners = [o.strip() for o in re.split(r"[;/\n]", owner) if o.strip()]
     siren_field = fiche.first("siren_maitre_ouvrage")
     if siren_field is not None:
-        digits = re.sub(r"\D", "", siren_field.value)
-        if len(digits) in (9, 14):
-            action.owner_siren = digits[:9]
-        elif siren_field.value:
+        action.owner_siren = siren_of(siren_field.value)
+        if siren_field.value and not action.owner_siren:
             context.report.warn(
                 "siren",
                 f"SIREN ou SIRET « {siren_field.value} » non compris (9 ou 14 chiffres attendus).",

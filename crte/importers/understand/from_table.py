@@ -475,12 +475,16 @@ def decimal_comma(cells: list[str]) -> bool:
     )
 
 
+def comma_decimal(text: str) -> Decimal | None:
+    """« 4616,202 » read with a comma as the decimal mark (the column says it is one)."""
+    text = TAX_BASIS.sub("", text).strip()
+    return Decimal(text.replace(",", ".")) if re.fullmatch(r"\d+,\d+", text) else None
+
+
 def column_number(text: str, column: Column) -> Decimal | None:
     """A bare figure of a column, read with the column's decimal mark."""
-    text = TAX_BASIS.sub("", text)
-    if column.decimal_comma and re.fullmatch(r"\s*\d+,\d+\s*", text):
-        return Decimal(text.strip().replace(",", "."))
-    return parse_number(text)
+    found = comma_decimal(text) if column.decimal_comma else None
+    return found if found is not None else parse_number(TAX_BASIS.sub("", text))
 
 
 def understand_columns(columns: list[Column], body: list[list[str]], directory: FunderDirectory) -> bool:
@@ -720,8 +724,13 @@ def _same_action(values, current: ActionPlan, title: str) -> bool:
 
 
 def owner_key(text: str) -> str:
+    return siren_of(text) or normalize_label(text)
+
+
+def siren_of(text: str) -> str:
+    """The SIREN a cell gives: nine digits, or a SIRET's first nine; "" otherwise."""
     digits = re.sub(r"\D", "", text)
-    return digits[:9] if len(digits) in (9, 14) else normalize_label(text)
+    return digits[:9] if len(digits) in (9, 14) else ""
 
 
 def row_action(values, by_field, source, line, taken, report) -> ActionPlan:
@@ -795,14 +804,13 @@ def _owner_identity(action: ActionPlan, values, by_field, source, line, report) 
         cell_text(values.get("siren_maitre_ouvrage"))
         or owner_name(cell_text(values.get("maitre_ouvrage")))[1]
     )
-    digits = re.sub(r"\D", "", siren_text)
-    if len(digits) in (9, 14):
-        action.owner_siren = digits[:9]
-    elif siren_text:
+    action.owner_siren = siren_of(siren_text)
+    if siren_text and not action.owner_siren:
+        column = by_field.get("siren_maitre_ouvrage") or by_field["maitre_ouvrage"]  # written in the name
         report.warn(
             "siren",
             f"SIREN ou SIRET « {siren_text} » non compris (9 ou 14 chiffres attendus).",
-            by_field["siren_maitre_ouvrage"].place(source, line),
+            column.place(source, line),
             action.title,
         )
     insee = cell_text(values.get("insee_maitre_ouvrage")).upper()
@@ -889,10 +897,9 @@ def money(
         text = cell_text(value)
         if not text:
             return None, ""
-        plain = comma and re.fullmatch(r"\d+,\d+", TAX_BASIS.sub("", text).strip())
-        bare = parse_number(TAX_BASIS.sub("", text)) if scale != 1 else None
-        if plain:
-            bare = Decimal(TAX_BASIS.sub("", text).strip().replace(",", "."))
+        bare = comma_decimal(text) if comma else None
+        if bare is None and scale != 1:
+            bare = parse_number(TAX_BASIS.sub("", text))
         if bare is not None:
             return _checked(bare * scale, text, place, report)
         parsed = parse_amount(text, bare_number=True)  # a bare number in an amount column is euros

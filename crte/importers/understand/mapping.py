@@ -34,7 +34,7 @@ CHOICES: dict[str, str] = {
     "maturite": "Maturité",
     "financeur": "Financeur (une ligne par financement)",
     "identifiant_ligne": "Identifiant du financement (une ligne par financement)",
-    "financeur_nomme": "Financeur du montant de même numéro",
+    "financeur_nomme": "Financeur du montant de même numéro (« Financeur 2 » pour « Montant 2 »)",
     "dispositif": "Dispositif (du financement de la ligne ou de la colonne voisine)",
     "subvention": "Montant demandé ou accordé (une ligne par financement)",
     "taux": "Taux de financement",
